@@ -1,0 +1,37 @@
+//! origin-probe: would CloudFront answer 502 if this origin were switched to `https-only`?
+//!
+//! # Layout
+//! The crate is a pipeline of plain data (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! input ─> Target ─> resolve ─> probe ─> OriginRecord ─> verdict (cert analysis + rules) ─> Report ─> report::write
+//! ```
+//!
+//! - [`cli`] and [`config`]: flags, then a validated [`config::Config`].
+//! - [`input`]: targets from arguments, files and stdin.
+//! - [`resolve`]: every A/AAAA address of an origin (hickory), `--resolve` overrides.
+//! - [`probe`]: TCP connect and rustls handshakes that record, never judge.
+//! - [`cert`]: pure certificate-chain analysis with `now` and the trust store as parameters.
+//! - [`verdict`]: every CloudFront rule, each citing a fact of `cloudfront-origin-facts.md`.
+//! - [`engine`]: concurrency (one `JoinSet`, one `Semaphore`), timeouts, progress events.
+//! - [`report`]: pure renderers (table, JSON, JSON Lines).
+//! - [`demo`]: a built-in fleet of defective loopback origins.
+//!
+//! Only `resolve`, `probe`, `engine` and `demo` do I/O.
+
+pub mod cert;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod engine;
+pub mod exit;
+pub mod finding;
+pub mod input;
+pub mod probe;
+pub mod record;
+pub mod report;
+pub mod resolve;
+pub mod run;
+pub mod sanitize;
+pub mod target;
+pub mod verdict;

@@ -1,0 +1,148 @@
+//! Probe records: what was sent and what came back, facts only.
+//!
+//! Everything here is produced by `resolve` and `probe` and consumed by `verdict`. No type in
+//! this module judges anything: a refused connection is a `ConnectOutcome::Refused`, not a 502.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+/// The outcome of resolving an origin name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsOutcome {
+    /// The addresses to probe, in the order the resolver gave them (A and AAAA), de-duplicated.
+    Resolved {
+        addresses: Vec<IpAddr>,
+        /// Where they came from: `dns`, `--resolve`, or `literal` for IP targets.
+        source: AddressSource,
+    },
+    /// The name does not exist (NXDOMAIN).
+    NxDomain,
+    /// The name exists but has no A or AAAA records.
+    NoAddresses,
+    /// The server answered with an error code (SERVFAIL, REFUSED, ...).
+    ServerError { code: String },
+    /// No answer within the timeout.
+    TimedOut { after: Duration },
+    /// Any other failure (no usable nameserver, I/O error), with the resolver's message.
+    Failed { message: String },
+}
+
+/// Where an address list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressSource {
+    Dns,
+    Override,
+    Literal,
+}
+
+impl AddressSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddressSource::Dns => "dns",
+            AddressSource::Override => "--resolve",
+            AddressSource::Literal => "literal",
+        }
+    }
+}
+
+/// The outcome of opening a TCP connection to one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectOutcome {
+    Connected { after: Duration },
+    /// The peer answered with a RST (connection refused).
+    Refused,
+    /// No answer within the connect timeout (a silent drop).
+    TimedOut { after: Duration },
+    /// The network or host is unreachable, or another OS error, with its message.
+    Failed { message: String },
+}
+
+/// A TLS protocol version as negotiated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TlsVersion {
+    Ssl3,
+    Tls10,
+    Tls11,
+    Tls12,
+    Tls13,
+}
+
+impl TlsVersion {
+    /// The name used in reports, as the AWS API spells it where it has one.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsVersion::Ssl3 => "SSLv3",
+            TlsVersion::Tls10 => "TLSv1",
+            TlsVersion::Tls11 => "TLSv1.1",
+            TlsVersion::Tls12 => "TLSv1.2",
+            TlsVersion::Tls13 => "TLSv1.3",
+        }
+    }
+}
+
+/// Which handshake a [`HandshakeOutcome`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeKind {
+    /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
+    /// rustls implements, CloudFront's groups and signature schemes).
+    CloudFront,
+    /// rustls with everything it supports (TLS 1.2 and 1.3, all suites): a diagnostic that
+    /// tells *why* the CloudFront handshake failed and reads the chain of TLS 1.3-only origins.
+    Modern,
+}
+
+/// What one TLS handshake attempt produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandshakeOutcome {
+    /// The handshake completed (the certificate was recorded, not judged).
+    Negotiated(Negotiated),
+    /// The server sent a fatal alert.
+    Alert { description: String },
+    /// The server answered with something that is not TLS. `first_bytes` are the first bytes
+    /// received, raw (renderers sanitise them).
+    NotTls { first_bytes: Vec<u8> },
+    /// The server closed the connection (EOF) before the handshake completed.
+    Closed,
+    /// The server reset the connection during the handshake.
+    Reset,
+    /// The server did not complete the handshake within the timeout.
+    TimedOut { after: Duration },
+    /// The server sent more than the documented limit during the handshake.
+    TooLarge { limit: usize },
+    /// Anything else rustls refused, with its message (e.g. an illegal parameter choice).
+    Failed { message: String },
+}
+
+/// The parameters of a completed handshake and the certificate chain exactly as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negotiated {
+    pub version: TlsVersion,
+    /// IANA name of the cipher suite, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
+    pub suite: String,
+    /// The certificates in the order the server sent them, leaf first, DER.
+    pub chain: Vec<Vec<u8>>,
+    /// The server asked for a client certificate (fact 17).
+    pub client_cert_requested: bool,
+}
+
+/// Everything probed at one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressRecord {
+    pub address: SocketAddr,
+    /// The TCP connect of the CloudFront handshake's connection.
+    pub connect: ConnectOutcome,
+    /// `None` when the TCP connection failed.
+    pub cloudfront: Option<HandshakeOutcome>,
+    /// `None` when the TCP connection failed or the probe was not needed.
+    pub modern: Option<HandshakeOutcome>,
+    /// How long all probes of this address took together.
+    pub elapsed: Duration,
+}
+
+/// Everything probed for one origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginRecord {
+    pub dns: DnsOutcome,
+    pub addresses: Vec<AddressRecord>,
+    pub elapsed: Duration,
+}

@@ -1,0 +1,169 @@
+//! The report document: the plain data every renderer turns into bytes.
+//!
+//! These types are the machine contract (`schema_version` 1): the JSON renderer serialises them
+//! as they are, so a field renamed here is a breaking change for every consumer. Strings that
+//! came from servers are already sanitised (see `sanitize`) when they are put here.
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Verdict};
+
+/// Version of the JSON / JSON Lines schema. Bump it on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    /// When the run judged time-dependent rules (RFC 3339, UTC).
+    pub generated_at: String,
+    pub roots: RootsInfo,
+    pub summary: Summary,
+    pub origins: Vec<OriginReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl ToolInfo {
+    pub fn current() -> Self {
+        ToolInfo {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Which trust store the verdicts were made against.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RootsInfo {
+    /// `mozilla` (webpki-roots, what CloudFront trusts) or `file` (`--roots`, not CloudFront's).
+    pub source: RootsSource,
+    /// Human description, e.g. `Mozilla included CA list (webpki-roots 1.0.10)`.
+    pub description: String,
+    /// The `--roots` path, when given.
+    pub path: Option<String>,
+    /// Number of trust anchors.
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RootsSource {
+    Mozilla,
+    File,
+}
+
+/// Counts of origins per verdict.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub origins: usize,
+    pub ready: usize,
+    pub warn: usize,
+    #[serde(rename = "would-502")]
+    pub would_502: usize,
+    #[serde(rename = "would-504")]
+    pub would_504: usize,
+}
+
+impl Summary {
+    pub fn of(origins: &[OriginReport]) -> Summary {
+        let mut s = Summary::default();
+        for o in origins {
+            s.add(o.verdict);
+        }
+        s
+    }
+
+    pub fn add(&mut self, verdict: Verdict) {
+        self.origins += 1;
+        match verdict {
+            Verdict::Ready => self.ready += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::Would502 => self.would_502 += 1,
+            Verdict::Would504 => self.would_504 += 1,
+        }
+    }
+}
+
+/// One origin: its verdict and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginReport {
+    /// Present on JSON Lines records only, so each line stands alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
+    /// Normalised origin name (or IP literal).
+    pub origin: String,
+    pub port: u16,
+    pub host_header: Option<String>,
+    /// Where the target came from (`argument 1`, `origins.txt:3`).
+    pub source: String,
+    pub verdict: Verdict,
+    /// Origin-level findings (DNS, name form, disagreeing addresses). Address findings are
+    /// under `addresses`.
+    pub findings: Vec<Finding>,
+    /// Where the addresses came from: `dns`, `--resolve`, `literal`; null when resolution failed.
+    pub address_source: Option<&'static str>,
+    pub addresses: Vec<AddressReport>,
+    pub elapsed_ms: u64,
+}
+
+impl OriginReport {
+    /// Every finding of the origin and its addresses, origin-level first.
+    pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .chain(self.addresses.iter().flat_map(|a| a.findings.iter()))
+    }
+}
+
+/// One resolved address of an origin.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressReport {
+    /// `ip:port` (`[v6]:port` for IPv6).
+    pub address: String,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    /// The version negotiated by the CloudFront-like handshake (`TLSv1.2`), or null.
+    pub tls_version: Option<&'static str>,
+    /// IANA name of the suite the CloudFront-like handshake negotiated, or null.
+    pub cipher_suite: Option<String>,
+    /// Which handshake the chain below came from: `cloudfront` (what CloudFront would receive)
+    /// or `modern` (read with TLS 1.3 or other suites because the CloudFront-like one failed).
+    pub chain_source: Option<&'static str>,
+    /// The certificates exactly as sent, in the order sent.
+    pub chain: Vec<CertSummary>,
+    pub connect_ms: Option<u64>,
+    pub elapsed_ms: u64,
+}
+
+/// One certificate as sent by the server.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CertSummary {
+    /// 0 for the first certificate sent (the leaf).
+    pub position: usize,
+    pub subject: String,
+    pub issuer: String,
+    /// DNS and IP subject alternative names.
+    pub san: Vec<String>,
+    /// RFC 3339, UTC.
+    pub not_before: String,
+    pub not_after: String,
+    /// Whole days from the judging time to `not_after`; negative once expired.
+    pub days_left: i64,
+    /// `RSA`, `ECDSA`, `Ed25519`, `RSA-PSS`, or the algorithm OID when unknown.
+    pub key_type: String,
+    /// RSA modulus bits, or the curve's bits for ECDSA.
+    pub key_bits: Option<u32>,
+    /// `P-256`, `P-384`, `P-521` for ECDSA keys.
+    pub curve: Option<String>,
+    pub signature_algorithm: String,
+    /// Lowercase hex SHA-256 of the DER.
+    pub sha256: String,
+    pub is_ca: bool,
+    pub self_signed: bool,
+}

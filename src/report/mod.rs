@@ -1,0 +1,3 @@
+//! Report renderers (pure) and the report document.
+pub mod document;
+pub use document::*;

@@ -1,0 +1,80 @@
+//! What to probe: one origin, as the inputs describe it, normalised.
+//!
+//! A `Target` is plain data built by `input/`; it never resolves or connects.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+/// How the origin is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginName {
+    /// A DNS name: lowercase ASCII (IDNA, punycode), no trailing dot.
+    Dns(String),
+    /// An IP literal. CloudFront refuses these as origin names (fact 27), but we still probe.
+    Ip(IpAddr),
+}
+
+/// One origin to probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub name: OriginName,
+    /// The HTTPS port CloudFront would connect to.
+    pub port: u16,
+    /// The viewer `Host` header the cache behavior forwards to the origin, if any (facts 14, 20, 33).
+    pub host_header: Option<String>,
+    /// Where this target came from, for messages: `argument 2`, `origins.txt:14`.
+    pub source: String,
+}
+
+impl Target {
+    /// The origin name as text (an IP literal without brackets).
+    pub fn origin(&self) -> String {
+        match &self.name {
+            OriginName::Dns(name) => name.clone(),
+            OriginName::Ip(ip) => ip.to_string(),
+        }
+    }
+
+    /// The server name CloudFront would put in SNI: the forwarded Host header when there is one
+    /// (fact 20, implied), otherwise the origin name (fact 19). `None` for IP literals, which TLS
+    /// does not allow in SNI.
+    pub fn sni(&self) -> Option<String> {
+        if let Some(host) = &self.host_header {
+            return Some(host.clone());
+        }
+        match &self.name {
+            OriginName::Dns(name) => Some(name.clone()),
+            OriginName::Ip(_) => None,
+        }
+    }
+
+    /// The names a certificate may cover for CloudFront to accept it (fact 14: "one of").
+    pub fn acceptable_names(&self) -> Vec<String> {
+        let mut names = vec![self.origin()];
+        if let Some(host) = &self.host_header
+            && !names.contains(host)
+        {
+            names.push(host.clone());
+        }
+        names
+    }
+}
+
+/// How a target names itself in reports.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TargetId {
+    pub origin: String,
+    pub port: u16,
+    pub host_header: Option<String>,
+}
+
+impl From<&Target> for TargetId {
+    fn from(t: &Target) -> Self {
+        TargetId {
+            origin: t.origin(),
+            port: t.port,
+            host_header: t.host_header.clone(),
+        }
+    }
+}
