@@ -1,1 +1,128 @@
-//! placeholder
+//! The command line as clap sees it: flags mirrored one to one, help from the doc comments.
+//!
+//! Nothing here is validated beyond what clap's value parsers do; `Cli::into_config` in
+//! `config.rs` turns these into a `Config`. Never reads files or the network.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ResolveOverride, parse_duration, parse_resolve};
+use crate::report::Format;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  every origin is ready (warnings allowed)
+  1  at least one origin would get 502 or 504 from CloudFront
+  2  bad usage or input, or the run could not complete";
+
+/// Would CloudFront answer 502 if these origins were switched to https-only?
+///
+/// Probes every address of every origin the way CloudFront's edge connects to a custom origin
+/// over HTTPS, and predicts ready / warn / would-502 / would-504 with the reason and the fix.
+#[derive(Debug, Parser)]
+#[command(name = "origin-probe", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Probe origins given as HOST[:PORT] arguments or in a file.
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// Start a built-in fleet of local origins with real defects and probe them for real.
+    #[command(after_help = AFTER_HELP)]
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Origins: HOST or HOST:PORT (default port 443); IPv6 literals as [ADDR] or [ADDR]:PORT.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// Read targets from FILE, one per line ('-' for stdin; blank lines and '#' comments skipped).
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How to probe.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Viewer Host header the cache behavior forwards to the origin; it becomes the SNI, and the
+    /// certificate must cover it or the origin name.
+    #[arg(long, value_name = "NAME")]
+    pub host_header: Option<String>,
+
+    /// PEM trust anchors replacing the Mozilla CA list that CloudFront uses.
+    #[arg(long, value_name = "FILE")]
+    pub roots: Option<PathBuf>,
+
+    /// Use ADDR(s) for HOST:PORT instead of DNS, like curl (ADDR may be a comma-separated list;
+    /// IPv6 in brackets). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<ResolveOverride>,
+
+    /// DNS server to ask instead of the system's (ADDR or ADDR:PORT, IPv6 as [ADDR]:PORT).
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub dns_server: Option<String>,
+
+    /// Most simultaneous connections (and DNS queries) across the whole run.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub concurrency: usize,
+
+    /// How long to wait for a TCP connection (e.g. 5s, 1500ms).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+
+    /// How long each DNS lookup and each TLS handshake may take.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Warn when a certificate of the chain expires within N days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub warn_days: u32,
+}
+
+/// Where and how to write the report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

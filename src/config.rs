@@ -1,1 +1,298 @@
-//! placeholder
+//! The validated configuration of a run, and the value parsers the CLI uses.
+//!
+//! `Cli` mirrors flags; `Config` is what the library runs on: every field typed and checked, no
+//! `Default`. This module never reads files or the network (the `--roots` file is read in `run`).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::cli::{OutputArgs, ProbeArgs};
+use crate::input::normalize_host;
+use crate::report::Format;
+
+/// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
+/// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
+pub const MAX_CONCURRENCY: usize = 900;
+
+/// The longest timeout accepted: CloudFront itself gives up on an origin after 3 x 10 s of
+/// connection attempts and at most 120 s of read timeout (fact 24); waiting longer predicts nothing.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How to probe.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    pub host_header: Option<String>,
+    pub concurrency: usize,
+    pub connect_timeout: Duration,
+    /// Per DNS lookup and per TLS handshake.
+    pub timeout: Duration,
+    pub warn_days: u32,
+}
+
+/// How to resolve names.
+#[derive(Debug, Clone)]
+pub struct ResolveConfig {
+    pub overrides: Vec<ResolveOverride>,
+    pub dns_server: Option<SocketAddr>,
+}
+
+/// Where and how to write the report.
+#[derive(Debug, Clone)]
+pub struct OutputConfig {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    pub progress: bool,
+}
+
+/// Everything a `check` run needs besides its targets.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub probe: ProbeConfig,
+    pub resolve: ResolveConfig,
+    pub roots_path: Option<PathBuf>,
+    pub output: OutputConfig,
+}
+
+/// A flag value that parsed but makes no sense.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("--concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
+    Concurrency(usize),
+    #[error("--{flag} must be more than 0 and at most {}s, got {value:?}", MAX_TIMEOUT.as_secs())]
+    Timeout { flag: &'static str, value: Duration },
+    #[error("--host-header {value:?}: {reason}")]
+    HostHeader { value: String, reason: String },
+    #[error(
+        "--dns-server {value:?}: expected ADDR or ADDR:PORT with an IP address (IPv6 as [ADDR]:PORT)"
+    )]
+    DnsServer { value: String },
+}
+
+impl ProbeArgs {
+    pub fn into_config(self) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
+        if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
+            return Err(ConfigError::Concurrency(self.concurrency));
+        }
+        for (flag, value) in [
+            ("connect-timeout", self.connect_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if value.is_zero() || value > MAX_TIMEOUT {
+                return Err(ConfigError::Timeout { flag, value });
+            }
+        }
+        let host_header = match self.host_header {
+            None => None,
+            Some(value) => Some(host_header(&value)?),
+        };
+        let dns_server = match self.dns_server {
+            None => None,
+            Some(value) => Some(parse_dns_server(&value).ok_or(ConfigError::DnsServer { value })?),
+        };
+        Ok((
+            ProbeConfig {
+                host_header,
+                concurrency: self.concurrency,
+                connect_timeout: self.connect_timeout,
+                timeout: self.timeout,
+                warn_days: self.warn_days,
+            },
+            ResolveConfig {
+                overrides: self.resolve,
+                dns_server,
+            },
+            self.roots,
+        ))
+    }
+}
+
+impl OutputArgs {
+    pub fn into_config(self) -> OutputConfig {
+        OutputConfig {
+            format: self.format,
+            path: self.output,
+            progress: !self.no_progress,
+        }
+    }
+}
+
+/// A Host header value as a certificate name: a port suffix is dropped (certificates do not
+/// name ports), the rest normalised like an origin name.
+fn host_header(value: &str) -> Result<String, ConfigError> {
+    let name = match value.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.parse::<u16>().is_ok() => host,
+        _ => value,
+    };
+    normalize_host(name).map_err(|e| ConfigError::HostHeader {
+        value: value.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn parse_dns_server(value: &str) -> Option<SocketAddr> {
+    if let Ok(sa) = value.parse::<SocketAddr>() {
+        return Some(sa);
+    }
+    let ip: IpAddr = value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(value)
+        .parse()
+        .ok()?;
+    Some(SocketAddr::new(ip, 53))
+}
+
+/// One `--resolve HOST:PORT:ADDR[,ADDR...]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveOverride {
+    /// Normalised host name (or `*` for every host, as curl allows).
+    pub host: String,
+    pub port: u16,
+    pub addresses: Vec<IpAddr>,
+}
+
+impl ResolveOverride {
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        self.port == port && (self.host == "*" || self.host == host)
+    }
+}
+
+/// Parses `HOST:PORT:ADDR[,ADDR...]` (curl's `--resolve`); IPv6 addresses may be bracketed.
+pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
+    const FORM: &str = "expected HOST:PORT:ADDR[,ADDR...]";
+    let (host, rest) = value
+        .split_once(':')
+        .ok_or_else(|| format!("{FORM}, got {value:?}"))?;
+    let (port, addrs) = rest
+        .split_once(':')
+        .ok_or_else(|| format!("{FORM}, got {value:?}"))?;
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| format!("port {port:?} is not a number from 1 to 65535"))?;
+    let host = if host == "*" {
+        host.to_string()
+    } else {
+        normalize_host(host).map_err(|e| format!("host {host:?}: {e}"))?
+    };
+    let mut addresses = Vec::new();
+    for addr in addrs.split(',') {
+        let bare = addr
+            .strip_prefix('[')
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(addr);
+        let ip: IpAddr = bare
+            .parse()
+            .map_err(|_| format!("address {addr:?} is not an IP address"))?;
+        addresses.push(ip);
+    }
+    Ok(ResolveOverride {
+        host,
+        port,
+        addresses,
+    })
+}
+
+/// Parses `5s`, `1500ms`, `2m`, or a bare number of seconds.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let value = value.trim();
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{value:?} is not a duration (examples: 5s, 1500ms, 2m)"))?;
+    let seconds = match unit {
+        "" | "s" => number,
+        "ms" => number / 1000.0,
+        "m" | "min" => number * 60.0,
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?} in {value:?} (use ms, s or m)"
+            ));
+        }
+    };
+    if !seconds.is_finite() || seconds > 86_400.0 {
+        return Err(format!("{value:?} is out of range"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn resolve_overrides_follow_curl() {
+        let r = parse_resolve("Example.COM:8443:127.0.0.1,[::1]").expect("valid");
+        assert_eq!(r.host, "example.com");
+        assert_eq!(r.port, 8443);
+        assert_eq!(
+            r.addresses,
+            vec![
+                "127.0.0.1".parse::<IpAddr>().expect("ip"),
+                "::1".parse().expect("ip")
+            ]
+        );
+        assert!(r.matches("example.com", 8443));
+        assert!(!r.matches("example.com", 443));
+        assert!(parse_resolve("example.com:443").is_err());
+        assert!(parse_resolve("example.com:0:127.0.0.1").is_err());
+        assert!(parse_resolve("example.com:443:not-an-ip").is_err());
+        assert!(
+            parse_resolve("*:443:127.0.0.1")
+                .expect("wildcard")
+                .matches("any.test", 443)
+        );
+    }
+
+    #[test]
+    fn host_header_drops_port_and_normalises() {
+        assert_eq!(
+            host_header("WWW.Example.com:443"),
+            Ok("www.example.com".to_string())
+        );
+        assert_eq!(
+            host_header("www.example.com."),
+            Ok("www.example.com".to_string())
+        );
+        assert!(host_header("bad host").is_err());
+    }
+
+    #[test]
+    fn dns_server_forms() {
+        assert_eq!(
+            parse_dns_server("127.0.0.1"),
+            Some("127.0.0.1:53".parse().expect("sa"))
+        );
+        assert_eq!(
+            parse_dns_server("127.0.0.1:5353"),
+            Some("127.0.0.1:5353".parse().expect("sa"))
+        );
+        assert_eq!(
+            parse_dns_server("[::1]:5353"),
+            Some("[::1]:5353".parse().expect("sa"))
+        );
+        assert_eq!(
+            parse_dns_server("::1"),
+            Some("[::1]:53".parse().expect("sa"))
+        );
+        assert_eq!(parse_dns_server("dns.example"), None);
+    }
+}

@@ -1,1 +1,190 @@
-//! placeholder
+//! Orchestration: probes every origin and address concurrently under one bound.
+//!
+//! Origins run as tasks in a `JoinSet`; every DNS query and every connection takes a permit of
+//! one shared `Semaphore` before it opens a socket, and its timeouts start after the permit, so
+//! waiting for a permit never turns into a false would-504. The loop that drains results only
+//! hands finished reports to a callback (which must be quick); it awaits nothing slow.
+//! Never renders or judges: judging is `verdict::judge`, called on each finished record.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::pki_types::UnixTime;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::cert::TrustStore;
+use crate::config::ProbeConfig;
+use crate::finding::{Confidence, Finding, Impact, Verdict};
+use crate::probe::{self, ProbeSettings};
+use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
+use crate::report::OriginReport;
+use crate::resolve::Resolver;
+use crate::target::Target;
+use crate::verdict::{self, JudgeContext};
+
+/// Everything the engine shares between tasks.
+#[derive(Debug)]
+pub struct Engine {
+    resolver: Resolver,
+    /// The one bound on simultaneous sockets (DNS queries and TCP connections) across the whole
+    /// run: `--concurrency`. Holding it per socket, not per origin, keeps a slow origin with
+    /// many addresses from starving the rest and keeps file descriptors under the limit.
+    permits: Arc<Semaphore>,
+    probe: ProbeConfig,
+    store: TrustStore,
+    now: UnixTime,
+}
+
+impl Engine {
+    /// Builds an engine. Must be called inside a tokio runtime (the resolver needs it).
+    pub fn new(
+        resolver: Resolver,
+        probe: ProbeConfig,
+        store: TrustStore,
+        now: UnixTime,
+    ) -> Arc<Engine> {
+        Arc::new(Engine {
+            resolver,
+            permits: Arc::new(Semaphore::new(probe.concurrency)),
+            probe,
+            store,
+            now,
+        })
+    }
+
+    /// Probes every target, calling `on_done(index, report)` as each origin finishes (in
+    /// completion order; `index` is the target's position in the input). Every target yields
+    /// exactly one report, even if its task panicked. At most `2 x concurrency` origins are in
+    /// flight, so memory follows the concurrency, not the length of the input.
+    pub async fn run(
+        self: &Arc<Self>,
+        targets: impl IntoIterator<Item = Target>,
+        mut on_done: impl FnMut(usize, OriginReport),
+    ) {
+        let max_in_flight = self.probe.concurrency.saturating_mul(2).max(1);
+        let mut tasks = JoinSet::new();
+        let mut in_flight: HashMap<tokio::task::Id, (usize, Target)> = HashMap::new();
+        let mut targets = targets.into_iter().enumerate();
+        let mut exhausted = false;
+        loop {
+            while !exhausted && tasks.len() < max_in_flight {
+                let Some((index, target)) = targets.next() else {
+                    exhausted = true;
+                    break;
+                };
+                let engine = Arc::clone(self);
+                let task_target = target.clone();
+                let handle = tasks.spawn(async move { engine.probe_origin(&task_target).await });
+                in_flight.insert(handle.id(), (index, target));
+            }
+            let Some(joined) = tasks.join_next_with_id().await else {
+                break;
+            };
+            match joined {
+                Ok((id, report)) => {
+                    if let Some((index, _)) = in_flight.remove(&id) {
+                        on_done(index, report);
+                    }
+                }
+                Err(error) => {
+                    if let Some((index, target)) = in_flight.remove(&error.id()) {
+                        on_done(index, crashed(&target, &error.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn probe_origin(&self, target: &Target) -> OriginReport {
+        let started = Instant::now();
+        let dns = {
+            // A DNS query is a socket too; it shares the bound (see `permits`).
+            match self.permits.acquire().await {
+                Ok(_permit) => self.resolver.resolve(target).await,
+                Err(_) => DnsOutcome::Failed {
+                    message: "run is shutting down".to_string(),
+                },
+            }
+        };
+        let addresses = match &dns {
+            DnsOutcome::Resolved { addresses, .. } => addresses.clone(),
+            _ => Vec::new(),
+        };
+        let settings = ProbeSettings {
+            sni: target.sni(),
+            connect_timeout: self.probe.connect_timeout,
+            handshake_timeout: self.probe.timeout,
+        };
+        let mut probes = JoinSet::new();
+        for (i, ip) in addresses.iter().enumerate() {
+            let address = SocketAddr::new(*ip, target.port);
+            let settings = settings.clone();
+            let permits = Arc::clone(&self.permits);
+            probes.spawn(
+                async move { (i, probe::probe_address(address, &settings, &permits).await) },
+            );
+        }
+        let mut records: Vec<Option<AddressRecord>> = vec![None; addresses.len()];
+        while let Some(joined) = probes.join_next().await {
+            if let Ok((i, record)) = joined
+                && let Some(slot) = records.get_mut(i)
+            {
+                *slot = Some(record);
+            }
+        }
+        let records = records
+            .into_iter()
+            .zip(&addresses)
+            .map(|(r, ip)| {
+                // A probe task that panicked still leaves its address in the report.
+                r.unwrap_or_else(|| AddressRecord {
+                    address: SocketAddr::new(*ip, target.port),
+                    connect: ConnectOutcome::Failed {
+                        message: "internal error: the probe of this address crashed".to_string(),
+                    },
+                    cloudfront: None,
+                    modern: None,
+                    elapsed: started.elapsed(),
+                })
+            })
+            .collect();
+        let record = OriginRecord {
+            dns,
+            addresses: records,
+            elapsed: started.elapsed(),
+        };
+        let ctx = JudgeContext {
+            store: &self.store,
+            now: self.now,
+            warn_days: self.probe.warn_days,
+        };
+        verdict::judge(target, &record, &ctx)
+    }
+}
+
+/// The report for an origin whose task crashed: never lost, never called ready.
+fn crashed(target: &Target, error: &str) -> OriginReport {
+    let finding = Finding {
+        rule: "internal.error",
+        impact: Impact::Would502,
+        confidence: Confidence::Unverified,
+        reason: format!("origin-probe could not finish probing this origin: {error}"),
+        fix: "re-run; if it persists, report it as a bug with this origin's name".to_string(),
+        fact: 21,
+    };
+    OriginReport {
+        schema_version: None,
+        origin: target.origin(),
+        port: target.port,
+        host_header: target.host_header.clone(),
+        source: target.source.clone(),
+        verdict: Verdict::from_findings([&finding]),
+        findings: vec![finding],
+        address_source: None,
+        addresses: Vec::new(),
+        elapsed_ms: 0,
+    }
+}

@@ -1,1 +1,20 @@
-//! placeholder
+//! Exit codes: the documented table scripts and monitors act on.
+//!
+//! The same table is in the README. Changing a value here is a breaking change.
+
+/// Every origin is ready (warnings allowed).
+pub const READY: i32 = 0;
+/// At least one origin would fail behind CloudFront (would-502 or would-504).
+pub const WOULD_FAIL: i32 = 1;
+/// The run could not be completed, or some input was invalid (the valid rest was still probed).
+pub const ERROR: i32 = 2;
+
+/// The documented table, for `--help` and tests.
+pub const TABLE: &[(i32, &str)] = &[
+    (READY, "every origin is ready (warnings allowed)"),
+    (
+        WOULD_FAIL,
+        "at least one origin would get 502 or 504 from CloudFront",
+    ),
+    (ERROR, "bad usage or input, or the run could not complete"),
+];

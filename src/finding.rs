@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(Verdict::from_findings(&fs), Verdict::Would504);
         let fs = [finding(Impact::Would504), finding(Impact::Would502)];
         assert_eq!(Verdict::from_findings(&fs), Verdict::Would502);
-        assert_eq!(Verdict::from_findings(&[finding(Impact::Info)]), Verdict::Ready);
+        assert_eq!(
+            Verdict::from_findings(&[finding(Impact::Info)]),
+            Verdict::Ready
+        );
         assert_eq!(Verdict::from_findings(&[]), Verdict::Ready);
     }
 
@@ -160,7 +163,12 @@ mod tests {
             let json = serde_json::to_string(&v).expect("verdict serializes");
             assert_eq!(json, format!("\"{}\"", v.as_str()));
         }
-        for i in [Impact::Info, Impact::Warn, Impact::Would504, Impact::Would502] {
+        for i in [
+            Impact::Info,
+            Impact::Warn,
+            Impact::Would504,
+            Impact::Would502,
+        ] {
             let json = serde_json::to_string(&i).expect("impact serializes");
             assert_eq!(json, format!("\"{}\"", i.as_str()));
         }

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `origin-probe` binary: everything happens in the library; this only exits with its code.
+
+fn main() {
+    std::process::exit(origin_probe::run::main());
+}

@@ -48,13 +48,19 @@ impl AddressSource {
 /// The outcome of opening a TCP connection to one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectOutcome {
-    Connected { after: Duration },
+    Connected {
+        after: Duration,
+    },
     /// The peer answered with a RST (connection refused).
     Refused,
     /// No answer within the connect timeout (a silent drop).
-    TimedOut { after: Duration },
+    TimedOut {
+        after: Duration,
+    },
     /// The network or host is unreachable, or another OS error, with its message.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 /// A TLS protocol version as negotiated.

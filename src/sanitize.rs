@@ -61,7 +61,10 @@ mod tests {
         assert_eq!(text("x\u{9b}y"), "x\\u{9b}y");
         assert_eq!(text("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
         assert_eq!(text("line\nforged"), "line\\u{a}forged");
-        assert_eq!(text("ordinary CN=example.com, O=Ünïcödé"), "ordinary CN=example.com, O=Ünïcödé");
+        assert_eq!(
+            text("ordinary CN=example.com, O=Ünïcödé"),
+            "ordinary CN=example.com, O=Ünïcödé"
+        );
     }
 
     #[test]

@@ -1,1 +1,154 @@
-//! placeholder
+//! Judgement: from probe records to findings and verdicts, the CloudFront rules in one place.
+//!
+//! `judge` is pure: the clock (`now`) and the trust store are parameters. Rules live in
+//! `net_rules` (names, DNS, TCP, handshake) and `cert_rules` (the certificate chain); this module
+//! assembles them per address and per origin ("worst wins", disagreeing addresses).
+
+pub mod cert_rules;
+pub mod net_rules;
+
+use std::time::Duration;
+
+use rustls::pki_types::UnixTime;
+
+use crate::cert::{self, TrustStore};
+use crate::finding::{Confidence, Finding, Impact, Verdict};
+use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, OriginRecord};
+use crate::report::{AddressReport, OriginReport};
+use crate::target::Target;
+use cert_rules::CertRuleContext;
+
+/// What judging needs besides the records.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgeContext<'a> {
+    pub store: &'a TrustStore,
+    pub now: UnixTime,
+    pub warn_days: u32,
+}
+
+/// Judges one origin.
+pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> OriginReport {
+    let origin = target.origin();
+    let mut findings: Vec<Finding> = Vec::new();
+    findings.extend(net_rules::ip_origin(target));
+    findings.extend(net_rules::dns(&record.dns, &origin));
+    let addresses: Vec<AddressReport> = record
+        .addresses
+        .iter()
+        .map(|a| judge_address(target, a, ctx))
+        .collect();
+    findings.extend(disagreement(&addresses));
+    let verdict = Verdict::from_findings(
+        findings
+            .iter()
+            .chain(addresses.iter().flat_map(|a| a.findings.iter())),
+    );
+    let address_source = match &record.dns {
+        DnsOutcome::Resolved { source, .. } => Some(source.as_str()),
+        _ => None,
+    };
+    OriginReport {
+        schema_version: None,
+        origin,
+        port: target.port,
+        host_header: target.host_header.clone(),
+        source: target.source.clone(),
+        verdict,
+        findings,
+        address_source,
+        addresses,
+        elapsed_ms: millis(record.elapsed),
+    }
+}
+
+fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>) -> AddressReport {
+    let address = record.address.to_string();
+    let mut findings: Vec<Finding> = Vec::new();
+    findings.extend(net_rules::connect(&record.connect, &address, target.port));
+    let mut tls_version = None;
+    let mut cipher_suite = None;
+    let mut chain_source = None;
+    let mut chain_summaries = Vec::new();
+    if let Some(cf) = &record.cloudfront {
+        findings.extend(net_rules::handshake(
+            cf,
+            record.modern.as_ref(),
+            target.port,
+        ));
+        // The chain CloudFront would receive; failing that, the one a modern client gets, so
+        // certificate problems are reported too and the operator can fix everything at once.
+        let chain = match (cf, record.modern.as_ref()) {
+            (HandshakeOutcome::Negotiated(n), _) => {
+                tls_version = Some(n.version.as_str());
+                cipher_suite = Some(n.suite.clone());
+                Some(("cloudfront", &n.chain))
+            }
+            (_, Some(HandshakeOutcome::Negotiated(m))) => Some(("modern", &m.chain)),
+            _ => None,
+        };
+        if let Some((source, chain)) = chain {
+            let names = target.acceptable_names();
+            let analysis = cert::analyse(chain, &names, ctx.store, ctx.now);
+            let rule_ctx = CertRuleContext {
+                origin: &names[0],
+                host_header: target.host_header.as_deref(),
+                warn_days: ctx.warn_days,
+                roots: ctx.store.info(),
+            };
+            findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));
+            chain_source = Some(source);
+            chain_summaries = analysis.summaries;
+        }
+    }
+    let connect_ms = match &record.connect {
+        ConnectOutcome::Connected { after } => Some(millis(*after)),
+        _ => None,
+    };
+    AddressReport {
+        address,
+        verdict: Verdict::from_findings(&findings),
+        findings,
+        tls_version,
+        cipher_suite,
+        chain_source,
+        chain: chain_summaries,
+        connect_ms,
+        elapsed_ms: millis(record.elapsed),
+    }
+}
+
+/// Addresses that disagree: CloudFront picks among them per connection, so some requests fail.
+fn disagreement(addresses: &[AddressReport]) -> Option<Finding> {
+    let failing: Vec<&AddressReport> = addresses.iter().filter(|a| a.verdict.fails()).collect();
+    if failing.is_empty() || failing.len() == addresses.len() {
+        return None;
+    }
+    let worst = failing
+        .iter()
+        .map(|a| a.verdict)
+        .max()
+        .unwrap_or(Verdict::Would502);
+    let impact = if worst == Verdict::Would504 {
+        Impact::Would504
+    } else {
+        Impact::Would502
+    };
+    let list: Vec<&str> = failing.iter().map(|a| a.address.as_str()).collect();
+    Some(Finding {
+        rule: "origin.addresses-disagree",
+        impact,
+        confidence: Confidence::Inferred,
+        reason: format!(
+            "{} of {} addresses would fail ({}); CloudFront connects to whichever address DNS gives it, so it would fail intermittently",
+            failing.len(),
+            addresses.len(),
+            list.join(", ")
+        ),
+        fix: "make every address behind the name serve the same valid configuration, or remove the failing ones from DNS".to_string(),
+        fact: 22,
+    })
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,400 @@
+//! Targets given as `host`, `host:port` or `[v6]:port`: on the command line or one per line of a
+//! file or stdin.
+//!
+//! A bad entry becomes an `InputError` naming where it came from; the good entries are still
+//! returned, so one typo never stops the rest of a fleet from being probed. Never resolves.
+
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::net::IpAddr;
+
+use thiserror::Error;
+
+use crate::target::{OriginName, Target};
+
+/// Longest DNS name (RFC 1035: 255 octets on the wire, 253 in text); CloudFront enforces the
+/// same for origin names (fact 27).
+pub const MAX_NAME_LEN: usize = 253;
+/// Longest DNS label (RFC 1035).
+pub const MAX_LABEL_LEN: usize = 63;
+/// Longest input line read from a target file; longer lines are reported, not stored, so a
+/// file of one huge line cannot exhaust memory.
+pub const MAX_LINE_LEN: usize = 4096;
+
+/// Why one target entry is not usable.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum TargetError {
+    #[error("empty name")]
+    Empty,
+    #[error("missing host before ':'")]
+    MissingHost,
+    #[error("missing port after ':'")]
+    MissingPort,
+    #[error("port {0:?} is not a number from 1 to 65535")]
+    BadPort(String),
+    #[error("name is longer than {MAX_NAME_LEN} characters")]
+    NameTooLong,
+    #[error("label {0:?} is longer than {MAX_LABEL_LEN} characters")]
+    LabelTooLong(String),
+    #[error("empty label (two dots in a row, or a leading dot)")]
+    EmptyLabel,
+    #[error("character {0:?} is not allowed in a host name")]
+    BadChar(char),
+    #[error("not a valid internationalised domain name")]
+    Idna,
+    #[error("unclosed '[' in IPv6 address")]
+    UnclosedBracket,
+    #[error("{0:?} is not an IPv6 address")]
+    BadIpv6(String),
+    #[error("scheme {0:?} is not HTTPS; give a host name or an https:// URL")]
+    NotHttps(String),
+    #[error("line is longer than {MAX_LINE_LEN} bytes")]
+    LineTooLong,
+    #[error("not valid UTF-8")]
+    NotUtf8,
+}
+
+/// One bad entry, with where it came from.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("{source_name}: {shown:?}: {error}")]
+pub struct InputError {
+    /// `argument 2`, `origins.txt:14`, `stdin:3`.
+    pub source_name: String,
+    /// The entry as given, shortened for display.
+    pub shown: String,
+    pub error: TargetError,
+}
+
+/// Targets read so far, the errors met, and duplicates dropped.
+#[derive(Debug, Default)]
+pub struct TargetList {
+    pub targets: Vec<Target>,
+    pub errors: Vec<InputError>,
+    /// Entries dropped because the same origin and port came earlier (`source: first source`).
+    pub duplicates: Vec<String>,
+    seen: HashSet<(String, u16)>,
+}
+
+impl TargetList {
+    /// Parses one entry and records the target or the error.
+    pub fn push(&mut self, entry: &str, source_name: String, host_header: Option<&str>) {
+        match parse_target(entry) {
+            Ok((name, port)) => {
+                let target = Target {
+                    name,
+                    port,
+                    host_header: host_header.map(str::to_string),
+                    source: source_name,
+                };
+                if self.seen.insert((target.origin(), port)) {
+                    self.targets.push(target);
+                } else {
+                    self.duplicates.push(format!(
+                        "{}: {}:{} is listed more than once; probed once",
+                        target.source,
+                        target.origin(),
+                        port
+                    ));
+                }
+            }
+            Err(error) => self.push_error(source_name, entry, error),
+        }
+    }
+
+    fn push_error(&mut self, source_name: String, entry: &str, error: TargetError) {
+        self.errors.push(InputError {
+            source_name,
+            shown: crate::sanitize::text(entry),
+            error,
+        });
+    }
+}
+
+/// Reads one target per line from `reader`. Blank lines and `#` comments (whole-line, or after
+/// whitespace) are skipped; a UTF-8 BOM at the start and CR line ends are accepted. Each line's
+/// source is `name:LINE`. I/O errors end the reading and are returned.
+pub fn read_targets(
+    reader: impl BufRead,
+    name: &str,
+    host_header: Option<&str>,
+    list: &mut TargetList,
+) -> std::io::Result<()> {
+    let mut reader = reader;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        line_no += 1;
+        let (read, too_long) = read_line_bounded(&mut reader, &mut buf)?;
+        if read == 0 {
+            return Ok(());
+        }
+        let source = format!("{name}:{line_no}");
+        if too_long {
+            list.push_error(
+                source,
+                &String::from_utf8_lossy(&buf[..64.min(buf.len())]),
+                TargetError::LineTooLong,
+            );
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            list.push_error(source, &String::from_utf8_lossy(&buf), TargetError::NotUtf8);
+            continue;
+        };
+        let text = if line_no == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
+        let entry = strip_comment(text).trim();
+        if entry.is_empty() {
+            continue;
+        }
+        list.push(entry, source, host_header);
+    }
+}
+
+/// Reads up to and including the next `\n`, keeping at most [`MAX_LINE_LEN`] bytes in `buf`.
+/// Returns the bytes consumed (0 at end of input) and whether the line was cut.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut too_long = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok((consumed, too_long));
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = MAX_LINE_LEN.saturating_sub(buf.len());
+        let keep = take.min(room);
+        buf.extend_from_slice(&chunk[..keep]);
+        if take > room {
+            too_long = true;
+        }
+        reader.consume(take);
+        consumed += take;
+        if done {
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            return Ok((consumed, too_long));
+        }
+    }
+}
+
+fn strip_comment(line: &str) -> &str {
+    if line.trim_start().starts_with('#') {
+        return "";
+    }
+    match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(i) => &line[..i],
+        None => line,
+    }
+}
+
+/// Parses `host`, `host:port`, `[v6]`, `[v6]:port`, a bare IPv6 literal, or an `https://` URL
+/// (its path is ignored). The port defaults to 443.
+pub fn parse_target(entry: &str) -> Result<(OriginName, u16), TargetError> {
+    let mut rest = entry.trim();
+    if let Some((scheme, after)) = rest.split_once("://") {
+        if !scheme.eq_ignore_ascii_case("https") {
+            return Err(TargetError::NotHttps(scheme.to_string()));
+        }
+        rest = after.split(['/', '?', '#']).next().unwrap_or_default();
+    }
+    if rest.is_empty() {
+        return Err(TargetError::Empty);
+    }
+    if let Some(after) = rest.strip_prefix('[') {
+        let (addr, tail) = after.split_once(']').ok_or(TargetError::UnclosedBracket)?;
+        let ip: IpAddr = addr
+            .parse()
+            .ok()
+            .filter(IpAddr::is_ipv6)
+            .ok_or_else(|| TargetError::BadIpv6(addr.to_string()))?;
+        let port = match tail {
+            "" => 443,
+            _ => parse_port(tail.strip_prefix(':').ok_or(TargetError::BadChar(']'))?)?,
+        };
+        return Ok((OriginName::Ip(ip), port));
+    }
+    if rest.matches(':').count() > 1 {
+        // More than one colon and no brackets: only a bare IPv6 literal makes sense.
+        let ip: IpAddr = rest
+            .parse()
+            .map_err(|_| TargetError::BadIpv6(rest.to_string()))?;
+        return Ok((OriginName::Ip(ip), 443));
+    }
+    let (host, port) = match rest.split_once(':') {
+        Some((host, port)) => (host, parse_port(port)?),
+        None => (rest, 443),
+    };
+    if host.is_empty() {
+        return Err(TargetError::MissingHost);
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok((OriginName::Ip(ip), port));
+    }
+    Ok((OriginName::Dns(normalize_host(host)?), port))
+}
+
+fn parse_port(text: &str) -> Result<u16, TargetError> {
+    if text.is_empty() {
+        return Err(TargetError::MissingPort);
+    }
+    text.parse::<u16>()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| TargetError::BadPort(text.to_string()))
+}
+
+/// Normalises a DNS name as CloudFront and certificates compare it: Unicode to ASCII (IDNA
+/// UTS-46, punycode), lowercase, one trailing dot dropped; then checks lengths and characters
+/// (letters, digits, `-`, `_`).
+pub fn normalize_host(host: &str) -> Result<String, TargetError> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.is_empty() {
+        return Err(TargetError::Empty);
+    }
+    if let Some(c) = host
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "/\\@?#%*[]<>\"'".contains(*c))
+    {
+        return Err(TargetError::BadChar(c));
+    }
+    let ascii = if host.is_ascii() {
+        host.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(host).map_err(|_| TargetError::Idna)?
+    };
+    if ascii.len() > MAX_NAME_LEN {
+        return Err(TargetError::NameTooLong);
+    }
+    for label in ascii.split('.') {
+        if label.is_empty() {
+            return Err(TargetError::EmptyLabel);
+        }
+        if label.len() > MAX_LABEL_LEN {
+            let shown: String = label.chars().take(20).collect();
+            return Err(TargetError::LabelTooLong(format!("{shown}…")));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(TargetError::BadChar(c));
+        }
+    }
+    Ok(ascii)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dns(name: &str, port: u16) -> Result<(OriginName, u16), TargetError> {
+        Ok((OriginName::Dns(name.to_string()), port))
+    }
+
+    #[test]
+    fn target_forms() {
+        assert_eq!(parse_target("Example.COM"), dns("example.com", 443));
+        assert_eq!(parse_target("example.com.:8443"), dns("example.com", 8443));
+        assert_eq!(
+            parse_target("https://example.com:444/path?q"),
+            dns("example.com", 444)
+        );
+        assert_eq!(
+            parse_target("bücher.example"),
+            dns("xn--bcher-kva.example", 443)
+        );
+        let v6: IpAddr = "::1".parse().expect("ip");
+        assert_eq!(parse_target("[::1]:8443"), Ok((OriginName::Ip(v6), 8443)));
+        assert_eq!(parse_target("[::1]"), Ok((OriginName::Ip(v6), 443)));
+        assert_eq!(parse_target("::1"), Ok((OriginName::Ip(v6), 443)));
+        let v4: IpAddr = "127.0.0.1".parse().expect("ip");
+        assert_eq!(parse_target("127.0.0.1:9"), Ok((OriginName::Ip(v4), 9)));
+    }
+
+    #[test]
+    fn bad_targets_say_what_is_wrong() {
+        assert_eq!(parse_target("host:"), Err(TargetError::MissingPort));
+        assert_eq!(parse_target(":443"), Err(TargetError::MissingHost));
+        assert_eq!(
+            parse_target("host:99999"),
+            Err(TargetError::BadPort("99999".into()))
+        );
+        assert_eq!(
+            parse_target("host:0"),
+            Err(TargetError::BadPort("0".into()))
+        );
+        assert_eq!(parse_target("[::1"), Err(TargetError::UnclosedBracket));
+        assert_eq!(
+            parse_target("[example.com]:443"),
+            Err(TargetError::BadIpv6("example.com".into()))
+        );
+        assert_eq!(
+            parse_target("http://example.com"),
+            Err(TargetError::NotHttps("http".into()))
+        );
+        assert_eq!(parse_target("a..b"), Err(TargetError::EmptyLabel));
+        assert_eq!(parse_target("bad host"), Err(TargetError::BadChar(' ')));
+        assert_eq!(
+            parse_target("*.example.com"),
+            Err(TargetError::BadChar('*'))
+        );
+        let long_label = format!("{}.example", "a".repeat(300));
+        assert!(matches!(
+            parse_target(&long_label),
+            Err(TargetError::NameTooLong)
+        ));
+        let long_label = format!("{}.example", "a".repeat(64));
+        assert!(matches!(
+            parse_target(&long_label),
+            Err(TargetError::LabelTooLong(_))
+        ));
+    }
+
+    #[test]
+    fn file_lines_comments_bom_crlf_and_errors() {
+        let text = "\u{feff}good.test\r\n\n# comment\nbad.test:99999\nother.test:8443 # trailing\ngood.test\n";
+        let mut list = TargetList::default();
+        read_targets(text.as_bytes(), "origins.txt", None, &mut list).expect("reads");
+        let names: Vec<_> = list
+            .targets
+            .iter()
+            .map(|t| (t.origin(), t.port, t.source.clone()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("good.test".to_string(), 443, "origins.txt:1".to_string()),
+                ("other.test".to_string(), 8443, "origins.txt:5".to_string()),
+            ]
+        );
+        assert_eq!(list.errors.len(), 1);
+        assert_eq!(
+            list.errors[0].to_string(),
+            "origins.txt:4: \"bad.test:99999\": port \"99999\" is not a number from 1 to 65535"
+        );
+        assert_eq!(list.duplicates.len(), 1);
+    }
+
+    #[test]
+    fn overlong_line_is_an_error_not_an_allocation() {
+        let mut text = "x".repeat(MAX_LINE_LEN * 4);
+        text.push_str("\nok.test\n");
+        let mut list = TargetList::default();
+        read_targets(text.as_bytes(), "big", None, &mut list).expect("reads");
+        assert_eq!(list.errors.len(), 1);
+        assert_eq!(list.errors[0].error, TargetError::LineTooLong);
+        assert_eq!(list.targets.len(), 1);
+    }
+}
