@@ -22,7 +22,7 @@ Exit codes:
 /// Probes every address of every origin the way CloudFront's edge connects to a custom origin
 /// over HTTPS, and predicts ready / warn / would-502 / would-504 with the reason and the fix.
 #[derive(Debug, Parser)]
-#[command(name = "origin-probe", version, after_help = AFTER_HELP, propagate_version = true)]
+#[command(name = "origin-probe", version, after_help = AFTER_HELP, propagate_version = true, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -161,13 +161,25 @@ fn load_roots(path: Option<&Path>) -> Result<TrustStore> {
 }
 
 /// Probes `targets` and writes the report as `output` says; returns the verdict counts.
-/// Used by `check` and `demo` alike.
 pub async fn probe_and_report(
     targets: Vec<Target>,
     probe: ProbeConfig,
     resolve: &ResolveConfig,
     store: TrustStore,
     output: &OutputConfig,
+) -> Result<Summary> {
+    probe_and_report_with(targets, probe, resolve, store, output, |_| {}).await
+}
+
+/// As [`probe_and_report`], also showing each finished origin to `observe` (the demo checks
+/// its expectations this way). Used by `check` and `demo` alike.
+pub async fn probe_and_report_with(
+    targets: Vec<Target>,
+    probe: ProbeConfig,
+    resolve: &ResolveConfig,
+    store: TrustStore,
+    output: &OutputConfig,
+    mut observe: impl FnMut(&OriginReport),
 ) -> Result<Summary> {
     let clock = SystemTime::now();
     let generated_at = time::OffsetDateTime::from(clock)
@@ -197,6 +209,7 @@ pub async fn probe_and_report(
     engine
         .run(targets, |index, origin| {
             summary.add(origin.verdict);
+            observe(&origin);
             progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));
             progress.inc(1);
             if streaming {

@@ -1,29 +1,386 @@
-//! TEMPORARY stand-in (replaced by the renderers at merge).
+//! Report renderers and the report document.
+//!
+//! This module turns a finished [`Report`] (or, when streaming, one [`OriginReport`]) into bytes
+//! in the format the user chose: a table for people ([`Format::Table`]), or the versioned machine
+//! formats documented in [`json`] ([`Format::Json`], [`Format::Jsonl`]).
+//!
+//! Renderers are pure: they never probe, judge, read the clock or the environment, and never
+//! change a verdict. Whether to colour is the caller's decision (`NO_COLOR`, isatty), passed in
+//! as [`RenderOptions`]. Everything here writes only the report; progress belongs on stderr.
+
 pub mod document;
+pub mod json;
+mod table;
+
+use std::io::{self, Write};
+
 pub use document::*;
+pub use json::write_jsonl_origin;
+
+/// The output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Aligned table with the reasons and fixes of every origin that is not ready (for people).
     Table,
+    /// One pretty-printed JSON document for the whole run.
     Json,
+    /// JSON Lines: one JSON object per origin, written as each origin finishes.
     Jsonl,
 }
+
+/// How to render, as decided by the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
+    /// Emit ANSI colour (SGR) codes in the table. Machine formats never contain them.
     pub color: bool,
 }
+
+/// Writes the whole report in `format`.
+///
+/// For [`Format::Jsonl`] this writes every origin line; use [`write_jsonl_origin`] instead to
+/// stream each origin as it finishes.
 pub fn write(
     report: &Report,
-    _f: Format,
-    _o: &RenderOptions,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
-    writeln!(out)
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(report, opts, out),
+        Format::Json => json::write_document(report, out),
+        Format::Jsonl => report
+            .origins
+            .iter()
+            .try_for_each(|origin| write_jsonl_origin(origin, out)),
+    }
 }
-pub fn write_jsonl_origin(
-    origin: &OriginReport,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, origin).map_err(std::io::Error::other)?;
-    writeln!(out)
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn format_names_are_the_documented_flag_values() {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .map(|f| {
+                let value = f.to_possible_value().expect("no variant is skipped");
+                value.get_name().to_owned()
+            })
+            .collect();
+        assert_eq!(names, ["table", "json", "jsonl"]);
+    }
+
+    #[test]
+    fn jsonl_writes_one_line_per_origin() {
+        let report = fixtures::fleet();
+        let mut out = Vec::new();
+        write(
+            &report,
+            Format::Jsonl,
+            &RenderOptions { color: true },
+            &mut out,
+        )
+        .expect("writing to a Vec cannot fail");
+        let text = String::from_utf8(out).expect("JSON is UTF-8");
+        assert_eq!(text.lines().count(), report.origins.len());
+        assert!(text.ends_with('\n'));
+        assert!(
+            !text.contains('\x1b'),
+            "colour never reaches machine formats"
+        );
+    }
+}
+
+/// Hand-built reports shared by the renderer tests: one origin of each verdict.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::finding::{Confidence, Finding, Impact, Verdict};
+
+    /// The judging time every fixture's `days_left` is relative to.
+    pub(crate) const NOW: &str = "2025-06-01T12:00:00Z";
+
+    /// Four origins, in this order: ready (one address, a two-certificate chain), would-502
+    /// (two addresses sharing a finding), would-504 (no addresses), warn (Host header).
+    /// Trusts the Mozilla list.
+    pub(crate) fn fleet() -> Report {
+        report(
+            vec![ready(), would_502(), would_504(), warn()],
+            mozilla_roots(),
+        )
+    }
+
+    /// One ready origin, judged against a `--roots` file.
+    pub(crate) fn file_roots() -> Report {
+        let roots = RootsInfo {
+            source: RootsSource::File,
+            description: "PEM file ./private-ca.pem (2 certificates)".to_owned(),
+            path: Some("./private-ca.pem".to_owned()),
+            count: 2,
+        };
+        report(vec![ready()], roots)
+    }
+
+    pub(crate) fn report(origins: Vec<OriginReport>, roots: RootsInfo) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "origin-probe",
+                version: "0.1.0",
+            },
+            generated_at: NOW.to_owned(),
+            roots,
+            summary: Summary::of(&origins),
+            origins,
+        }
+    }
+
+    fn mozilla_roots() -> RootsInfo {
+        RootsInfo {
+            source: RootsSource::Mozilla,
+            description: "Mozilla included CA list (webpki-roots 1.0.10)".to_owned(),
+            path: None,
+            count: 146,
+        }
+    }
+
+    pub(crate) fn finding(
+        rule: &'static str,
+        impact: Impact,
+        confidence: Confidence,
+        fact: u16,
+        reason: &str,
+        fix: &str,
+    ) -> Finding {
+        Finding {
+            rule,
+            impact,
+            confidence,
+            reason: reason.to_owned(),
+            fix: fix.to_owned(),
+            fact,
+        }
+    }
+
+    pub(crate) fn origin(
+        name: &str,
+        port: u16,
+        source: &str,
+        findings: Vec<Finding>,
+        addresses: Vec<AddressReport>,
+    ) -> OriginReport {
+        let verdict = Verdict::from_findings(
+            findings
+                .iter()
+                .chain(addresses.iter().flat_map(|a| a.findings.iter())),
+        );
+        OriginReport {
+            schema_version: None,
+            origin: name.to_owned(),
+            port,
+            host_header: None,
+            source: source.to_owned(),
+            verdict,
+            findings,
+            address_source: if addresses.is_empty() {
+                None
+            } else {
+                Some("dns")
+            },
+            addresses,
+            elapsed_ms: 412,
+        }
+    }
+
+    pub(crate) fn address(
+        address: &str,
+        tls_version: Option<&'static str>,
+        chain: Vec<CertSummary>,
+        findings: Vec<Finding>,
+    ) -> AddressReport {
+        AddressReport {
+            address: address.to_owned(),
+            verdict: Verdict::from_findings(&findings),
+            findings,
+            tls_version,
+            cipher_suite: tls_version.map(|_| "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".to_owned()),
+            chain_source: tls_version.map(|_| "cloudfront"),
+            chain,
+            connect_ms: Some(23),
+            elapsed_ms: 187,
+        }
+    }
+
+    /// A certificate for `subject` (a DNS name, or a CA name when `is_ca`).
+    pub(crate) fn cert(
+        position: usize,
+        subject: &str,
+        issuer: &str,
+        days_left: i64,
+    ) -> CertSummary {
+        let is_ca = position > 0;
+        CertSummary {
+            position,
+            subject: format!("CN={subject}"),
+            issuer: format!("CN={issuer}"),
+            san: if is_ca {
+                Vec::new()
+            } else {
+                vec![subject.to_owned()]
+            },
+            not_before: after_now(-90),
+            not_after: after_now(days_left),
+            days_left,
+            key_type: "RSA".to_owned(),
+            key_bits: Some(2048),
+            curve: None,
+            signature_algorithm: "sha256WithRSAEncryption".to_owned(),
+            sha256: format!("{position:02x}").repeat(32),
+            is_ca,
+            self_signed: false,
+        }
+    }
+
+    /// [`NOW`] moved by `days`, in RFC 3339.
+    fn after_now(days: i64) -> String {
+        use time::format_description::well_known::Rfc3339;
+        let now = time::OffsetDateTime::parse(NOW, &Rfc3339).expect("NOW is RFC 3339");
+        let then = now + time::Duration::days(days);
+        then.format(&Rfc3339).expect("a date near NOW formats")
+    }
+
+    fn negotiated(suite: &str) -> Finding {
+        finding(
+            "tls.negotiated",
+            Impact::Info,
+            Confidence::Documented,
+            3,
+            &format!("CloudFront would negotiate TLSv1.2 with {suite}."),
+            "",
+        )
+    }
+
+    fn ready() -> OriginReport {
+        let chain = vec![
+            cert(0, "www.example.com", "Example Issuing CA 1", 214),
+            cert(1, "Example Issuing CA 1", "Example Root CA", 1675),
+        ];
+        let findings = vec![negotiated("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")];
+        origin(
+            "www.example.com",
+            443,
+            "origins.txt:1",
+            Vec::new(),
+            vec![address("192.0.2.10:443", Some("TLSv1.2"), chain, findings)],
+        )
+    }
+
+    fn would_502() -> OriginReport {
+        let expired = finding(
+            "cert.expired",
+            Impact::Would502,
+            Confidence::Documented,
+            12,
+            "The leaf certificate CN=api.example.com expired at 2025-05-20T12:00:00Z, 12 days before this check.",
+            "Install a renewed certificate for api.example.com, with its intermediates, on every address.",
+        );
+        let chain = || vec![cert(0, "api.example.com", "Example Issuing CA 1", -12)];
+        let addresses = vec![
+            address(
+                "192.0.2.20:443",
+                Some("TLSv1.2"),
+                chain(),
+                vec![
+                    expired.clone(),
+                    negotiated("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                ],
+            ),
+            address(
+                "[2001:db8::20]:443",
+                Some("TLSv1.2"),
+                chain(),
+                vec![expired, negotiated("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")],
+            ),
+        ];
+        origin(
+            "api.example.com",
+            443,
+            "origins.txt:2",
+            Vec::new(),
+            addresses,
+        )
+    }
+
+    fn would_504() -> OriginReport {
+        let timeout = finding(
+            "dns.timeout",
+            Impact::Would504,
+            Confidence::Inferred,
+            22,
+            "No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.",
+            "Check that the authoritative name servers of example.net answer from the internet.",
+        );
+        let mut o = origin(
+            "slow.example.net",
+            443,
+            "argument 1",
+            vec![timeout],
+            Vec::new(),
+        );
+        o.elapsed_ms = 5003;
+        o
+    }
+
+    fn warn() -> OriginReport {
+        let host = finding(
+            "host.forwarded",
+            Impact::Info,
+            Confidence::Inferred,
+            35,
+            "CloudFront forwards the viewer Host header, so the certificate must match shop.example.com, not origin.example.org.",
+            "",
+        );
+        let soon = finding(
+            "cert.expires-soon",
+            Impact::Warn,
+            Confidence::Documented,
+            12,
+            "The leaf certificate CN=shop.example.com expires at 2025-06-22T12:00:00Z, in 21 days.",
+            "Renew it before 2025-06-22: from that moment CloudFront would answer 502.",
+        );
+        let stapling = finding(
+            "tls.no-ocsp-staple",
+            Impact::Info,
+            Confidence::Unverified,
+            9,
+            "The origin staples no OCSP response; CloudFront is not known to need one.",
+            "",
+        );
+        let mut leaf = cert(0, "shop.example.com", "Example Issuing CA 1", 21);
+        leaf.san.push("origin.example.org".to_owned());
+        leaf.key_type = "ECDSA".to_owned();
+        leaf.key_bits = Some(256);
+        leaf.curve = Some("P-256".to_owned());
+        let chain = vec![
+            leaf,
+            cert(1, "Example Issuing CA 1", "Example Root CA", 1675),
+        ];
+        let mut o = origin(
+            "origin.example.org",
+            8443,
+            "distributions.json: E2EXAMPLE1 origin shop",
+            vec![host],
+            vec![address(
+                "198.51.100.7:8443",
+                Some("TLSv1.2"),
+                chain,
+                vec![soon, stapling],
+            )],
+        );
+        o.host_header = Some("shop.example.com".to_owned());
+        o
+    }
 }

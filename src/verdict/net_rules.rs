@@ -169,31 +169,7 @@ fn failure(cloudfront: &HandshakeOutcome, modern: Option<&HandshakeOutcome>, por
         _ => None,
     };
     if let Some(m) = modern_negotiated {
-        if m.version == TlsVersion::Tls13 {
-            return finding(
-                "tls.tls13-only",
-                Impact::Would502,
-                Confidence::Documented,
-                1,
-                format!(
-                    "the origin refused CloudFront's TLS 1.2 handshake ({}) but completes TLS 1.3; CloudFront offers origins TLS 1.2 at most",
-                    describe(cloudfront)
-                ),
-                "enable TLS 1.2 on the origin with an ECDHE suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256)",
-            );
-        }
-        return finding(
-            "tls.no-shared-cipher",
-            Impact::Would502,
-            Confidence::Documented,
-            5,
-            format!(
-                "the origin refused CloudFront's suites ({}) and chose {} when offered more; that suite is not on CloudFront's origin list",
-                describe(cloudfront),
-                m.suite
-            ),
-            "enable at least one suite CloudFront offers origins, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256",
-        );
+        return refused_but_modern_works(cloudfront, m);
     }
     match cloudfront {
         HandshakeOutcome::Negotiated(_) => unreachable_negotiated(),
@@ -266,6 +242,63 @@ fn failure(cloudfront: &HandshakeOutcome, modern: Option<&HandshakeOutcome>, por
         ),
     }
 }
+
+/// CloudFront's hello failed, a modern client's worked: tell which CloudFront limit is hit.
+fn refused_but_modern_works(cloudfront: &HandshakeOutcome, m: &Negotiated) -> Finding {
+    let refused_version = matches!(cloudfront, HandshakeOutcome::Alert { description } if description.starts_with("protocol_version"))
+        || matches!(
+            cloudfront,
+            HandshakeOutcome::Closed | HandshakeOutcome::Reset
+        );
+    if m.version == TlsVersion::Tls13 && refused_version {
+        return finding(
+            "tls.tls13-only",
+            Impact::Would502,
+            Confidence::Documented,
+            1,
+            format!(
+                "the origin refused CloudFront's TLS 1.2 hello ({}) but completes TLS 1.3; CloudFront offers origins TLS 1.2 at most",
+                describe(cloudfront)
+            ),
+            "enable TLS 1.2 on the origin with an ECDHE suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256)",
+        );
+    }
+    if m.version == TlsVersion::Tls12 && !CLOUDFRONT_GCM_SUITES.contains(&m.suite.as_str()) {
+        return finding(
+            "tls.no-shared-cipher",
+            Impact::Would502,
+            Confidence::Documented,
+            5,
+            format!(
+                "the origin refused CloudFront's suites ({}) and chose {} when offered more; that suite is not on CloudFront's origin list",
+                describe(cloudfront),
+                m.suite
+            ),
+            "enable at least one suite CloudFront offers origins, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256",
+        );
+    }
+    finding(
+        "tls.no-shared-parameters",
+        Impact::Would502,
+        Confidence::Inferred,
+        8,
+        format!(
+            "the origin refused CloudFront's TLS 1.2 hello ({}) but completed {} with {} for a modern client: no cipher suite, curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)",
+            describe(cloudfront),
+            m.version.as_str(),
+            m.suite
+        ),
+        "serve an RSA (2048-4096 bit) or ECDSA P-256 certificate and enable TLS 1.2 with an ECDHE-GCM suite",
+    )
+}
+
+/// CloudFront's origin suites that rustls also implements (fact 5), by IANA name.
+const CLOUDFRONT_GCM_SUITES: &[&str] = &[
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+];
 
 /// A negotiated outcome never reaches `failure`; kept total without panicking.
 fn unreachable_negotiated() -> Finding {

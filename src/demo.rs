@@ -1,4 +1,0 @@
-//! placeholder
-pub fn run(_a: crate::cli::DemoArgs) -> i32 {
-    2
-}

@@ -1,0 +1,253 @@
+//! Loopback origins with real behaviour: TLS servers (tokio-rustls) and misbehaving peers.
+//!
+//! Used by `origin-probe demo` and by the integration tests, so both exercise the same servers.
+//! Every server binds to a loopback address on port 0, stops when its `Origin` is dropped, and
+//! bounds each connection's lifetime, so nothing here can outlive or hang its caller.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::crypto::{CryptoProvider, ring};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+/// How long a server keeps one connection: long enough for any probe, short enough that an
+/// abandoned connection cannot pile up.
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(30);
+
+/// Which protocol versions a TLS origin speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    Tls12,
+    Tls13,
+    Both,
+}
+
+/// Which cipher suites a TLS origin offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suites {
+    /// rustls's defaults (ECDHE with AES-GCM and ChaCha20).
+    Default,
+    /// Only the ChaCha20-Poly1305 suites, none of which CloudFront offers origins (fact 5).
+    ChaCha20Only,
+}
+
+/// A TLS origin's certificate and settings.
+#[derive(Debug, Clone)]
+pub struct TlsSpec<'a> {
+    /// PEM: the certificates exactly as the server sends them, leaf first.
+    pub chain_pem: &'a [u8],
+    /// PEM: the leaf's PKCS#8 private key.
+    pub key_pem: &'a [u8],
+    pub versions: Versions,
+    pub suites: Suites,
+    /// PEM roots: when set, the server asks for (but does not require) a client certificate.
+    pub request_client_cert: Option<&'a [u8]>,
+}
+
+impl<'a> TlsSpec<'a> {
+    /// A TLS 1.2 + 1.3 origin with default suites serving `chain_pem`.
+    pub fn new(chain_pem: &'a [u8], key_pem: &'a [u8]) -> TlsSpec<'a> {
+        TlsSpec {
+            chain_pem,
+            key_pem,
+            versions: Versions::Both,
+            suites: Suites::Default,
+            request_client_cert: None,
+        }
+    }
+}
+
+/// What an origin does with a connection.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Completes TLS handshakes with this configuration, answers one HTTP response, closes.
+    Tls(Arc<ServerConfig>),
+    /// The port is closed: connections are refused.
+    Refuse,
+    /// The port drops new connections without answering (its accept queue is kept full).
+    Silent,
+    /// Accepts connections and never sends a byte.
+    AcceptSilent,
+    /// Sends these bytes as soon as a connection arrives, then closes.
+    Canned(Vec<u8>),
+}
+
+/// A running loopback origin; dropping it stops it.
+#[derive(Debug)]
+pub struct Origin {
+    pub addr: SocketAddr,
+    task: Option<JoinHandle<()>>,
+    /// Held open so a `Silent` origin's accept queue stays full.
+    _held: Vec<std::net::TcpStream>,
+    _listener: Option<TcpListener>,
+}
+
+impl Drop for Origin {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Builds a rustls server configuration from `spec`.
+pub fn server_config(spec: &TlsSpec<'_>) -> Result<Arc<ServerConfig>, String> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(spec.chain_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("bad certificate PEM: {e}"))?;
+    if chain.is_empty() {
+        return Err("no certificate in the chain PEM".to_string());
+    }
+    let key =
+        PrivateKeyDer::from_pem_slice(spec.key_pem).map_err(|e| format!("bad key PEM: {e}"))?;
+    let mut provider = ring::default_provider();
+    if spec.suites == Suites::ChaCha20Only {
+        provider
+            .cipher_suites
+            .retain(|s| format!("{:?}", s.suite()).contains("CHACHA20"));
+    }
+    let versions: &[&rustls::SupportedProtocolVersion] = match spec.versions {
+        Versions::Tls12 => &[&rustls::version::TLS12],
+        Versions::Tls13 => &[&rustls::version::TLS13],
+        Versions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
+    };
+    let provider: Arc<CryptoProvider> = Arc::new(provider);
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)
+        .map_err(|e| e.to_string())?;
+    let builder = match spec.request_client_cert {
+        None => builder.with_no_client_auth(),
+        Some(roots_pem) => {
+            let mut roots = RootCertStore::empty();
+            for cert in CertificateDer::pem_slice_iter(roots_pem) {
+                roots
+                    .add(cert.map_err(|e| format!("bad client CA PEM: {e}"))?)
+                    .map_err(|e| e.to_string())?;
+            }
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| e.to_string())?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
+        .with_single_cert(chain, key)
+        .map_err(|e| format!("certificate and key do not fit: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+/// Starts an origin with `behaviour` on `ip` (a loopback address), on a free port.
+pub async fn start(behaviour: Behaviour, ip: IpAddr) -> io::Result<Origin> {
+    match behaviour {
+        Behaviour::Refuse => {
+            // Bind to learn a free port, then close it: connections to it are refused. Another
+            // process could take the port in between; on loopback in a test run that is rare
+            // and would show as a different verdict, not a hang.
+            let listener = TcpListener::bind((ip, 0)).await?;
+            let addr = listener.local_addr()?;
+            drop(listener);
+            Ok(Origin {
+                addr,
+                task: None,
+                _held: Vec::new(),
+                _listener: None,
+            })
+        }
+        Behaviour::Silent => silent(ip).await,
+        other => {
+            let listener = TcpListener::bind((ip, 0)).await?;
+            let addr = listener.local_addr()?;
+            let task = tokio::spawn(serve(listener, other));
+            Ok(Origin {
+                addr,
+                task: Some(task),
+                _held: Vec::new(),
+                _listener: None,
+            })
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, behaviour: Behaviour) {
+    let acceptor = match &behaviour {
+        Behaviour::Tls(config) => Some(TlsAcceptor::from(config.clone())),
+        _ => None,
+    };
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Accept errors (e.g. EMFILE) are transient; back off briefly instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let behaviour = behaviour.clone();
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, handle(stream, behaviour, acceptor))
+                .await;
+        });
+    }
+}
+
+async fn handle(mut stream: TcpStream, behaviour: Behaviour, acceptor: Option<TlsAcceptor>) {
+    match behaviour {
+        Behaviour::Tls(_) => {
+            let Some(acceptor) = acceptor else { return };
+            if let Ok(mut tls) = acceptor.accept(stream).await {
+                let _ = tls
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                    )
+                    .await;
+                let _ = tls.shutdown().await;
+            }
+        }
+        Behaviour::AcceptSilent => {
+            // Hold the connection open without a byte until the lifetime runs out.
+            tokio::time::sleep(CONNECTION_LIFETIME).await;
+            drop(stream);
+        }
+        Behaviour::Canned(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Behaviour::Refuse | Behaviour::Silent => {}
+    }
+}
+
+/// A listening socket whose accept queue is full and never drained: Linux drops further SYNs,
+/// so a client's connect gets no answer at all, as behind a firewall that drops packets.
+async fn silent(ip: IpAddr) -> io::Result<Origin> {
+    let socket = if ip.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.bind(SocketAddr::new(ip, 0))?;
+    let listener = socket.listen(1)?;
+    let addr = listener.local_addr()?;
+    let mut held = Vec::new();
+    // Fill the queue: each connect completes (the kernel answers while there is room) until
+    // one does not. Bounded: a backlog of 1 holds two, so eight attempts are plenty.
+    for _ in 0..8 {
+        match tokio::time::timeout(Duration::from_millis(300), TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => held.push(stream.into_std()?),
+            _ => break,
+        }
+    }
+    Ok(Origin {
+        addr,
+        task: None,
+        _held: held,
+        _listener: Some(listener),
+    })
+}

@@ -1,0 +1,636 @@
+//! The human table: one row per origin, then the reasons and fixes of every origin that is not
+//! ready, then the totals and the trust store.
+//!
+//! For people on a terminal, pinned by snapshots; it is not a machine format and promises no
+//! stability beyond them. It never truncates or reorders what the report says, never prints a
+//! would-502/would-504 finding without its reason and fix, and never emits an escape byte unless
+//! colour was asked for.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io;
+
+use super::{OriginReport, RenderOptions, Report, RootsSource};
+use crate::finding::{Finding, Impact, Verdict};
+
+/// Between two table columns.
+const GAP: &str = "  ";
+/// Before each finding line of a detail block.
+const FINDING_INDENT: &str = "  ";
+/// Before the reason and fix lines under a finding: deeper than the finding line, so a
+/// multi-line reason can never be mistaken for a new finding or origin.
+const TEXT_INDENT: &str = "      ";
+const FIX_LABEL: &str = "fix: ";
+/// Width of the longest verdict or impact word (`would-502`), so rules and names line up.
+const WORD_WIDTH: usize = 9;
+const LEGEND: &str = "confidence: documented = stated by AWS docs; inferred = our reading of the docs; unverified = no source, best guess";
+
+/// Renders the table into memory and writes it with one call, so an unbuffered stdout does not
+/// turn every cell into a system call.
+pub(super) fn write(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let paint = Paint { color: opts.color };
+    out.write_all(render(report, paint).as_bytes())
+}
+
+fn render(report: &Report, paint: Paint) -> String {
+    let mut out = String::new();
+    if !report.origins.is_empty() {
+        push_table(&mut out, &report.origins, paint);
+    }
+    let blocks: Vec<(&OriginReport, Vec<Entry>)> = report
+        .origins
+        .iter()
+        .filter(|o| needs_details(o))
+        .map(|o| (o, entries(o)))
+        .collect();
+    // One rule width for the whole report, so every block lines up the same way.
+    let rule_width = blocks
+        .iter()
+        .flat_map(|(_, entries)| entries)
+        .map(|e| visible_width(e.finding.rule))
+        .max()
+        .unwrap_or(0);
+    for (origin, entries) in &blocks {
+        out.push('\n');
+        push_details(&mut out, origin, entries, rule_width, paint);
+    }
+    if !report.origins.is_empty() {
+        out.push('\n');
+    }
+    push_footer(&mut out, report);
+    out
+}
+
+// ---- the table -------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+const COLUMNS: [(&str, Align); 5] = [
+    ("VERDICT", Align::Left),
+    ("ORIGIN", Align::Left),
+    ("ADDRS", Align::Right),
+    ("TLS", Align::Left),
+    ("EXPIRES", Align::Right),
+];
+
+/// One cell: its visible text, and the style painted around it (never counted in its width).
+struct Cell {
+    text: String,
+    style: Option<Style>,
+}
+
+fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint) {
+    let header: Vec<Cell> = COLUMNS
+        .iter()
+        .map(|&(name, _)| Cell {
+            text: name.to_owned(),
+            style: Some(Style::Bold),
+        })
+        .collect();
+    let rows: Vec<Vec<Cell>> = origins.iter().map(row).collect();
+
+    let mut widths = [0; COLUMNS.len()];
+    for cells in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            *width = (*width).max(visible_width(&cell.text));
+        }
+    }
+    for cells in std::iter::once(&header).chain(&rows) {
+        push_row(out, cells, &widths, paint);
+    }
+}
+
+fn row(origin: &OriginReport) -> Vec<Cell> {
+    let addrs = match origin.addresses.len() {
+        0 => "-".to_owned(),
+        n => n.to_string(),
+    };
+    let plain = |text: String| Cell { text, style: None };
+    vec![
+        Cell {
+            text: origin.verdict.as_str().to_owned(),
+            style: Some(verdict_style(origin.verdict)),
+        },
+        plain(origin_label(origin)),
+        plain(addrs),
+        plain(tls_summary(origin).to_owned()),
+        plain(expiry_summary(origin)),
+    ]
+}
+
+fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint) {
+    let last = cells.len() - 1;
+    for (i, (cell, (&width, &(_, align)))) in
+        cells.iter().zip(widths.iter().zip(&COLUMNS)).enumerate()
+    {
+        if i > 0 {
+            out.push_str(GAP);
+        }
+        let pad = width - visible_width(&cell.text);
+        if align == Align::Right {
+            push_spaces(out, pad);
+        }
+        paint.push(out, cell.style, &cell.text);
+        // No trailing blanks after the last column.
+        if align == Align::Left && i != last {
+            push_spaces(out, pad);
+        }
+    }
+    out.push('\n');
+}
+
+/// `name:port`, plus ` (Host: x)` when CloudFront sends another Host header.
+fn origin_label(origin: &OriginReport) -> String {
+    let mut label = format!("{}:{}", visible(&origin.origin), origin.port);
+    if let Some(host) = &origin.host_header {
+        let _ = write!(label, " (Host: {})", visible(host));
+    }
+    label
+}
+
+/// The TLS version the addresses negotiated: `-` when none did, `mixed` when they differ
+/// (including when some negotiated and some did not).
+fn tls_summary(origin: &OriginReport) -> &'static str {
+    let mut versions = origin.addresses.iter().map(|a| a.tls_version);
+    let Some(first) = versions.next() else {
+        return "-";
+    };
+    if versions.any(|v| v != first) {
+        return "mixed";
+    }
+    first.unwrap_or("-")
+}
+
+/// The fewest days left on any leaf certificate (position 0) of the origin's addresses.
+fn expiry_summary(origin: &OriginReport) -> String {
+    let soonest = origin
+        .addresses
+        .iter()
+        .flat_map(|a| &a.chain)
+        .filter(|c| c.position == 0)
+        .map(|c| c.days_left)
+        .min();
+    match soonest {
+        None => "-".to_owned(),
+        Some(days) if days < 0 => "expired".to_owned(),
+        Some(days) => format!("{days}d"),
+    }
+}
+
+// ---- the detail blocks -----------------------------------------------------------------------
+
+/// Ready origins get no block; neither does their info. The second test is defence in depth: a
+/// finding that matters is shown even if the verdict above it were wrong.
+fn needs_details(origin: &OriginReport) -> bool {
+    origin.verdict != Verdict::Ready || origin.all_findings().any(|f| f.impact > Impact::Info)
+}
+
+/// A finding as printed: once, with every address that carries it (none for origin-level ones).
+struct Entry<'a> {
+    finding: &'a Finding,
+    addresses: Vec<&'a str>,
+}
+
+/// Origin-level findings first, then the address findings in address order; an address finding
+/// equal to an earlier one (same rule, reason, fix, ...) joins it instead of repeating it.
+fn entries(origin: &OriginReport) -> Vec<Entry<'_>> {
+    let mut entries: Vec<Entry> = origin
+        .findings
+        .iter()
+        .map(|finding| Entry {
+            finding,
+            addresses: Vec::new(),
+        })
+        .collect();
+    let origin_level = entries.len();
+    for address in &origin.addresses {
+        for finding in &address.findings {
+            let same = entries[origin_level..]
+                .iter_mut()
+                .find(|e| e.finding == finding);
+            match same {
+                Some(entry) => {
+                    if entry.addresses.last() != Some(&address.address.as_str()) {
+                        entry.addresses.push(&address.address);
+                    }
+                }
+                None => entries.push(Entry {
+                    finding,
+                    addresses: vec![&address.address],
+                }),
+            }
+        }
+    }
+    entries
+}
+
+fn push_details(
+    out: &mut String,
+    origin: &OriginReport,
+    entries: &[Entry],
+    rule_width: usize,
+    paint: Paint,
+) {
+    let verdict = origin.verdict.as_str();
+    paint.push(out, Some(verdict_style(origin.verdict)), verdict);
+    push_spaces(out, WORD_WIDTH - verdict.len());
+    let _ = writeln!(
+        out,
+        "  {}  (from {})",
+        origin_label(origin),
+        visible(&origin.source)
+    );
+    if entries.is_empty() {
+        let _ = writeln!(out, "{FINDING_INDENT}(no findings recorded)");
+        return;
+    }
+    for entry in entries {
+        push_entry(out, entry, rule_width, paint);
+    }
+}
+
+fn push_entry(out: &mut String, entry: &Entry, rule_width: usize, paint: Paint) {
+    let f = entry.finding;
+    let impact = f.impact.as_str();
+    out.push_str(FINDING_INDENT);
+    paint.push(out, impact_style(f.impact), impact);
+    push_spaces(out, WORD_WIDTH - impact.len());
+    let rule = visible(f.rule);
+    let _ = write!(
+        out,
+        "  {rule:<rule_width$}  [{}, fact {}]",
+        f.confidence.as_str(),
+        f.fact
+    );
+    if !entry.addresses.is_empty() {
+        let _ = write!(out, "  {}", visible(&entry.addresses.join(", ")));
+    }
+    out.push('\n');
+
+    // A would-5xx is never printed without a reason and a fix; if a rule forgot one, say so
+    // rather than print a bare verdict.
+    let must_explain = f.impact > Impact::Warn;
+    match (f.reason.trim().is_empty(), must_explain) {
+        (false, _) => push_text(out, TEXT_INDENT, "", &f.reason),
+        (true, true) => push_text(out, TEXT_INDENT, "", "(no reason recorded)"),
+        (true, false) => {}
+    }
+    match (f.fix.trim().is_empty(), must_explain) {
+        (false, _) => push_text(out, TEXT_INDENT, FIX_LABEL, &f.fix),
+        (true, true) => push_text(out, TEXT_INDENT, FIX_LABEL, "(no fix recorded)"),
+        (true, false) => {}
+    }
+}
+
+/// Writes `label` + `text` after `indent`, continuing every further line of `text` under the
+/// first one's text, so no line of a reason ever starts at the left margin.
+fn push_text(out: &mut String, indent: &str, label: &str, text: &str) {
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(indent);
+        if i == 0 {
+            out.push_str(label);
+        } else {
+            push_spaces(out, label.len());
+        }
+        out.push_str(visible(line).trim_end());
+        out.push('\n');
+    }
+}
+
+// ---- the footer ------------------------------------------------------------------------------
+
+fn push_footer(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let noun = if s.origins == 1 { "origin" } else { "origins" };
+    let _ = writeln!(
+        out,
+        "{} {noun}: {} ready, {} warn, {} would-502, {} would-504",
+        s.origins, s.ready, s.warn, s.would_502, s.would_504
+    );
+    let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));
+    if report.roots.source == RootsSource::File {
+        out.push_str("  (verdicts are against this store, not CloudFront's Mozilla list)\n");
+    }
+    out.push_str(LEGEND);
+    out.push('\n');
+}
+
+// ---- text and colour -------------------------------------------------------------------------
+
+/// Report text is sanitised where it is built; this is defence in depth for the terminal:
+/// any control character left (a newline in a cell, an ESC) is shown as `\u{..}`, never sent.
+fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Columns a string takes on a terminal, counted in characters. Names are IDNA-normalised and
+/// the rest is ours, so wide (CJK) characters are rare enough not to need a width table.
+fn visible_width(text: &str) -> usize {
+    visible(text).chars().count()
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// ANSI SGR styles: the few the table uses.
+#[derive(Clone, Copy)]
+enum Style {
+    Bold,
+    Green,
+    Yellow,
+    Red,
+    BoldRed,
+}
+
+impl Style {
+    fn sgr(self) -> &'static str {
+        match self {
+            Style::Bold => "\x1b[1m",
+            Style::Green => "\x1b[32m",
+            Style::Yellow => "\x1b[33m",
+            Style::Red => "\x1b[31m",
+            Style::BoldRed => "\x1b[1;31m",
+        }
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+fn verdict_style(verdict: Verdict) -> Style {
+    match verdict {
+        Verdict::Ready => Style::Green,
+        Verdict::Warn => Style::Yellow,
+        Verdict::Would502 | Verdict::Would504 => Style::Red,
+    }
+}
+
+fn impact_style(impact: Impact) -> Option<Style> {
+    match impact {
+        Impact::Info => None,
+        Impact::Warn => Some(Style::Yellow),
+        Impact::Would502 | Impact::Would504 => Some(Style::BoldRed),
+    }
+}
+
+/// Whether to colour; the only place escape bytes are written.
+#[derive(Clone, Copy)]
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    /// Pushes `text` (made visible), wrapped in `style` when colour is on.
+    fn push(self, out: &mut String, style: Option<Style>, text: &str) {
+        match style {
+            Some(style) if self.color => {
+                out.push_str(style.sgr());
+                out.push_str(&visible(text));
+                out.push_str(RESET);
+            }
+            _ => out.push_str(&visible(text)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Confidence;
+    use crate::report::fixtures::{self, address, cert, finding, origin};
+
+    const PLAIN: Paint = Paint { color: false };
+    const COLOUR: Paint = Paint { color: true };
+
+    /// Removes SGR sequences (`ESC [ ... m`), the only escapes the table writes.
+    fn strip_sgr(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                assert_eq!(chars.next(), Some('['), "only CSI sequences are written");
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                    assert!(
+                        c.is_ascii_digit() || c == ';',
+                        "only SGR sequences are written"
+                    );
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fleet_table() {
+        insta::assert_snapshot!(render(&fixtures::fleet(), PLAIN));
+    }
+
+    #[test]
+    fn file_roots_table() {
+        insta::assert_snapshot!(render(&fixtures::file_roots(), PLAIN));
+    }
+
+    #[test]
+    fn writes_through_the_public_entry_point() {
+        let report = fixtures::fleet();
+        let mut out = Vec::new();
+        let opts = RenderOptions { color: false };
+        crate::report::write(&report, crate::report::Format::Table, &opts, &mut out)
+            .expect("writing to a Vec cannot fail");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            render(&report, PLAIN)
+        );
+    }
+
+    #[test]
+    fn no_escape_bytes_without_colour() {
+        let text = render(&fixtures::fleet(), PLAIN);
+        assert!(!text.contains('\x1b'));
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    }
+
+    #[test]
+    fn colour_changes_nothing_visible_so_columns_still_line_up() {
+        let report = fixtures::fleet();
+        let coloured = render(&report, COLOUR);
+        assert!(coloured.contains("\x1b[32mready\x1b[0m"));
+        assert!(coloured.contains("\x1b[33mwarn\x1b[0m"));
+        assert!(coloured.contains("\x1b[31mwould-502\x1b[0m"));
+        assert!(
+            coloured.contains("\x1b[1;31mwould-502\x1b[0m"),
+            "impact word of a finding"
+        );
+        assert_eq!(strip_sgr(&coloured), render(&report, PLAIN));
+    }
+
+    #[test]
+    fn every_failing_finding_shows_reason_and_fix() {
+        let text = render(&fixtures::fleet(), PLAIN);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let is_failing_finding = line.starts_with("  would-50");
+            if is_failing_finding {
+                assert!(
+                    lines[i + 1].starts_with(TEXT_INDENT),
+                    "reason after {line:?}"
+                );
+                let fix = lines[i + 1..]
+                    .iter()
+                    .take_while(|l| l.starts_with(TEXT_INDENT))
+                    .any(|l| l.starts_with("      fix: "));
+                assert!(fix, "fix after {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shared_findings_are_printed_once_with_their_addresses() {
+        let text = render(&fixtures::fleet(), PLAIN);
+        assert_eq!(text.matches("cert.expired").count(), 1);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("  would-502  cert.expired "))
+            .expect("the finding is printed");
+        assert!(line.ends_with("[documented, fact 12]  192.0.2.20:443, [2001:db8::20]:443"));
+    }
+
+    #[test]
+    fn ready_origins_get_no_detail_block() {
+        let text = render(&fixtures::file_roots(), PLAIN);
+        assert!(
+            !text.contains("tls.negotiated"),
+            "info of a ready origin stays hidden"
+        );
+    }
+
+    #[test]
+    fn failing_finding_without_text_is_flagged_not_hidden() {
+        let bare = finding(
+            "conn.refused",
+            Impact::Would502,
+            Confidence::Inferred,
+            23,
+            "",
+            " ",
+        );
+        let o = origin("a.example", 443, "argument 1", vec![bare], Vec::new());
+        let text = render(&fixtures::report(vec![o], fixtures::fleet().roots), PLAIN);
+        assert!(text.contains("      (no reason recorded)\n      fix: (no fix recorded)\n"));
+    }
+
+    #[test]
+    fn hostile_text_cannot_start_a_line_or_send_escapes() {
+        let nasty = finding(
+            "cert.name-mismatch",
+            Impact::Would502,
+            Confidence::Documented,
+            14,
+            "first\nwould-502  forged.example:443\r\nthird \x1b[2J",
+            "step one\nstep two",
+        );
+        let mut o = origin(
+            "evil\x1b]0;title\x07.example",
+            443,
+            "x\ny",
+            Vec::new(),
+            Vec::new(),
+        );
+        o.addresses = vec![address("192.0.2.1:443", None, Vec::new(), vec![nasty])];
+        o.verdict = Verdict::Would502;
+        let text = render(&fixtures::report(vec![o], fixtures::fleet().roots), PLAIN);
+        assert!(!text.contains('\x1b') && !text.contains('\r') && !text.contains('\x07'));
+        assert!(text.contains(
+            "      first\n      would-502  forged.example:443\n      third \\u{1b}[2J\n"
+        ));
+        assert!(text.contains("      fix: step one\n           step two\n"));
+        assert!(text.contains("evil\\u{1b}]0;title\\u{7}.example:443  (from x\\u{a}y)"));
+        let forged = text.lines().any(|l| l.starts_with("would-502  forged"));
+        assert!(!forged, "a reason line never starts at the margin");
+    }
+
+    #[test]
+    fn tls_column_says_mixed_when_addresses_differ() {
+        let a = |tls| address("192.0.2.1:443", tls, Vec::new(), Vec::new());
+        let o = |addrs| origin("a.example", 443, "argument 1", Vec::new(), addrs);
+        assert_eq!(tls_summary(&o(vec![])), "-");
+        assert_eq!(tls_summary(&o(vec![a(None)])), "-");
+        assert_eq!(
+            tls_summary(&o(vec![a(Some("TLSv1.2")), a(Some("TLSv1.2"))])),
+            "TLSv1.2"
+        );
+        assert_eq!(
+            tls_summary(&o(vec![a(Some("TLSv1.2")), a(Some("TLSv1"))])),
+            "mixed"
+        );
+        assert_eq!(tls_summary(&o(vec![a(Some("TLSv1.2")), a(None)])), "mixed");
+    }
+
+    #[test]
+    fn expires_column_takes_the_soonest_leaf_only() {
+        let chain = |leaf, ca| vec![cert(0, "a.example", "CA", leaf), cert(1, "CA", "Root", ca)];
+        let a = |c| address("192.0.2.1:443", Some("TLSv1.2"), c, Vec::new());
+        let o = |addrs| origin("a.example", 443, "argument 1", Vec::new(), addrs);
+        assert_eq!(expiry_summary(&o(vec![])), "-");
+        assert_eq!(
+            expiry_summary(&o(vec![a(chain(90, 3))])),
+            "90d",
+            "CA expiry ignored"
+        );
+        assert_eq!(
+            expiry_summary(&o(vec![a(chain(90, 900)), a(chain(30, 900))])),
+            "30d"
+        );
+        assert_eq!(expiry_summary(&o(vec![a(chain(0, 900))])), "0d");
+        assert_eq!(expiry_summary(&o(vec![a(chain(-1, 900))])), "expired");
+    }
+
+    #[test]
+    fn word_width_fits_every_verdict_and_impact() {
+        let impacts = [
+            Impact::Info,
+            Impact::Warn,
+            Impact::Would504,
+            Impact::Would502,
+        ];
+        let widest = Verdict::ALL
+            .iter()
+            .map(|v| v.as_str().len())
+            .chain(impacts.iter().map(|i| i.as_str().len()))
+            .max();
+        assert_eq!(widest, Some(WORD_WIDTH));
+    }
+
+    #[test]
+    fn empty_report_has_only_the_footer() {
+        let text = render(
+            &fixtures::report(Vec::new(), fixtures::fleet().roots),
+            PLAIN,
+        );
+        assert!(text.starts_with("0 origins: 0 ready"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real binary against real TLS servers on loopback.
+//!
+//! Every origin is a tokio-rustls server (or a closed, silent or canned-bytes peer) from
+//! `origin_probe::demo::servers` on 127.0.0.1 / ::1, port 0, using the fixture PKI in `certs/`.
+//! Names reach them through `--resolve` or a canned DNS server on loopback; nothing leaves the
+//! machine. Every run of the binary has a deadline (`support::RUN_DEADLINE`).
+
+mod cli;
+mod demo;
+mod network;
+mod support;
+mod verdicts;
