@@ -92,9 +92,11 @@ pub enum HandshakeKind {
     /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
     /// rustls implements, CloudFront's groups and signature schemes).
     CloudFront,
-    /// rustls with everything it supports (TLS 1.2 and 1.3, all suites): a diagnostic that
-    /// tells *why* the CloudFront handshake failed and reads the chain of TLS 1.3-only origins.
-    Modern,
+    /// rustls TLS 1.2 with every suite, group and signature scheme it has: a diagnostic that
+    /// tells whether a failed CloudFront handshake failed on suites/schemes or on the version.
+    Tls12Any,
+    /// rustls TLS 1.3 only: tells TLS 1.3-only origins apart and reads their chain.
+    Tls13,
 }
 
 /// What one TLS handshake attempt produced.
@@ -139,7 +141,8 @@ pub struct AddressRecord {
     pub connect: ConnectOutcome,
     /// `None` when the TCP connection failed.
     pub cloudfront: Option<HandshakeOutcome>,
-    /// `None` when the TCP connection failed or the probe was not needed.
+    /// The diagnostic handshake, run only when the CloudFront one failed: the TLS 1.2 one with
+    /// everything rustls has if it negotiated, else the TLS 1.3 one. `None` when not needed.
     pub modern: Option<HandshakeOutcome>,
     /// How long all probes of this address took together.
     pub elapsed: Duration,

@@ -23,10 +23,11 @@ pub struct ProbeSettings {
     pub handshake_timeout: Duration,
 }
 
-/// Probes one address: the CloudFront-like handshake, then, only if that fails in a way a
-/// second opinion can explain (alert, close, reset, other TLS error), the modern handshake
-/// that tells TLS 1.3-only and ChaCha20-only origins apart and reads their chain. The second
-/// connection is skipped for ready origins, timeouts and non-TLS answers, where it adds nothing.
+/// Probes one address: the CloudFront-like handshake; only if that fails in a way a second
+/// opinion can explain (alert, close, reset, other TLS error), TLS 1.2 with everything rustls
+/// has (did it fail on suites and schemes, or on the version?), and only if that fails too,
+/// TLS 1.3 (a TLS 1.3-only origin; its chain is still read). Ready origins, timeouts and
+/// non-TLS answers cost one connection; the worst case is three, one after another.
 pub async fn probe_address(
     address: SocketAddr,
     settings: &ProbeSettings,
@@ -35,24 +36,12 @@ pub async fn probe_address(
     let started = Instant::now();
     let (connect, cloudfront) =
         one_handshake(address, settings, permits, HandshakeKind::CloudFront).await;
-    let needs_modern = matches!(
-        cloudfront,
-        Some(
-            HandshakeOutcome::Alert { .. }
-                | HandshakeOutcome::Closed
-                | HandshakeOutcome::Reset
-                | HandshakeOutcome::Failed { .. }
-        )
-    );
-    let modern = if needs_modern {
-        match one_handshake(address, settings, permits, HandshakeKind::Modern).await {
-            (_, Some(outcome)) => Some(outcome),
-            (ConnectOutcome::Refused, None) => Some(HandshakeOutcome::Failed {
-                message: "the second connection was refused".to_string(),
-            }),
-            (other, None) => Some(HandshakeOutcome::Failed {
-                message: format!("the second connection failed: {other:?}"),
-            }),
+    let modern = if cloudfront.as_ref().is_some_and(explainable) {
+        let tls12 = diagnostic(address, settings, permits, HandshakeKind::Tls12Any).await;
+        if matches!(tls12, HandshakeOutcome::Negotiated(_)) || !explainable(&tls12) {
+            Some(tls12)
+        } else {
+            Some(diagnostic(address, settings, permits, HandshakeKind::Tls13).await)
         }
     } else {
         None
@@ -63,6 +52,32 @@ pub async fn probe_address(
         cloudfront,
         modern,
         elapsed: started.elapsed(),
+    }
+}
+
+/// Failures a handshake with other parameters can explain.
+fn explainable(outcome: &HandshakeOutcome) -> bool {
+    matches!(
+        outcome,
+        HandshakeOutcome::Alert { .. }
+            | HandshakeOutcome::Closed
+            | HandshakeOutcome::Reset
+            | HandshakeOutcome::Failed { .. }
+    )
+}
+
+/// A diagnostic handshake on a connection of its own; a failed connect becomes a failure.
+async fn diagnostic(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    permits: &Arc<Semaphore>,
+    kind: HandshakeKind,
+) -> HandshakeOutcome {
+    match one_handshake(address, settings, permits, kind).await {
+        (_, Some(outcome)) => outcome,
+        (other, None) => HandshakeOutcome::Failed {
+            message: format!("the diagnostic connection failed: {other:?}"),
+        },
     }
 }
 

@@ -257,7 +257,7 @@ fn refused_but_modern_works(cloudfront: &HandshakeOutcome, m: &Negotiated) -> Fi
             Confidence::Documented,
             1,
             format!(
-                "the origin refused CloudFront's TLS 1.2 hello ({}) but completes TLS 1.3; CloudFront offers origins TLS 1.2 at most",
+                "the origin refused CloudFront's TLS 1.2 hello ({}) and every other TLS 1.2 offer, but completes TLS 1.3; CloudFront offers origins TLS 1.2 at most",
                 describe(cloudfront)
             ),
             "enable TLS 1.2 on the origin with an ECDHE suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256)",
@@ -283,9 +283,8 @@ fn refused_but_modern_works(cloudfront: &HandshakeOutcome, m: &Negotiated) -> Fi
         Confidence::Inferred,
         8,
         format!(
-            "the origin refused CloudFront's TLS 1.2 hello ({}) but completed {} with {} for a modern client: no cipher suite, curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)",
+            "the origin refused CloudFront's TLS 1.2 hello ({}) but completes TLS 1.2 with {} when offered every curve and signature scheme: no curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)",
             describe(cloudfront),
-            m.version.as_str(),
             m.suite
         ),
         "serve an RSA (2048-4096 bit) or ECDSA P-256 certificate and enable TLS 1.2 with an ECDHE-GCM suite",

@@ -7,6 +7,7 @@
 
 mod cli;
 mod demo;
+mod docs;
 mod network;
 mod support;
 mod verdicts;

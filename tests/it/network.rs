@@ -244,3 +244,12 @@ async fn dns_timeout_is_its_own_finding() {
     assert_eq!(f["confidence"], "unverified");
     assert!(rules(&o).iter().all(|r| r == "dns.timeout"), "{o:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ed25519_key_would_502_as_no_shared_parameters_not_as_tls13_only() {
+    let origin = tls_origin("ed25519").await;
+    let o = check("ed25519.test", &origin, &[]).await.origin();
+    assert_verdict(&o, "would-502", Some("tls.no-shared-parameters"));
+    assert!(!rules(&o).contains(&"tls.tls13-only".to_string()), "{o:#}");
+    assert!(rules(&o).contains(&"cert.key-type".to_string()), "{o:#}");
+}

@@ -1,0 +1,78 @@
+//! The README is a contract too: its rule table must list exactly the rules the code emits, and
+//! its exit-code table must match `origin_probe::exit`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const RULE_PREFIXES: &[&str] = &["origin.", "dns.", "tcp.", "tls.", "cert.", "internal."];
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Rule ids written as `rule: "..."` or as the first argument of a `finding(` helper, found by
+/// scanning string literals that look like rule ids in the rule modules.
+fn rules_in_source() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeSet::new();
+    for file in [
+        "verdict/net_rules.rs",
+        "verdict/cert_rules.rs",
+        "verdict/mod.rs",
+        "engine.rs",
+    ] {
+        let text = read(&root.join(file));
+        // Only code above the unit tests counts.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for piece in code.split('"').skip(1).step_by(2) {
+            let is_id = RULE_PREFIXES.iter().any(|p| piece.starts_with(p))
+                && piece.len() < 48
+                && piece
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+            if is_id {
+                out.insert(piece.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn rules_in_readme() -> BTreeSet<String> {
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|id| RULE_PREFIXES.iter().any(|p| id.starts_with(p)))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn readme_rule_table_lists_exactly_the_rules_in_the_code() {
+    let code = rules_in_source();
+    let readme = rules_in_readme();
+    assert!(code.len() > 20, "rule scan found too little: {code:?}");
+    let missing: Vec<_> = code.difference(&readme).collect();
+    let stale: Vec<_> = readme.difference(&code).collect();
+    assert!(
+        missing.is_empty(),
+        "rules missing from the README table: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "README lists rules the code no longer has: {stale:?}"
+    );
+}
+
+#[test]
+fn readme_exit_codes_match_the_exit_module() {
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    for (code, _) in origin_probe::exit::TABLE {
+        assert!(
+            readme.contains(&format!("| {code} |")),
+            "README lacks exit code {code}"
+        );
+    }
+}
