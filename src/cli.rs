@@ -30,7 +30,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Probe origins given as HOST[:PORT] arguments or in a file.
+    /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
@@ -40,7 +40,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Origins: HOST or HOST:PORT (default port 443); IPv6 literals as [ADDR] or [ADDR]:PORT.
+    /// Origins: HOST or HOST:PORT (default port 443); IPv6 literals in brackets, with or without :PORT.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
 
@@ -78,7 +78,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<ResolveOverride>,
 
-    /// DNS server to ask instead of the system's (ADDR or ADDR:PORT, IPv6 as [ADDR]:PORT).
+    /// DNS server to ask instead of the system's: ADDR or ADDR:PORT (an IPv6 ADDR in brackets).
     #[arg(long, value_name = "ADDR[:PORT]")]
     pub dns_server: Option<String>,
 

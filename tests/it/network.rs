@@ -143,11 +143,11 @@ async fn addresses_that_disagree_give_an_intermittent_failure_finding() {
     let port = good.addr.port();
     // The same port on a second loopback address serves an expired chain.
     let second: IpAddr = "127.0.0.2".parse().expect("ip");
-    let dns = DnsServer::start(&[("split.test", Answer::Addresses(vec![LOCALHOST, second]))]).await;
+    let dns = DnsServer::start(&[("good.test", Answer::Addresses(vec![LOCALHOST, second]))]).await;
     let same_port_bad = bind_same_port(second, port).await;
     let args: Vec<String> = [
         "check",
-        &format!("split.test:{port}"),
+        &format!("good.test:{port}"),
         "--dns-server",
         &dns.addr.to_string(),
         "--roots",
