@@ -131,6 +131,10 @@ pub struct Negotiated {
     pub chain: Vec<Vec<u8>>,
     /// The server asked for a client certificate (fact 17).
     pub client_cert_requested: bool,
+    /// The server's handshake signature did not verify with its certificate's key (ring's
+    /// message), or `None` when it did. Recorded rather than fatal: ring cannot check RSA keys
+    /// under 2048 bits, which CloudFront accepts (fact 9), so `verdict` decides what it means.
+    pub signature_error: Option<String>,
 }
 
 /// Everything probed at one address.

@@ -79,6 +79,8 @@ pub enum Behaviour {
     AcceptSilent,
     /// Sends these bytes as soon as a connection arrives, then closes.
     Canned(Vec<u8>),
+    /// Reads the client's first bytes, then resets the connection (TCP RST).
+    Reset,
 }
 
 /// A running loopback origin; dropping it stops it.
@@ -219,6 +221,13 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, acceptor: Option<Tl
         Behaviour::Canned(bytes) => {
             let _ = stream.write_all(&bytes).await;
             let _ = stream.shutdown().await;
+        }
+        Behaviour::Reset => {
+            let mut first = [0u8; 1];
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut first).await;
+            // A zero linger turns close into a RST instead of a FIN.
+            let _ = stream.set_zero_linger();
+            drop(stream);
         }
         Behaviour::Refuse | Behaviour::Silent => {}
     }

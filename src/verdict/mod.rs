@@ -14,7 +14,7 @@ use rustls::pki_types::UnixTime;
 use crate::cert::{self, TrustStore};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, OriginRecord};
-use crate::report::{AddressReport, OriginReport};
+use crate::report::{AddressReport, CertSummary, OriginReport};
 use crate::target::Target;
 use cert_rules::CertRuleContext;
 
@@ -96,6 +96,12 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 roots: ctx.store.info(),
             };
             findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));
+            if let HandshakeOutcome::Negotiated(n) = cf
+                && let Some(message) = &n.signature_error
+                && !ring_cannot_check(analysis.summaries.first())
+            {
+                findings.push(net_rules::signature_invalid(message));
+            }
             chain_source = Some(source);
             chain_summaries = analysis.summaries;
         }
@@ -115,6 +121,14 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         connect_ms,
         elapsed_ms: millis(record.elapsed),
     }
+}
+
+/// ring verifies RSA signatures only for 2048- to 8192-bit keys; a failure with any other RSA
+/// key says nothing about the origin (CloudFront accepts 1024-bit keys, fact 9).
+fn ring_cannot_check(leaf: Option<&CertSummary>) -> bool {
+    leaf.is_some_and(|c| {
+        c.key_type == "RSA" && c.key_bits.is_some_and(|b| !(2048..=8192).contains(&b))
+    })
 }
 
 /// Addresses that disagree: CloudFront picks among them per connection, so some requests fail.

@@ -299,6 +299,22 @@ const CLOUDFRONT_GCM_SUITES: &[&str] = &[
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
 ];
 
+/// Fact 8: CloudFront checks the server's handshake signature; one that does not verify with
+/// the certificate's key (a key and certificate that do not belong together) fails the handshake.
+pub fn signature_invalid(message: &str) -> Finding {
+    finding(
+        "tls.signature-invalid",
+        Impact::Would502,
+        Confidence::Inferred,
+        8,
+        format!(
+            "the origin's handshake signature does not verify with its certificate's key: {}",
+            sanitize::text(message)
+        ),
+        "install the private key that belongs to the served certificate",
+    )
+}
+
 /// A negotiated outcome never reaches `failure`; kept total without panicking.
 fn unreachable_negotiated() -> Finding {
     finding(
@@ -336,6 +352,7 @@ mod tests {
             suite: suite.to_string(),
             chain: vec![],
             client_cert_requested: false,
+            signature_error: None,
         })
     }
 

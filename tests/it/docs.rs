@@ -76,3 +76,25 @@ fn readme_exit_codes_match_the_exit_module() {
         );
     }
 }
+
+#[test]
+fn readme_rows_of_certificate_rules_match_their_definitions() {
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    for rule in origin_probe::verdict::cert_rules::RULES {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", rule.id)))
+            .unwrap_or_else(|| panic!("no README row for {}", rule.id));
+        for (what, value) in [
+            ("impact", rule.impact.as_str().to_string()),
+            ("confidence", rule.confidence.as_str().to_string()),
+            ("fact", rule.fact.to_string()),
+        ] {
+            assert!(
+                row.contains(&value),
+                "README row for {} lacks its {what} {value:?}: {row}",
+                rule.id
+            );
+        }
+    }
+}

@@ -253,3 +253,17 @@ async fn ed25519_key_would_502_as_no_shared_parameters_not_as_tls13_only() {
     assert!(!rules(&o).contains(&"tls.tls13-only".to_string()), "{o:#}");
     assert!(rules(&o).contains(&"cert.key-type".to_string()), "{o:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn close_during_the_handshake_would_502() {
+    let origin = other_origin(Behaviour::Canned(Vec::new())).await;
+    let o = check("closing.test", &origin, &[]).await.origin();
+    assert_verdict(&o, "would-502", Some("tls.closed"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reset_during_the_handshake_would_502() {
+    let origin = other_origin(Behaviour::Reset).await;
+    let o = check("resetting.test", &origin, &[]).await.origin();
+    assert_verdict(&o, "would-502", Some("tls.reset"));
+}

@@ -1,6 +1,8 @@
 //! Certificate verdicts: one real server per defect in the fixture PKI.
 
-use crate::support::{assert_verdict, check, finding, rules, tls_origin};
+use crate::support::{
+    assert_verdict, check, check_args_at, finding, openssl_origin, rules, tls_origin,
+};
 
 /// Serves fixture `fixture`, probes it as `name`, and checks verdict and rule.
 async fn expect(fixture: &str, name: &str, verdict: &str, rule: Option<&str>) -> serde_json::Value {
@@ -250,4 +252,43 @@ async fn expiry_within_warn_days_is_a_warning() {
         .await
         .origin();
     assert_verdict(&o, "warn", Some("cert.expiring-soon"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rsa_1024_is_ready_because_cloudfront_accepts_it() {
+    // ring cannot verify signatures of 1024-bit keys; CloudFront accepts them (fact 9), so the
+    // probe must not turn that limit into a verdict. Served by openssl: rustls cannot load it.
+    let origin = openssl_origin("rsa1024", &["-tls1_2"]).await;
+    let o = crate::support::run(&check_args_at("rsa1024.test", origin.addr))
+        .await
+        .origin();
+    assert_verdict(&o, "ready", None);
+    assert_eq!(o["addresses"][0]["chain"][0]["key_bits"], 1024);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rsa_8192_would_502_key_too_large() {
+    let origin = openssl_origin("rsa8192", &["-tls1_2"]).await;
+    let o = crate::support::run(&check_args_at("rsa8192.test", origin.addr))
+        .await
+        .origin();
+    assert_verdict(&o, "would-502", Some("cert.key-size"));
+    assert!(
+        finding(&o, "cert.key-size")["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("8192"),
+        "{o:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificate_without_server_auth_usage_is_invalid() {
+    expect(
+        "no-server-auth",
+        "no-server-auth.test",
+        "would-502",
+        Some("cert.invalid"),
+    )
+    .await;
 }

@@ -125,12 +125,19 @@ pub async fn run(args: &[String]) -> Run {
 
 /// Arguments that point `name` at `origin` and trust the fixture root, with JSON output.
 pub fn check_args(name: &str, origin: &Origin, extra: &[&str]) -> Vec<String> {
-    let port = origin.addr.port();
-    let mut args: Vec<String> = vec![
+    let mut args = check_args_at(name, origin.addr);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// Arguments that point `name` at `addr` and trust the fixture root, with JSON output.
+pub fn check_args_at(name: &str, addr: std::net::SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let args: Vec<String> = vec![
         "check".into(),
         format!("{name}:{port}"),
         "--resolve".into(),
-        format!("{name}:{port}:{}", bracket(origin.addr.ip())),
+        format!("{name}:{port}:{}", bracket(addr.ip())),
         "--roots".into(),
         fixture_path("test-roots.pem"),
         "--format".into(),
@@ -140,7 +147,6 @@ pub fn check_args(name: &str, origin: &Origin, extra: &[&str]) -> Vec<String> {
         "--timeout".into(),
         "3s".into(),
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
     args
 }
 
@@ -195,5 +201,74 @@ pub fn assert_verdict(origin: &Value, verdict: &str, rule: Option<&str>) {
             !f["fix"].as_str().unwrap_or_default().is_empty(),
             "empty fix: {f:#}"
         );
+    }
+}
+
+/// An `openssl s_server` origin, for what rustls cannot serve (RSA keys ring refuses, legacy
+/// protocols). Killed when dropped.
+pub struct OpensslOrigin {
+    pub addr: std::net::SocketAddr,
+    _child: tokio::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts `openssl s_server` on 127.0.0.1 serving fixture `name` (leaf and its intermediates as
+/// in `<name>.chain.pem`) with `extra` arguments; waits at most 10 s for it to listen.
+pub async fn openssl_origin(name: &str, extra: &[&str]) -> OpensslOrigin {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chain = String::from_utf8(fixture(&format!("{name}.chain.pem"))).expect("pem");
+    // s_server sends -cert first and -cert_chain after it: split the leaf from the rest.
+    let split = chain
+        .find("-----END CERTIFICATE-----")
+        .expect("a certificate")
+        + "-----END CERTIFICATE-----\n".len();
+    let (leaf, rest) = chain.split_at(split.min(chain.len()));
+    let leaf_path = dir.path().join("leaf.pem");
+    let rest_path = dir.path().join("rest.pem");
+    std::fs::write(&leaf_path, leaf).expect("write leaf");
+    std::fs::write(&rest_path, rest).expect("write chain");
+    let mut cmd = tokio::process::Command::new("openssl");
+    cmd.args([
+        "s_server",
+        "-accept",
+        "127.0.0.1:0",
+        "-www",
+        "-cipher",
+        "DEFAULT:@SECLEVEL=0",
+    ])
+    .arg("-cert")
+    .arg(&leaf_path)
+    .arg("-key")
+    .arg(fixture_path(&format!("{name}.key.pem")));
+    if !rest.trim().is_empty() {
+        cmd.arg("-cert_chain").arg(&rest_path);
+    }
+    cmd.args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("openssl s_server (install openssl)");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(addr) = line.strip_prefix("ACCEPT ") {
+                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .expect("openssl s_server printed its port");
+    // Keep reading its stdout in the background so the pipe never fills and blocks it.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    OpensslOrigin {
+        addr: std::net::SocketAddr::new(LOCALHOST, port),
+        _child: child,
+        _dir: dir,
     }
 }
