@@ -143,16 +143,11 @@ pub fn analyse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cert::fixtures::{at, chain, names, now, test_roots};
+    use crate::cert::fixtures::{analyse_fixture, at, chain, now, test_roots};
     use crate::cert::validity::Bound;
 
     fn run(name: &str) -> ChainAnalysis {
-        analyse(
-            &chain(name),
-            &names(&[&format!("{name}.test")]),
-            &test_roots(),
-            now(),
-        )
+        analyse_fixture(name)
     }
 
     #[test]

@@ -138,17 +138,12 @@ fn classify_walk(leaf: &ParsedCert<'_>, certs: &[Option<ParsedCert<'_>>], walk: 
 mod tests {
     use super::*;
     use crate::cert::analysis::{ChainAnalysis, analyse};
-    use crate::cert::fixtures::{at, chain, names, now, test_roots};
+    use crate::cert::fixtures::{analyse_fixture, at, chain, names, now, test_roots};
     use crate::cert::trust::TrustStore;
     use crate::cert::validity::Bound;
 
     fn run(name: &str) -> ChainAnalysis {
-        analyse(
-            &chain(name),
-            &names(&[&format!("{name}.test")]),
-            &test_roots(),
-            now(),
-        )
+        analyse_fixture(name)
     }
 
     fn positions(a: &ChainAnalysis) -> Vec<usize> {

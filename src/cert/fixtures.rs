@@ -82,6 +82,16 @@ pub fn now() -> UnixTime {
     at(2030, 6, 1)
 }
 
+/// Analyses fixture `name`'s served chain for `<name>.test` against the test root at `now()`.
+pub fn analyse_fixture(name: &str) -> super::analysis::ChainAnalysis {
+    super::analysis::analyse(
+        &chain(name),
+        &names(&[&format!("{name}.test")]),
+        &test_roots(),
+        now(),
+    )
+}
+
 pub fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
