@@ -123,7 +123,7 @@ impl TrustStore {
                 info: RootsInfo {
                     source: RootsSource::File,
                     description: format!(
-                        "--roots {path} ({count} anchor{}; not CloudFront's trust store)",
+                        "--roots {path} ({count} anchor{})",
                         if count == 1 { "" } else { "s" }
                     ),
                     path: Some(path.to_string()),
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(info.path.as_deref(), Some("certs/test-roots.pem"));
         assert_eq!(
             info.description,
-            "--roots certs/test-roots.pem (1 anchor; not CloudFront's trust store)"
+            "--roots certs/test-roots.pem (1 anchor)"
         );
     }
 

@@ -99,6 +99,8 @@ pub struct OriginReport {
     /// Normalised origin name (or IP literal).
     pub origin: String,
     pub port: u16,
+    /// The viewer `Host` header forwarded to the origin (`--host-header`), or `None` when Host
+    /// is not forwarded and CloudFront sends the origin name.
     pub host_header: Option<String>,
     /// Where the target came from (`argument 1`, `origins.txt:3`).
     pub source: String,
@@ -165,5 +167,6 @@ pub struct CertSummary {
     /// Lowercase hex SHA-256 of the DER.
     pub sha256: String,
     pub is_ca: bool,
+    /// Subject equals issuer and the signature verifies with the certificate's own key.
     pub self_signed: bool,
 }

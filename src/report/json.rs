@@ -53,7 +53,7 @@
 //! | `schema_version` | integer | `1`; JSON Lines only, absent inside the JSON document |
 //! | `origin` | string | normalised origin name, or IP literal |
 //! | `port` | integer | HTTPS port probed (1-65535) |
-//! | `host_header` | string or null | the Host header CloudFront would send when it differs from `origin` (the viewer's Host is forwarded); null otherwise |
+//! | `host_header` | string or null | the viewer `Host` header the cache behavior forwards to the origin (`--host-header`): it is the SNI, and the certificate must cover it or `origin`; null when Host is not forwarded |
 //! | `source` | string | where the target came from: `argument 1`, `origins.txt:3`, ... |
 //! | `verdict` | string | `ready`, `warn`, `would-502` or `would-504`: the worst of the findings below |
 //! | `findings` | array | origin-level finding objects (DNS, name form, addresses that disagree) |
