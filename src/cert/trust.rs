@@ -262,10 +262,7 @@ mod tests {
         assert_eq!(info.source, RootsSource::File);
         assert_eq!(info.count, 1);
         assert_eq!(info.path.as_deref(), Some("certs/test-roots.pem"));
-        assert_eq!(
-            info.description,
-            "--roots certs/test-roots.pem (1 anchor)"
-        );
+        assert_eq!(info.description, "--roots certs/test-roots.pem (1 anchor)");
     }
 
     #[test]

@@ -166,3 +166,36 @@ fn disagreement(addresses: &[AddressReport]) -> Option<Finding> {
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(key_type: &str, bits: Option<u32>) -> CertSummary {
+        CertSummary {
+            position: 0,
+            subject: String::new(),
+            issuer: String::new(),
+            san: vec![],
+            not_before: String::new(),
+            not_after: String::new(),
+            days_left: 1,
+            key_type: key_type.to_string(),
+            key_bits: bits,
+            curve: None,
+            signature_algorithm: String::new(),
+            sha256: String::new(),
+            is_ca: false,
+            self_signed: false,
+        }
+    }
+
+    #[test]
+    fn signature_failures_are_excused_only_for_keys_ring_cannot_check() {
+        assert!(ring_cannot_check(Some(&leaf("RSA", Some(1024)))));
+        assert!(ring_cannot_check(Some(&leaf("RSA", Some(16384)))));
+        assert!(!ring_cannot_check(Some(&leaf("RSA", Some(2048)))));
+        assert!(!ring_cannot_check(Some(&leaf("ECDSA", Some(256)))));
+        assert!(!ring_cannot_check(None));
+    }
+}

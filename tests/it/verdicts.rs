@@ -292,3 +292,23 @@ async fn certificate_without_server_auth_usage_is_invalid() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chain_longer_than_the_analysis_limit_is_a_finding_not_an_allocation() {
+    // The good chain followed by fifteen more copies of its intermediate: 17 certificates.
+    let chain = String::from_utf8(crate::support::fixture("good.chain.pem")).expect("pem");
+    let intermediate =
+        String::from_utf8(crate::support::fixture("intermediate-ca.crt.pem")).expect("pem");
+    let long = format!("{chain}{}", intermediate.repeat(15));
+    let key = crate::support::fixture("good.key.pem");
+    let spec = origin_probe::demo::servers::TlsSpec::new(long.as_bytes(), &key);
+    let config = origin_probe::demo::servers::server_config(&spec).expect("config");
+    let origin = origin_probe::demo::servers::start(
+        origin_probe::demo::servers::Behaviour::Tls(config),
+        crate::support::LOCALHOST,
+    )
+    .await
+    .expect("start");
+    let o = check("good.test", &origin, &[]).await.origin();
+    assert_verdict(&o, "would-502", Some("cert.chain-too-long"));
+}
