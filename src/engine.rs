@@ -181,6 +181,7 @@ fn crashed(target: &Target, error: &str) -> OriginReport {
         port: target.port,
         host_header: target.host_header.clone(),
         source: target.source.clone(),
+        cloudfront: None,
         verdict: Verdict::from_findings([&finding]),
         findings: vec![finding],
         address_source: None,

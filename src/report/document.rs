@@ -104,6 +104,8 @@ pub struct OriginReport {
     pub host_header: Option<String>,
     /// Where the target came from (`argument 1`, `origins.txt:3`).
     pub source: String,
+    /// For CloudFront input: which distribution and origin this target is; null for `check`.
+    pub cloudfront: Option<CloudFrontRef>,
     pub verdict: Verdict,
     /// Origin-level findings (DNS, name form, disagreeing addresses). Address findings are
     /// under `addresses`.
@@ -112,6 +114,22 @@ pub struct OriginReport {
     pub address_source: Option<&'static str>,
     pub addresses: Vec<AddressReport>,
     pub elapsed_ms: u64,
+}
+
+/// Where an origin sits in a CloudFront distribution.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CloudFrontRef {
+    /// The distribution id (`E2EXAMPLE`); null for a bare `get-distribution-config` document.
+    pub distribution_id: Option<String>,
+    /// The distribution's `*.cloudfront.net` name, when the input has it.
+    pub distribution_domain: Option<String>,
+    /// The origin's `Id` within the distribution.
+    pub origin_id: String,
+    /// The origin's current `OriginProtocolPolicy` (`http-only`, `match-viewer`, `https-only`).
+    pub origin_protocol_policy: Option<String>,
+    /// The viewer name this row checks when the Host header is forwarded (an alias or the
+    /// cloudfront.net name); null when Host is not forwarded.
+    pub viewer_name: Option<String>,
 }
 
 impl OriginReport {

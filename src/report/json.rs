@@ -55,6 +55,7 @@
 //! | `port` | integer | HTTPS port probed (1-65535) |
 //! | `host_header` | string or null | the viewer `Host` header the cache behavior forwards to the origin (`--host-header`): it is the SNI, and the certificate must cover it or `origin`; null when Host is not forwarded |
 //! | `source` | string | where the target came from: `argument 1`, `origins.txt:3`, ... |
+//! | `cloudfront` | object or null | for CloudFront input: `distribution_id`, `distribution_domain` (string or null), `origin_id`, `origin_protocol_policy` (string or null), `viewer_name` (the alias this row checks when Host is forwarded, or null); null for `check` |
 //! | `verdict` | string | `ready`, `warn`, `would-502` or `would-504`: the worst of the findings below |
 //! | `findings` | array | origin-level finding objects (DNS, name form, addresses that disagree) |
 //! | `address_source` | string or null | `dns`, `--resolve` or `literal`; null when resolution failed |
@@ -124,6 +125,7 @@
 //!       "port": 8443,
 //!       "host_header": "shop.example.com",
 //!       "source": "origins.txt:4",
+//!       "cloudfront": null,
 //!       "verdict": "warn",
 //!       "findings": [],
 //!       "address_source": "dns",
@@ -175,7 +177,7 @@
 //! A JSON Lines record (one line; an origin whose name did not resolve in time):
 //!
 //! ```jsonl
-//! {"schema_version":1,"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
+//! {"schema_version":1,"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
 //! ```
 
 use std::borrow::Cow;
@@ -230,6 +232,7 @@ mod tests {
         Bool,
         Array,
         Object,
+        ObjectOrNull,
         OneOf(&'static [&'static str]),
     }
 
@@ -238,6 +241,7 @@ mod tests {
             match self {
                 Kind::Str => v.is_string(),
                 Kind::StrOrNull => v.is_string() || v.is_null(),
+                Kind::ObjectOrNull => v.is_object() || v.is_null(),
                 Kind::Int => v.is_i64(),
                 Kind::UInt => v.is_u64(),
                 Kind::UIntOrNull => v.is_u64() || v.is_null(),
@@ -278,6 +282,7 @@ mod tests {
         ("port", Kind::UInt),
         ("host_header", Kind::StrOrNull),
         ("source", Kind::Str),
+        ("cloudfront", Kind::ObjectOrNull),
         ("verdict", VERDICTS),
         ("findings", Kind::Array),
         ("address_source", Kind::StrOrNull),

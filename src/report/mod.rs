@@ -183,6 +183,7 @@ pub(crate) mod fixtures {
             port,
             host_header: None,
             source: source.to_owned(),
+            cloudfront: None,
             verdict,
             findings,
             address_source: if addresses.is_empty() {

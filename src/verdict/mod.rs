@@ -53,6 +53,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         port: target.port,
         host_header: target.host_header.clone(),
         source: target.source.clone(),
+        cloudfront: None,
         verdict,
         findings,
         address_source,
