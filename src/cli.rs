@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ResolveOverride, parse_duration, parse_resolve};
+use crate::config::{ResolveOverride, parse_at, parse_duration, parse_resolve};
 use crate::report::Format;
 
 const AFTER_HELP: &str = "\
@@ -29,6 +29,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would only obscure the clap derive"
+)]
 pub enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = AFTER_HELP)]
@@ -97,6 +101,15 @@ pub struct ProbeArgs {
     /// Warn when a certificate of the chain expires within N days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub warn_days: u32,
+
+    /// Within N days of a certificate's expiry, count it as a would-502 already, so a scheduled
+    /// run fails before viewers do.
+    #[arg(long, value_name = "N")]
+    pub crit_days: Option<u32>,
+
+    /// Judge certificate dates as of DATE (YYYY-MM-DD or RFC 3339), e.g. a migration weekend.
+    #[arg(long, value_name = "DATE", value_parser = parse_at)]
+    pub at: Option<std::time::SystemTime>,
 }
 
 /// Where and how to write the report.

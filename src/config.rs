@@ -30,6 +30,10 @@ pub struct ProbeConfig {
     /// Per DNS lookup and per TLS handshake.
     pub timeout: Duration,
     pub warn_days: u32,
+    /// Within this many days of expiry a certificate is a would-502 (`--crit-days`).
+    pub crit_days: Option<u32>,
+    /// Judge time-dependent rules as of this instant instead of now (`--at`).
+    pub at: Option<std::time::SystemTime>,
 }
 
 /// How to resolve names.
@@ -99,6 +103,8 @@ impl ProbeArgs {
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
                 warn_days: self.warn_days,
+                crit_days: self.crit_days,
+                at: self.at,
             },
             ResolveConfig {
                 overrides: self.resolve,
@@ -197,6 +203,18 @@ pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
     })
 }
 
+/// Parses `--at`: RFC 3339 (`2027-03-01T09:00:00Z`) or a date (`2027-03-01`, midnight UTC).
+pub fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    let parsed = time::OffsetDateTime::parse(value, &Rfc3339).or_else(|_| {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(value, &format).map(|d| d.midnight().assume_utc())
+    });
+    parsed.map(std::time::SystemTime::from).map_err(|_| {
+        format!("{value:?} is not a date: use YYYY-MM-DD or RFC 3339 (2027-03-01T09:00:00Z)")
+    })
+}
+
 /// Parses `5s`, `1500ms`, `2m`, or a bare number of seconds.
 pub fn parse_duration(value: &str) -> Result<Duration, String> {
     let value = value.trim();
@@ -226,6 +244,16 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_dates() {
+        let day = parse_at("2027-03-01").expect("date");
+        let exact = parse_at("2027-03-01T00:00:00Z").expect("rfc3339");
+        assert_eq!(day, exact);
+        assert!(parse_at("2027-03-01T09:00:00+02:00").is_ok());
+        assert!(parse_at("tomorrow").is_err());
+        assert!(parse_at("2027-13-01").is_err());
+    }
 
     #[test]
     fn durations() {

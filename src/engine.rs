@@ -160,6 +160,7 @@ impl Engine {
             store: &self.store,
             now: self.now,
             warn_days: self.probe.warn_days,
+            crit_days: self.probe.crit_days,
         };
         verdict::judge(target, &record, &ctx)
     }

@@ -181,10 +181,14 @@ pub async fn probe_and_report_with(
     output: &OutputConfig,
     mut observe: impl FnMut(&OriginReport),
 ) -> Result<Summary> {
-    let clock = SystemTime::now();
-    let generated_at = time::OffsetDateTime::from(clock)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "unknown".to_string());
+    let generated = SystemTime::now();
+    let clock = probe.at.unwrap_or(generated);
+    let rfc3339 = |t: SystemTime| {
+        time::OffsetDateTime::from(t)
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "unknown".to_string())
+    };
+    let (generated_at, judged_at) = (rfc3339(generated), rfc3339(clock));
     let roots = store.info().clone();
     let resolver = Resolver::new(resolve, probe.timeout);
     let engine = Engine::new(
@@ -235,6 +239,7 @@ pub async fn probe_and_report_with(
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo::current(),
             generated_at,
+            judged_at,
             roots,
             summary: summary.clone(),
             origins,

@@ -262,6 +262,8 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(3),
         warn_days: 30,
+        crit_days: None,
+        at: None,
     };
     let resolve = ResolveConfig {
         overrides,

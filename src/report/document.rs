@@ -16,8 +16,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
-    /// When the run judged time-dependent rules (RFC 3339, UTC).
+    /// When the report was made (RFC 3339, UTC).
     pub generated_at: String,
+    /// The instant time-dependent rules and `days_left` were judged at: `generated_at`, or the
+    /// `--at` date.
+    pub judged_at: String,
     pub roots: RootsInfo,
     pub summary: Summary,
     pub origins: Vec<OriginReport>,

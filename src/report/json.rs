@@ -20,7 +20,8 @@
 //! | --- | --- | --- |
 //! | `schema_version` | integer | `1` |
 //! | `tool` | object | `name` (string, `origin-probe`) and `version` (string) of the program |
-//! | `generated_at` | string | RFC 3339 UTC time the time-dependent rules were judged at; every `days_left` counts from it |
+//! | `generated_at` | string | RFC 3339 UTC time the report was made |
+//! | `judged_at` | string | RFC 3339 UTC time the time-dependent rules were judged at (`generated_at`, or the `--at` date); every `days_left` counts from it |
 //! | `roots` | object | the trust store the verdicts were made against, below |
 //! | `summary` | object | number of origins per verdict, below |
 //! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
@@ -95,7 +96,7 @@
 //! | `subject`, `issuer` | string | distinguished names |
 //! | `san` | array of strings | DNS and IP subject alternative names |
 //! | `not_before`, `not_after` | string | RFC 3339 UTC |
-//! | `days_left` | integer | whole days from `generated_at` to `not_after`; negative once expired |
+//! | `days_left` | integer | whole days from `judged_at` to `not_after`; negative once expired |
 //! | `key_type` | string | `RSA`, `ECDSA`, `Ed25519`, `RSA-PSS`, or the algorithm OID |
 //! | `key_bits` | integer or null | RSA modulus bits, or the curve's bits for ECDSA |
 //! | `curve` | string or null | `P-256`, `P-384`, `P-521` for ECDSA keys |
@@ -112,6 +113,7 @@
 //!   "schema_version": 1,
 //!   "tool": { "name": "origin-probe", "version": "0.1.0" },
 //!   "generated_at": "2025-06-01T12:00:00Z",
+//!   "judged_at": "2025-06-01T12:00:00Z",
 //!   "roots": {
 //!     "source": "mozilla",
 //!     "description": "Mozilla included CA list (webpki-roots 1.0.10)",
@@ -259,6 +261,7 @@ mod tests {
         ("schema_version", Kind::UInt),
         ("tool", Kind::Object),
         ("generated_at", Kind::Str),
+        ("judged_at", Kind::Str),
         ("roots", Kind::Object),
         ("summary", Kind::Object),
         ("origins", Kind::Array),

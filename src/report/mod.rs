@@ -132,6 +132,7 @@ pub(crate) mod fixtures {
                 version: "0.1.0",
             },
             generated_at: NOW.to_owned(),
+            judged_at: NOW.to_owned(),
             roots,
             summary: Summary::of(&origins),
             origins,

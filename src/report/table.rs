@@ -315,6 +315,13 @@ fn push_footer(out: &mut String, report: &Report) {
         "{} {noun}: {} ready, {} warn, {} would-502, {} would-504",
         s.origins, s.ready, s.warn, s.would_502, s.would_504
     );
+    if report.judged_at != report.generated_at {
+        let _ = writeln!(
+            out,
+            "Judged as of: {} (--at); every expiry counts from then",
+            visible(&report.judged_at)
+        );
+    }
     let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));
     if report.roots.source == RootsSource::File {
         out.push_str("  (verdicts are against this store, not CloudFront's Mozilla list)\n");

@@ -29,6 +29,8 @@ pub struct CertRuleContext<'a> {
     pub host_header: Option<&'a str>,
     /// Warn when the first path certificate expires within this many days.
     pub warn_days: u32,
+    /// Within this many days of that expiry the finding is a would-502 instead (`--crit-days`).
+    pub crit_days: Option<u32>,
     /// The trust store the analysis used (its wording differs for `--roots`).
     pub roots: &'a RootsInfo,
 }
@@ -105,6 +107,8 @@ pub const EXPIRED: Rule = Rule::new("cert.expired", Would502, Documented, 12);
 pub const NOT_YET_VALID: Rule = Rule::new("cert.not-yet-valid", Would502, Inferred, 12);
 /// 12: expiry is fatal, so its approach is worth a warning.
 pub const EXPIRING_SOON: Rule = Rule::new("cert.expiring-soon", Warn, Documented, 12);
+/// 12: within `--crit-days` of expiry, a scheduled run fails now, before viewers do.
+pub const EXPIRING_CRITICAL: Rule = Rule::new("cert.expiring-critical", Would502, Documented, 12);
 /// 12: "the certificate chain in the wrong order".
 pub const CHAIN_ORDER: Rule = Rule::new("cert.chain-order", Would502, Documented, 12);
 /// 13 (inference): AWS says not to include the root.
@@ -138,6 +142,7 @@ pub const RULES: &[Rule] = &[
     EXPIRED,
     NOT_YET_VALID,
     EXPIRING_SOON,
+    EXPIRING_CRITICAL,
     CHAIN_ORDER,
     SERVED_ROOT,
     EXTRA_CERTIFICATE,
@@ -221,6 +226,7 @@ mod testing {
             origin,
             host_header,
             warn_days,
+            crit_days: None,
             roots: store.info(),
         };
         let findings = cert_findings(&analysis, &ctx);
@@ -286,7 +292,7 @@ mod tests {
     fn rule_ids_are_stable_and_namespaced() {
         let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
         ids.dedup();
-        assert_eq!(ids.len(), 18, "{ids:?}");
+        assert_eq!(ids.len(), 19, "{ids:?}");
         assert!(ids.iter().all(|id| id.starts_with("cert.")));
     }
 }

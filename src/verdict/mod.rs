@@ -24,6 +24,7 @@ pub struct JudgeContext<'a> {
     pub store: &'a TrustStore,
     pub now: UnixTime,
     pub warn_days: u32,
+    pub crit_days: Option<u32>,
 }
 
 /// Judges one origin.
@@ -94,6 +95,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 origin: &names[0],
                 host_header: target.host_header.as_deref(),
                 warn_days: ctx.warn_days,
+                crit_days: ctx.crit_days,
                 roots: ctx.store.info(),
             };
             findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));

@@ -312,3 +312,35 @@ async fn chain_longer_than_the_analysis_limit_is_a_finding_not_an_allocation() {
     let o = check("good.test", &origin, &[]).await.origin();
     assert_verdict(&o, "would-502", Some("cert.chain-too-long"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_date_past_expiry_the_good_chain_would_502() {
+    let origin = tls_origin("good").await;
+    let r = check("good.test", &origin, &["--at", "2120-06-01"]).await;
+    assert_eq!(r.json()["judged_at"], "2120-06-01T00:00:00Z");
+    let o = r.origin();
+    assert_verdict(&o, "would-502", Some("cert.expired"));
+    assert!(
+        o["addresses"][0]["chain"][0]["days_left"]
+            .as_i64()
+            .expect("days")
+            < 0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn within_crit_days_of_expiry_a_scheduled_run_fails() {
+    let origin = tls_origin("good").await;
+    let o = check(
+        "good.test",
+        &origin,
+        &["--at", "2119-12-25", "--crit-days", "14"],
+    )
+    .await
+    .origin();
+    assert_verdict(&o, "would-502", Some("cert.expiring-critical"));
+    let o = check("good.test", &origin, &["--at", "2119-12-25"])
+        .await
+        .origin();
+    assert_verdict(&o, "warn", Some("cert.expiring-soon"));
+}

@@ -4,7 +4,9 @@
 //! The analysis compared every path certificate with the injected `now`; these rules only
 //! word it. Never reads the clock.
 
-use super::{CertRuleContext, EXPIRED, EXPIRING_SOON, NOT_YET_VALID, cert, plural};
+use super::{
+    CertRuleContext, EXPIRED, EXPIRING_CRITICAL, EXPIRING_SOON, NOT_YET_VALID, cert, plural,
+};
 use crate::cert::{Bound, ChainAnalysis};
 use crate::finding::Finding;
 
@@ -47,10 +49,30 @@ pub(super) fn time_problems(a: &ChainAnalysis) -> Vec<Finding> {
 
 /// `cert.expiring-soon`: the first path certificate to expire does so within `warn_days`
 /// (strictly: less than `warn_days * 86400` seconds left). An expired one is `cert.expired`.
+/// Within `crit_days` it is `cert.expiring-critical`, a would-502 "in N days", so a scheduled
+/// run fails before viewers do.
 pub(super) fn expiring_soon(a: &ChainAnalysis, ctx: &CertRuleContext<'_>) -> Option<Finding> {
     let e = a.earliest_expiry.as_ref()?;
+    if e.seconds_left < 0 {
+        return None;
+    }
+    if let Some(crit) = ctx.crit_days
+        && e.seconds_left < i64::from(crit) * SECONDS_PER_DAY
+    {
+        return Some(EXPIRING_CRITICAL.finding(
+            format!(
+                "{} is the first certificate of the path to expire, on {}: in {}, within the \
+                 critical threshold of {}; from then on CloudFront would answer 502",
+                cert(&e.cert),
+                e.not_after,
+                plural(e.days_left, "day"),
+                plural(i64::from(crit), "day")
+            ),
+            format!("renew it now, before {}", e.not_after),
+        ));
+    }
     let window = i64::from(ctx.warn_days) * SECONDS_PER_DAY;
-    if e.seconds_left < 0 || e.seconds_left >= window {
+    if e.seconds_left >= window {
         return None;
     }
     Some(EXPIRING_SOON.finding(
@@ -193,5 +215,40 @@ mod tests {
             99_999,
         );
         assert_eq!(rules(&findings), ["cert.expired"]);
+    }
+
+    #[test]
+    fn within_crit_days_the_expiry_is_a_would_502_in_n_days() {
+        use crate::cert::analyse;
+        use crate::verdict::cert_rules::{CertRuleContext, cert_findings};
+        // Ten days before the good chain expires (2120-01-01).
+        let now = at(2119, 12, 22);
+        let store = test_roots();
+        let analysis = analyse(&chain("good"), &["good.test".to_string()], &store, now);
+        let ctx = |crit| CertRuleContext {
+            origin: "good.test",
+            host_header: None,
+            warn_days: 30,
+            crit_days: crit,
+            roots: store.info(),
+        };
+        let critical = cert_findings(&analysis, &ctx(Some(14)));
+        assert_eq!(rules(&critical), ["cert.expiring-critical"]);
+        let f = only(
+            &critical,
+            "cert.expiring-critical",
+            Impact::Would502,
+            Confidence::Documented,
+        );
+        assert_mentions(&f.reason, &["in 10 days", "14 days", "2120-01-01"]);
+        // Outside the critical window it stays a warning.
+        assert_eq!(
+            rules(&cert_findings(&analysis, &ctx(Some(7)))),
+            ["cert.expiring-soon"]
+        );
+        assert_eq!(
+            rules(&cert_findings(&analysis, &ctx(None))),
+            ["cert.expiring-soon"]
+        );
     }
 }
