@@ -182,7 +182,7 @@ fn crashed(target: &Target, error: &str) -> OriginReport {
         port: target.port,
         host_header: target.host_header.clone(),
         source: target.source.clone(),
-        cloudfront: None,
+        cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
         verdict: Verdict::from_findings([&finding]),
         findings: vec![finding],
         address_source: None,

@@ -6,6 +6,9 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::finding::Finding;
+use crate::report::CloudFrontRef;
+
 /// How the origin is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OriginName {
@@ -25,6 +28,16 @@ pub struct Target {
     pub host_header: Option<String>,
     /// Where this target came from, for messages: `argument 2`, `origins.txt:14`.
     pub source: String,
+    /// For CloudFront input: where the origin sits and what its configuration alone says.
+    pub cloudfront: Option<CloudFrontTarget>,
+}
+
+/// What a CloudFront distribution says about a target before any probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudFrontTarget {
+    pub reference: CloudFrontRef,
+    /// Findings from the configuration itself (facts 26-39), added to the origin's findings.
+    pub config_findings: Vec<Finding>,
 }
 
 impl Target {

@@ -251,6 +251,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
             port,
             host_header: demo.host_header.map(str::to_string),
             source: format!("demo origin {}", i + 1),
+            cloudfront: None,
         });
     }
     let store = TrustStore::from_pem(DEMO_ROOTS, "built-in demo root (certs/test-roots.pem)")

@@ -85,6 +85,7 @@ impl TargetList {
                     port,
                     host_header: host_header.map(str::to_string),
                     source: source_name,
+                    cloudfront: None,
                 };
                 if self.seen.insert((target.origin(), port)) {
                     self.targets.push(target);

@@ -31,6 +31,9 @@ pub struct JudgeContext<'a> {
 pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> OriginReport {
     let origin = target.origin();
     let mut findings: Vec<Finding> = Vec::new();
+    if let Some(cf) = &target.cloudfront {
+        findings.extend(cf.config_findings.iter().cloned());
+    }
     findings.extend(net_rules::ip_origin(target));
     findings.extend(net_rules::dns(&record.dns, &origin));
     let addresses: Vec<AddressReport> = record
@@ -54,7 +57,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         port: target.port,
         host_header: target.host_header.clone(),
         source: target.source.clone(),
-        cloudfront: None,
+        cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
         verdict,
         findings,
         address_source,
