@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
 
-use super::{OriginReport, RenderOptions, Report, RootsSource};
+use super::{CloudFrontRef, OriginReport, RenderOptions, Report, RootsSource};
 use crate::finding::{Finding, Impact, Verdict};
 
 /// Between two table columns.
@@ -103,9 +103,36 @@ fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint) {
             *width = (*width).max(visible_width(&cell.text));
         }
     }
-    for cells in std::iter::once(&header).chain(&rows) {
+    push_row(out, &header, &widths, paint);
+    let mut group: Option<String> = None;
+    for (origin, cells) in origins.iter().zip(&rows) {
+        // CloudFront input: a line naming the distribution before its first origin.
+        if let Some(cf) = &origin.cloudfront {
+            let label = distribution_label(cf);
+            if group.as_deref() != Some(label.as_str()) {
+                paint.push(out, Some(Style::Bold), &label);
+                out.push('\n');
+                group = Some(label);
+            }
+        }
         push_row(out, cells, &widths, paint);
     }
+}
+
+/// `distribution E2EXAMPLE (d111.cloudfront.net)`.
+fn distribution_label(cf: &CloudFrontRef) -> String {
+    let mut label = format!(
+        "distribution {}",
+        visible(
+            cf.distribution_id
+                .as_deref()
+                .unwrap_or("(id not in the input)")
+        )
+    );
+    if let Some(domain) = &cf.distribution_domain {
+        let _ = write!(label, " ({})", visible(domain));
+    }
+    label
 }
 
 fn row(origin: &OriginReport) -> Vec<Cell> {
@@ -147,11 +174,23 @@ fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint) {
     out.push('\n');
 }
 
-/// `name:port`, plus ` (Host: x)` when CloudFront sends another Host header.
+/// `name:port`, plus ` (Host: x)` when CloudFront sends another Host header; for CloudFront
+/// input prefixed with the origin id and followed by the current protocol policy.
 fn origin_label(origin: &OriginReport) -> String {
-    let mut label = format!("{}:{}", visible(&origin.origin), origin.port);
+    let mut label = String::new();
+    if let Some(cf) = &origin.cloudfront {
+        let _ = write!(label, "{}: ", visible(&cf.origin_id));
+    }
+    let _ = write!(label, "{}:{}", visible(&origin.origin), origin.port);
     if let Some(host) = &origin.host_header {
         let _ = write!(label, " (Host: {})", visible(host));
+    }
+    if let Some(policy) = origin
+        .cloudfront
+        .as_ref()
+        .and_then(|c| c.origin_protocol_policy.as_deref())
+    {
+        let _ = write!(label, " [now {}]", visible(policy));
     }
     label
 }
@@ -639,5 +678,33 @@ mod tests {
             PLAIN,
         );
         assert!(text.starts_with("0 origins: 0 ready"));
+    }
+
+    #[test]
+    fn cloudfront_origins_are_grouped_under_their_distribution() {
+        let mut a = fixtures::fleet().origins.remove(0);
+        a.cloudfront = Some(CloudFrontRef {
+            distribution_id: Some("E2EXAMPLE".to_owned()),
+            distribution_domain: Some("d111.cloudfront.net".to_owned()),
+            origin_id: "web".to_owned(),
+            origin_protocol_policy: Some("match-viewer".to_owned()),
+            viewer_name: None,
+        });
+        let mut b = a.clone();
+        if let Some(c) = b.cloudfront.as_mut() {
+            c.origin_id = "api".to_owned();
+        }
+        let report = fixtures::report(vec![a, b], fixtures::fleet().roots);
+        let text = render(&report, Paint { color: false });
+        assert_eq!(
+            text.matches("distribution E2EXAMPLE (d111.cloudfront.net)")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            text.contains("web: ") && text.contains("api: ") && text.contains("[now match-viewer]"),
+            "{text}"
+        );
     }
 }
