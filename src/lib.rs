@@ -14,11 +14,14 @@
 //! - [`cert`]: pure certificate-chain analysis with `now` and the trust store as parameters.
 //! - [`verdict`]: every CloudFront rule, each citing a fact of `cloudfront-origin-facts.md`.
 //! - [`engine`]: concurrency (one `JoinSet`, one `Semaphore`), timeouts, progress events.
-//! - [`report`]: pure renderers (table, JSON, JSON Lines).
+//! - [`report`]: pure renderers (table, JSON, JSON Lines, Prometheus, JUnit).
+//! - [`baseline`]: pure comparison with an earlier JSON report (`--baseline`).
+//! - [`output`]: atomic writing of output files (`--output`).
 //! - [`demo`]: a built-in fleet of defective loopback origins.
 //!
-//! Only `resolve`, `probe`, `engine` and `demo` do I/O.
+//! Only `resolve`, `probe`, `engine`, `demo` and `output` do I/O.
 
+pub mod baseline;
 pub mod cert;
 pub mod cli;
 pub mod config;
@@ -27,6 +30,7 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod input;
+pub mod output;
 pub mod probe;
 pub mod record;
 pub mod report;

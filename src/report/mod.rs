@@ -2,7 +2,8 @@
 //!
 //! This module turns a finished [`Report`] (or, when streaming, one [`OriginReport`]) into bytes
 //! in the format the user chose: a table for people ([`Format::Table`]), or the versioned machine
-//! formats documented in [`json`] ([`Format::Json`], [`Format::Jsonl`]).
+//! formats documented in [`json`] ([`Format::Json`], [`Format::Jsonl`]), or the monitoring
+//! formats documented in [`prometheus`] and [`junit`], which also need [`MonitorOptions`].
 //!
 //! Renderers are pure: they never probe, judge, read the clock or the environment, and never
 //! change a verdict. Whether to colour is the caller's decision (`NO_COLOR`, isatty), passed in
@@ -10,12 +11,17 @@
 
 pub mod document;
 pub mod json;
+pub mod junit;
+pub mod prometheus;
 mod table;
 
 use std::io::{self, Write};
 
 pub use document::*;
 pub use json::write_jsonl_origin;
+pub use prometheus::RunMeta;
+
+use crate::finding::Verdict;
 
 /// The output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,6 +32,52 @@ pub enum Format {
     Json,
     /// JSON Lines: one JSON object per origin, written as each origin finishes.
     Jsonl,
+    /// Prometheus text exposition format, e.g. for node_exporter's textfile collector.
+    Prometheus,
+    /// JUnit XML: one test suite per distribution or target list, one test case per origin.
+    Junit,
+}
+
+/// Which verdicts count as failing (`--fail-on`): for the exit code, for JUnit failures and
+/// for what a baseline comparison calls a regression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Origins that would get 502 or 504 from CloudFront.
+    WouldFail,
+    /// Origins that would fail, and origins with warnings (e.g. a certificate expiring soon).
+    Warn,
+    /// Nothing: the exit code ignores verdicts (JUnit still records would-fail origins).
+    Never,
+}
+
+impl FailOn {
+    /// The flag value, as `--fail-on` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::WouldFail => "would-fail",
+            FailOn::Warn => "warn",
+            FailOn::Never => "never",
+        }
+    }
+
+    /// Whether an origin with `verdict` counts as failing under this setting.
+    pub fn fails(self, verdict: Verdict) -> bool {
+        match self {
+            FailOn::WouldFail => verdict.fails(),
+            FailOn::Warn => verdict >= Verdict::Warn,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// What the monitoring formats need besides the report: facts only the finished run knows,
+/// and the failure policy. Filled by the caller, like [`RenderOptions`].
+#[derive(Debug, Clone, Copy)]
+pub struct MonitorOptions {
+    /// Run duration and end time, for the Prometheus run-level metrics.
+    pub run: RunMeta,
+    /// Which verdicts become JUnit failures.
+    pub fail_on: FailOn,
 }
 
 /// How to render, as decided by the caller.
@@ -39,6 +91,9 @@ pub struct RenderOptions {
 ///
 /// For [`Format::Jsonl`] this writes every origin line; use [`write_jsonl_origin`] instead to
 /// stream each origin as it finishes.
+///
+/// [`Format::Prometheus`] and [`Format::Junit`] need [`MonitorOptions`]: use
+/// [`write_monitored`] for them; here they are an `InvalidInput` error, never made-up run data.
 pub fn write(
     report: &Report,
     format: Format,
@@ -52,6 +107,25 @@ pub fn write(
             .origins
             .iter()
             .try_for_each(|origin| write_jsonl_origin(origin, out)),
+        Format::Prometheus | Format::Junit => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "this format needs the run's metadata (report::write_monitored)",
+        )),
+    }
+}
+
+/// Writes the whole report in any `format`, with what the monitoring formats need.
+pub fn write_monitored(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    monitor: &MonitorOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Prometheus => prometheus::write(report, &monitor.run, out),
+        Format::Junit => junit::write(report, monitor.fail_on, out),
+        Format::Table | Format::Json | Format::Jsonl => write(report, format, opts, out),
     }
 }
 
@@ -70,7 +144,56 @@ mod tests {
                 value.get_name().to_owned()
             })
             .collect();
-        assert_eq!(names, ["table", "json", "jsonl"]);
+        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit"]);
+    }
+
+    #[test]
+    fn fail_on_names_are_the_documented_flag_values() {
+        for fail_on in FailOn::value_variants() {
+            let value = fail_on.to_possible_value().expect("no variant is skipped");
+            assert_eq!(value.get_name(), fail_on.as_str());
+        }
+    }
+
+    #[test]
+    fn fail_on_decides_which_verdicts_fail() {
+        let failing = |fail_on: FailOn| -> Vec<&str> {
+            Verdict::ALL
+                .into_iter()
+                .filter(|&v| fail_on.fails(v))
+                .map(Verdict::as_str)
+                .collect()
+        };
+        assert_eq!(failing(FailOn::WouldFail), ["would-504", "would-502"]);
+        assert_eq!(failing(FailOn::Warn), ["warn", "would-504", "would-502"]);
+        assert!(failing(FailOn::Never).is_empty());
+    }
+
+    #[test]
+    fn monitoring_formats_need_the_run_metadata() {
+        let report = fixtures::fleet();
+        let opts = RenderOptions { color: false };
+        let monitor = MonitorOptions {
+            run: RunMeta {
+                duration_seconds: 1.5,
+                finished_at_unix_seconds: 1_748_779_201.5,
+            },
+            fail_on: FailOn::WouldFail,
+        };
+        for format in [Format::Prometheus, Format::Junit] {
+            let mut out = Vec::new();
+            let err = write(&report, format, &opts, &mut out).expect_err("no run metadata");
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+            assert!(out.is_empty(), "nothing written on the error");
+            write_monitored(&report, format, &opts, &monitor, &mut out)
+                .expect("writing to a Vec cannot fail");
+            assert!(!out.is_empty());
+        }
+        let mut plain = Vec::new();
+        let mut monitored = Vec::new();
+        write(&report, Format::Json, &opts, &mut plain).expect("Vec");
+        write_monitored(&report, Format::Json, &opts, &monitor, &mut monitored).expect("Vec");
+        assert_eq!(plain, monitored, "other formats ignore the monitor options");
     }
 
     #[test]

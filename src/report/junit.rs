@@ -1,0 +1,532 @@
+//! JUnit XML (`--format junit`): origins as test cases, for CI systems that show test reports.
+//!
+//! This module only renders: `--fail-on` arrives as a parameter, and it never changes a verdict.
+//! Every string is XML-escaped, so the document is well-formed whatever a reason contains.
+//!
+//! # Shape
+//!
+//! ```xml
+//! <?xml version="1.0" encoding="UTF-8"?>
+//! <testsuites name="origin-probe" tests="2" failures="1" errors="0">
+//!   <testsuite name="distribution E2EXAMPLE1" tests="2" failures="1" errors="0" skipped="0">
+//!     <properties>
+//!       <property name="generated_at" value="2025-06-01T12:00:00Z"/>
+//!       ...
+//!     </properties>
+//!     <testcase name="www.example.com:443 [origin web]" classname="distribution E2EXAMPLE1" time="0.412"/>
+//!     <testcase name="api.example.com:443 [origin api]" classname="distribution E2EXAMPLE1" time="0.412">
+//!       <failure type="would-502" message="would-502: cert.expired">...</failure>
+//!       <system-out>...</system-out>
+//!     </testcase>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! - **One `testsuite` per input**: one per CloudFront distribution (`distribution ID`), one for
+//!   distribution configs without an id (`distribution config`), one for the targets of `check`
+//!   (`origin-probe check`), in order of first appearance. `classname` is the suite name.
+//! - **One `testcase` per origin**, in report order, named `origin:port`, then `(Host: NAME)`
+//!   when the viewer Host header is forwarded, then `[origin ID]` for CloudFront input.
+//!   `time` is the seconds spent on the origin.
+//! - **`failure`** when the origin would get 502 or 504, and also for `warn` under
+//!   `--fail-on warn`. `--fail-on never` changes only the exit code: a would-fail origin is
+//!   still a failure here, because a report that hid it would lie. `type` is the verdict,
+//!   `message` the verdict and the failing rules; the body lists each failing finding with its
+//!   impact, rule, confidence, fact number and addresses, then its reason and `fix:`.
+//! - **`system-out`** holds the origin's other findings (info, and warnings that do not fail),
+//!   in the same form.
+//! - Suite `properties`: `generated_at`, `roots` (the trust store; `roots_source` `file` means
+//!   the verdicts are not CloudFront's), `fail_on`, `tool`.
+//! - `errors` and `skipped` are always 0: an origin that could not be reached is a verdict
+//!   (would-502 or would-504), not an error of the tool.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::{FailOn, OriginReport, Report, RootsSource};
+use crate::finding::{Finding, Impact, Verdict};
+
+/// Suite name for the targets of `check` (arguments, files, stdin).
+const CHECK_SUITE: &str = "origin-probe check";
+/// Suite name for CloudFront origins whose input named no distribution id.
+const UNNAMED_DISTRIBUTION_SUITE: &str = "distribution config";
+
+/// Writes `report` as one JUnit XML document, in one `write_all`.
+pub fn write(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(report, fail_on).as_bytes())
+}
+
+struct Suite<'a> {
+    name: String,
+    origins: Vec<&'a OriginReport>,
+}
+
+fn suite_name(origin: &OriginReport) -> String {
+    match &origin.cloudfront {
+        None => CHECK_SUITE.to_owned(),
+        Some(cf) => match &cf.distribution_id {
+            Some(id) => format!("distribution {id}"),
+            None => UNNAMED_DISTRIBUTION_SUITE.to_owned(),
+        },
+    }
+}
+
+/// Origins grouped by input, suites in order of first appearance.
+fn suites(report: &Report) -> Vec<Suite<'_>> {
+    let mut suites: Vec<Suite> = Vec::new();
+    for origin in &report.origins {
+        let name = suite_name(origin);
+        match suites.iter_mut().find(|s| s.name == name) {
+            Some(suite) => suite.origins.push(origin),
+            None => suites.push(Suite {
+                name,
+                origins: vec![origin],
+            }),
+        }
+    }
+    suites
+}
+
+/// Whether the origin's test case fails. A would-fail verdict always does (see the module docs).
+fn fails(origin: &OriginReport, fail_on: FailOn) -> bool {
+    origin.verdict.fails() || fail_on.fails(origin.verdict)
+}
+
+/// Whether a finding of this impact belongs in the failure body rather than in `system-out`.
+fn failing_impact(impact: Impact, fail_on: FailOn) -> bool {
+    match impact {
+        Impact::Would502 | Impact::Would504 => true,
+        Impact::Warn => fail_on == FailOn::Warn,
+        Impact::Info => false,
+    }
+}
+
+fn render(report: &Report, fail_on: FailOn) -> String {
+    let suites = suites(report);
+    let failures = |origins: &[&OriginReport]| origins.iter().filter(|o| fails(o, fail_on)).count();
+    let total_failures: usize = suites.iter().map(|s| failures(&s.origins)).sum();
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"0\">",
+        report.origins.len()
+    );
+    for suite in &suites {
+        let name = attr(&suite.name);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            suite.origins.len(),
+            failures(&suite.origins)
+        );
+        push_properties(&mut out, report, fail_on);
+        for origin in &suite.origins {
+            push_case(&mut out, origin, &name, fail_on);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn push_properties(out: &mut String, report: &Report, fail_on: FailOn) {
+    let source = match report.roots.source {
+        RootsSource::Mozilla => "mozilla",
+        RootsSource::File => "file",
+    };
+    let tool = format!("{} {}", report.tool.name, report.tool.version);
+    out.push_str("    <properties>\n");
+    for (name, value) in [
+        ("generated_at", report.generated_at.as_str()),
+        ("roots", report.roots.description.as_str()),
+        ("roots_source", source),
+        ("fail_on", fail_on.as_str()),
+        ("tool", tool.as_str()),
+    ] {
+        let _ = writeln!(
+            out,
+            "      <property name=\"{name}\" value=\"{}\"/>",
+            attr(value)
+        );
+    }
+    out.push_str("    </properties>\n");
+}
+
+/// `classname` is already escaped.
+fn push_case(out: &mut String, origin: &OriginReport, classname: &str, fail_on: FailOn) {
+    let _ = write!(
+        out,
+        "    <testcase name=\"{}\" classname=\"{classname}\" time=\"{}\"",
+        attr(&case_name(origin)),
+        seconds(origin.elapsed_ms)
+    );
+    let entries = entries(origin);
+    // The verdict is the worst finding, so a failing impact implies a failing origin: when the
+    // origin passes, every finding goes to system-out.
+    let fails = fails(origin, fail_on);
+    let (failing, rest): (Vec<&Entry>, Vec<&Entry>) = entries
+        .iter()
+        .partition(|e| fails && failing_impact(e.finding.impact, fail_on));
+    if !fails && rest.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    if fails {
+        let _ = write!(
+            out,
+            "      <failure type=\"{}\" message=\"{}\">",
+            origin.verdict.as_str(),
+            attr(&failure_message(origin.verdict, &failing))
+        );
+        push_entries(out, &failing);
+        out.push_str("</failure>\n");
+    }
+    if !rest.is_empty() {
+        out.push_str("      <system-out>");
+        push_entries(out, &rest);
+        out.push_str("</system-out>\n");
+    }
+    out.push_str("    </testcase>\n");
+}
+
+fn case_name(origin: &OriginReport) -> String {
+    let mut name = format!("{}:{}", origin.origin, origin.port);
+    let viewer = origin
+        .cloudfront
+        .as_ref()
+        .and_then(|cf| cf.viewer_name.as_deref());
+    if let Some(host) = origin.host_header.as_deref().or(viewer) {
+        let _ = write!(name, " (Host: {host})");
+    }
+    if let Some(cf) = &origin.cloudfront {
+        let _ = write!(name, " [origin {}]", cf.origin_id);
+    }
+    name
+}
+
+/// `would-502: cert.expired, tls.chain-order`: the verdict, then each failing rule once.
+fn failure_message(verdict: Verdict, failing: &[&Entry]) -> String {
+    let mut rules: Vec<&str> = Vec::new();
+    for e in failing {
+        if !rules.contains(&e.finding.rule) {
+            rules.push(e.finding.rule);
+        }
+    }
+    if rules.is_empty() {
+        verdict.as_str().to_owned()
+    } else {
+        format!("{}: {}", verdict.as_str(), rules.join(", "))
+    }
+}
+
+/// A finding and the addresses it was made on (none for origin-level findings).
+struct Entry<'a> {
+    finding: &'a Finding,
+    addresses: Vec<&'a str>,
+}
+
+/// The origin's findings, a finding shared by several addresses once, worst impact first.
+fn entries(origin: &OriginReport) -> Vec<Entry<'_>> {
+    let mut entries: Vec<Entry> = origin
+        .findings
+        .iter()
+        .map(|finding| Entry {
+            finding,
+            addresses: Vec::new(),
+        })
+        .collect();
+    let origin_level = entries.len();
+    for address in &origin.addresses {
+        for finding in &address.findings {
+            match entries[origin_level..]
+                .iter_mut()
+                .find(|e| e.finding == finding)
+            {
+                Some(e) => e.addresses.push(&address.address),
+                None => entries.push(Entry {
+                    finding,
+                    addresses: vec![&address.address],
+                }),
+            }
+        }
+    }
+    // Stable: equal impacts keep the report's order.
+    entries.sort_by_key(|e| std::cmp::Reverse(e.finding.impact));
+    entries
+}
+
+fn push_entries(out: &mut String, entries: &[&Entry]) {
+    let mut block = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            block.push('\n');
+        }
+        let f = e.finding;
+        let _ = write!(
+            block,
+            "{} {} [{}, fact {}]",
+            f.impact.as_str(),
+            f.rule,
+            f.confidence.as_str(),
+            f.fact
+        );
+        if !e.addresses.is_empty() {
+            let _ = write!(block, " on {}", e.addresses.join(", "));
+        }
+        let _ = writeln!(block, "\n{}", f.reason);
+        if !f.fix.is_empty() {
+            let _ = writeln!(block, "fix: {}", f.fix);
+        }
+    }
+    out.push_str(&text(&block));
+}
+
+/// `412` ms as `0.412`, exactly.
+fn seconds(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
+}
+
+/// Escapes character data. A character XML 1.0 cannot carry at all becomes U+FFFD.
+fn text(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+/// Escapes a double-quoted attribute value; whitespace other than space is kept as character
+/// references, since a parser would otherwise normalise it to spaces.
+fn attr(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+fn escape(s: &str, in_attribute: bool) -> Cow<'_, str> {
+    let plain = |c: char| {
+        xml_char(c) && !matches!(c, '&' | '<' | '>' | '"' | '\r') && !(in_attribute && c < ' ')
+    };
+    if s.chars().all(plain) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if in_attribute => out.push_str("&#10;"),
+            '\t' if in_attribute => out.push_str("&#9;"),
+            c if xml_char(c) => out.push(c),
+            _ => out.push('\u{fffd}'),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The `Char` production of XML 1.0.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Confidence;
+    use crate::report::CloudFrontRef;
+    use crate::report::fixtures::{self, finding, origin};
+
+    fn xml(report: &Report, fail_on: FailOn) -> String {
+        let mut out = Vec::new();
+        write(report, fail_on, &mut out).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("the document is UTF-8")
+    }
+
+    fn cloudfront(distribution: Option<&str>, origin_id: &str) -> CloudFrontRef {
+        CloudFrontRef {
+            distribution_id: distribution.map(str::to_owned),
+            distribution_domain: None,
+            origin_id: origin_id.to_owned(),
+            origin_protocol_policy: Some("http-only".to_owned()),
+            viewer_name: None,
+        }
+    }
+
+    /// The fleet's four origins as `check` targets, then two distributions (the second one
+    /// twice, not adjacent) and an origin from a config without an id, with a hostile reason.
+    fn mixed() -> Report {
+        let mut report = fixtures::fleet();
+        let in_dist = |dist: Option<&str>, id: &str, from: usize| {
+            let mut o = report.origins[from].clone();
+            o.cloudfront = Some(cloudfront(dist, id));
+            o
+        };
+        let a = in_dist(Some("E1AAA"), "web", 0);
+        let b = in_dist(Some("E2BBB"), "api", 1);
+        let c = in_dist(Some("E1AAA"), "shop", 3);
+        let mut d = in_dist(None, "legacy<&>\"'", 2);
+        d.findings = vec![finding(
+            "dns.nxdomain",
+            Impact::Would502,
+            Confidence::Documented,
+            22,
+            "nasty ]]> <b>&amp; \"quotes\" \u{1}\u{7f}\r\nsecond line",
+            "fix <it> & go",
+        )];
+        d.verdict = Verdict::Would502;
+        report.origins.extend([a, b, c, d]);
+        report
+    }
+
+    #[test]
+    fn fleet_junit() {
+        insta::assert_snapshot!(xml(&fixtures::fleet(), FailOn::WouldFail));
+    }
+
+    #[test]
+    fn mixed_inputs_junit_fail_on_warn() {
+        insta::assert_snapshot!(xml(&mixed(), FailOn::Warn));
+    }
+
+    /// What an XML parser sees: `(suite name, tests attr, failures attr, cases)`, each case
+    /// `(name, failure text if any)`.
+    type Parsed = Vec<(String, usize, usize, Vec<(String, Option<String>)>)>;
+
+    fn parse(xml: &str) -> Parsed {
+        let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let number = |n: roxmltree::Node, a: &str| -> usize {
+            n.attribute(a)
+                .unwrap_or_else(|| panic!("{a} is set"))
+                .parse()
+                .expect("a count")
+        };
+        let mut suites = Vec::new();
+        let (mut tests, mut failures) = (0, 0);
+        for suite in root.children().filter(|n| n.has_tag_name("testsuite")) {
+            let name = suite.attribute("name").expect("suite name").to_owned();
+            let mut cases = Vec::new();
+            for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+                assert_eq!(case.attribute("classname"), Some(name.as_str()));
+                let failure = case
+                    .children()
+                    .find(|n| n.has_tag_name("failure"))
+                    .map(|f| f.text().unwrap_or("").to_owned());
+                cases.push((
+                    case.attribute("name").expect("case name").to_owned(),
+                    failure,
+                ));
+            }
+            let (t, f) = (number(suite, "tests"), number(suite, "failures"));
+            assert_eq!(t, cases.len(), "tests of {name}");
+            assert_eq!(f, cases.iter().filter(|c| c.1.is_some()).count());
+            tests += t;
+            failures += f;
+            suites.push((name, t, f, cases));
+        }
+        assert_eq!(number(root, "tests"), tests);
+        assert_eq!(number(root, "failures"), failures);
+        suites
+    }
+
+    #[test]
+    fn parses_back_with_one_suite_per_input_and_one_case_per_origin() {
+        let suites = parse(&xml(&mixed(), FailOn::WouldFail));
+        let summary: Vec<(&str, usize, usize)> = suites
+            .iter()
+            .map(|(name, tests, failures, _)| (name.as_str(), *tests, *failures))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("origin-probe check", 4, 2),
+                ("distribution E1AAA", 2, 0),
+                ("distribution E2BBB", 1, 1),
+                ("distribution config", 1, 1),
+            ]
+        );
+        let e1_cases: Vec<&str> = suites[1].3.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(
+            e1_cases,
+            [
+                "www.example.com:443 [origin web]",
+                "origin.example.org:8443 (Host: shop.example.com) [origin shop]"
+            ]
+        );
+    }
+
+    #[test]
+    fn failures_carry_reason_and_fix_and_hostile_text_survives() {
+        let suites = parse(&xml(&mixed(), FailOn::WouldFail));
+        let (name, failure) = &suites[3].3[0];
+        assert_eq!(name, "slow.example.net:443 [origin legacy<&>\"']");
+        let failure = failure.as_deref().expect("would-502 fails");
+        assert!(failure.contains("would-502 dns.nxdomain [documented, fact 22]"));
+        assert!(failure.contains("nasty ]]> <b>&amp; \"quotes\" \u{fffd}\u{7f}\r\nsecond line"));
+        assert!(failure.contains("fix: fix <it> & go"));
+        let api = suites[0].3[1].1.as_deref().expect("would-502 fails");
+        assert!(api.contains(
+            "would-502 cert.expired [documented, fact 12] on 192.0.2.20:443, [2001:db8::20]:443\nThe leaf certificate"
+        ));
+        assert!(
+            !api.contains("tls.negotiated"),
+            "info findings stay out of the failure"
+        );
+    }
+
+    #[test]
+    fn fail_on_decides_whether_warn_fails() {
+        let counts = |fail_on| -> Vec<usize> {
+            parse(&xml(&fixtures::fleet(), fail_on))
+                .iter()
+                .map(|s| s.2)
+                .collect()
+        };
+        assert_eq!(counts(FailOn::WouldFail), [2]);
+        assert_eq!(counts(FailOn::Warn), [3]);
+        // `never` only changes the exit code: a would-fail origin stays a failure here.
+        assert_eq!(counts(FailOn::Never), [2]);
+    }
+
+    #[test]
+    fn failure_message_names_the_verdict_and_rules() {
+        let text = xml(&fixtures::fleet(), FailOn::Warn);
+        assert!(text.contains("<failure type=\"would-502\" message=\"would-502: cert.expired\">"));
+        assert!(text.contains("<failure type=\"warn\" message=\"warn: cert.expires-soon\">"));
+    }
+
+    #[test]
+    fn an_origin_with_only_an_info_finding_passes_with_output() {
+        let o = origin(
+            "a.example",
+            443,
+            "argument 1",
+            vec![finding(
+                "x.info",
+                Impact::Info,
+                Confidence::Inferred,
+                1,
+                "r",
+                "",
+            )],
+            Vec::new(),
+        );
+        let report = fixtures::report(vec![o], fixtures::fleet().roots);
+        let text = xml(&report, FailOn::Warn);
+        assert!(text.contains("<system-out>info x.info [inferred, fact 1]\nr\n</system-out>"));
+        assert!(!text.contains("<failure"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(text("a<b>&c\"d"), "a&lt;b&gt;&amp;c&quot;d");
+        assert_eq!(attr("l1\nl2\tx\ry"), "l1&#10;l2&#9;x&#13;y");
+        assert_eq!(text("l1\nl2"), "l1\nl2");
+        assert_eq!(text("\u{0}\u{fffe}\u{1f600}"), "\u{fffd}\u{fffd}\u{1f600}");
+        assert!(matches!(text("plain"), Cow::Borrowed(_)));
+        assert_eq!(seconds(5003), "5.003");
+        assert_eq!(seconds(7), "0.007");
+    }
+}

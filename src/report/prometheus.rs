@@ -1,0 +1,669 @@
+//! The Prometheus text exposition format (`--format prometheus`): the monitoring contract.
+//!
+//! Meant for node_exporter's textfile collector (write it with `--output DIR/origin-probe.prom`:
+//! the file is replaced atomically, so the collector never reads half a run) or anything else
+//! that reads text format 0.0.4. This module only renders: it never reads the clock (the run's
+//! duration and end come in as [`RunMeta`]) and never changes a verdict.
+//!
+//! # Conventions
+//!
+//! - Names follow the exposition conventions: snake case, base units (seconds, Unix seconds),
+//!   our own families prefixed `origin_probe_`. Where the blackbox exporter has a metric with
+//!   the same meaning its name is reused, so existing expiry alerts work unchanged.
+//! - Every family has one `# HELP` and one `# TYPE` line, even when it has no samples, and all of
+//!   its samples follow them. No sample carries a timestamp (the textfile collector rejects them).
+//! - Every family is a gauge: one output is a snapshot of one run, and a count is the count in
+//!   that run, never cumulative. `_info` families have the value 1 and carry text in labels.
+//! - A label with no value (`host_header` when Host is not forwarded, the CloudFront labels for
+//!   `check` input) is left out, which Prometheus treats as equal to an empty value.
+//! - Label values are escaped as the format requires (`\\`, `\"`, `\n`).
+//! - A series is written once. Two origins of one report with identical labels (the same origin
+//!   read twice from distribution configs without an id) are exported once, for the first.
+//!
+//! # Labels
+//!
+//! | label | on | value |
+//! | --- | --- | --- |
+//! | `origin` | origin and address families | normalised origin name, or IP literal |
+//! | `port` | origin and address families | HTTPS port probed |
+//! | `host_header` | origin and address families | the viewer `Host` header forwarded to the origin; absent when Host is not forwarded |
+//! | `distribution_id` | origin and address families | CloudFront distribution id; absent for `check` input or when the input has no id |
+//! | `origin_id` | origin and address families | the origin's `Id` in the distribution; absent for `check` input |
+//! | `address` | address families | `ip:port`, `[v6]:port` for IPv6 |
+//! | `verdict` | verdict families | `ready`, `warn`, `would-504`, `would-502` |
+//! | `rule`, `impact`, `confidence` | `origin_probe_findings` | as the JSON finding fields |
+//! | `version` | `origin_probe_tls_version_info` | as the JSON `tls_version` (`TLSv1.2`) |
+//! | `source`, `description` | `origin_probe_roots_info` | as the JSON `roots` fields |
+//!
+//! # Metric families
+//!
+//! | name | type | labels | unit | meaning |
+//! | --- | --- | --- | --- | --- |
+//! | `origin_probe_origins` | gauge | none | origins | origins probed in the run |
+//! | `origin_probe_run_duration_seconds` | gauge | none | seconds | wall time of the whole run |
+//! | `origin_probe_last_run_timestamp_seconds` | gauge | none | Unix seconds | when the run ended |
+//! | `origin_probe_roots_info` | gauge | `source`, `description` | 1 | the trust store the verdicts were made against (`file`: not CloudFront's) |
+//! | `origin_probe_verdict` | gauge | origin, `verdict` | 1 or 0 | one series per verdict value: 1 for the origin's verdict, 0 for the other three |
+//! | `origin_probe_findings` | gauge | origin, `rule`, `impact`, `confidence` | findings | findings of the origin and its addresses (a finding on two addresses counts 2); only pairs that occur are written |
+//! | `origin_probe_probe_duration_seconds` | gauge | origin | seconds | wall time spent on the origin (DNS and every probe of every address) |
+//! | `origin_probe_address_verdict` | gauge | address, `verdict` | 1 or 0 | as `origin_probe_verdict`, for one address |
+//! | `origin_probe_tls_version_info` | gauge | address, `version` | 1 | the version the CloudFront-like handshake negotiated; absent when none was |
+//! | `probe_ssl_earliest_cert_expiry` | gauge | address | Unix seconds | the earliest `notAfter` of the chain the address sent; absent when no chain was read |
+//!
+//! "origin" stands for `origin`, `port` and, when present, `host_header`, `distribution_id` and
+//! `origin_id`; "address" for those plus `address`.
+//!
+//! `probe_ssl_earliest_cert_expiry` means what it means in the blackbox exporter: the earliest
+//! expiry among the certificates the server sent, whatever their order and whether or not they
+//! chain. It is usually the chain CloudFront would receive; when the CloudFront-like handshake
+//! failed (JSON `chain_source` `modern`), it is the chain sent to a modern client instead, still
+//! worth watching. The blackbox names `probe_duration_seconds` and `probe_tls_version_info` are
+//! not reused: ours time several handshakes per address and report the version CloudFront would
+//! negotiate, not the one a modern client gets.
+//!
+//! # Compatibility
+//!
+//! The text format has no version field, so this table is the contract: renaming a family or a
+//! label, or changing a meaning or unit, is a breaking change and goes in the release notes.
+//! Adding a family, or a label value such as a new `rule`, is not.
+//!
+//! # Example
+//!
+//! One ready origin judged against a `--roots` file (a unit test checks that this is what we
+//! write):
+//!
+//! ```text
+//! # HELP origin_probe_origins Origins probed in the run.
+//! # TYPE origin_probe_origins gauge
+//! origin_probe_origins 1
+//! # HELP origin_probe_run_duration_seconds Wall time of the whole run, in seconds.
+//! # TYPE origin_probe_run_duration_seconds gauge
+//! origin_probe_run_duration_seconds 1.5
+//! # HELP origin_probe_last_run_timestamp_seconds When the run ended, in Unix seconds.
+//! # TYPE origin_probe_last_run_timestamp_seconds gauge
+//! origin_probe_last_run_timestamp_seconds 1748779201.5
+//! # HELP origin_probe_roots_info Trust store the verdicts were made against (source file: not CloudFront's).
+//! # TYPE origin_probe_roots_info gauge
+//! origin_probe_roots_info{source="file",description="PEM file ./private-ca.pem (2 certificates)"} 1
+//! # HELP origin_probe_verdict Verdict of the origin: 1 for its verdict, 0 for the others.
+//! # TYPE origin_probe_verdict gauge
+//! origin_probe_verdict{origin="www.example.com",port="443",verdict="ready"} 1
+//! origin_probe_verdict{origin="www.example.com",port="443",verdict="warn"} 0
+//! origin_probe_verdict{origin="www.example.com",port="443",verdict="would-504"} 0
+//! origin_probe_verdict{origin="www.example.com",port="443",verdict="would-502"} 0
+//! # HELP origin_probe_findings Findings of the origin and its addresses, by rule, impact and confidence.
+//! # TYPE origin_probe_findings gauge
+//! origin_probe_findings{origin="www.example.com",port="443",rule="tls.negotiated",impact="info",confidence="documented"} 1
+//! # HELP origin_probe_probe_duration_seconds Wall time spent probing the origin, in seconds.
+//! # TYPE origin_probe_probe_duration_seconds gauge
+//! origin_probe_probe_duration_seconds{origin="www.example.com",port="443"} 0.412
+//! # HELP origin_probe_address_verdict Verdict of the address: 1 for its verdict, 0 for the others.
+//! # TYPE origin_probe_address_verdict gauge
+//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="ready"} 1
+//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="warn"} 0
+//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-504"} 0
+//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-502"} 0
+//! # HELP origin_probe_tls_version_info TLS version the CloudFront-like handshake negotiated with the address.
+//! # TYPE origin_probe_tls_version_info gauge
+//! origin_probe_tls_version_info{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! # HELP probe_ssl_earliest_cert_expiry Returns earliest SSL cert expiry in unixtime
+//! # TYPE probe_ssl_earliest_cert_expiry gauge
+//! probe_ssl_earliest_cert_expiry{origin="www.example.com",port="443",address="192.0.2.10:443"} 1767268800
+//! ```
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
+use crate::finding::Verdict;
+
+/// What only the finished run knows. Filled by the caller, who owns the clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunMeta {
+    /// Wall time of the whole run, in seconds.
+    pub duration_seconds: f64,
+    /// When the run ended, in seconds since the Unix epoch.
+    pub finished_at_unix_seconds: f64,
+}
+
+/// Writes `report` in the text exposition format, in one `write_all`.
+pub fn write(report: &Report, run: &RunMeta, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(report, run).as_bytes())
+}
+
+/// One metric family: its samples are kept together and written after its HELP and TYPE.
+struct Family {
+    name: &'static str,
+    help: &'static str,
+    /// `(labels, value)`; labels already escaped and joined, without braces.
+    samples: Vec<(String, String)>,
+    /// Label sets already written, so a series is never written twice.
+    seen: HashSet<String>,
+}
+
+impl Family {
+    fn new(name: &'static str, help: &'static str) -> Family {
+        Family {
+            name,
+            help,
+            samples: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn sample(&mut self, labels: String, value: String) {
+        if self.seen.insert(labels.clone()) {
+            self.samples.push((labels, value));
+        }
+    }
+
+    fn push_to(&self, out: &mut String) {
+        // HELP text escapes only backslash and newline; ours are constants without either.
+        let _ = writeln!(out, "# HELP {} {}", self.name, self.help);
+        let _ = writeln!(out, "# TYPE {} gauge", self.name);
+        for (labels, value) in &self.samples {
+            if labels.is_empty() {
+                let _ = writeln!(out, "{} {value}", self.name);
+            } else {
+                let _ = writeln!(out, "{}{{{labels}}} {value}", self.name);
+            }
+        }
+    }
+}
+
+fn render(report: &Report, run: &RunMeta) -> String {
+    let mut origins_probed = Family::new("origin_probe_origins", "Origins probed in the run.");
+    origins_probed.sample(String::new(), report.origins.len().to_string());
+    let mut run_duration = Family::new(
+        "origin_probe_run_duration_seconds",
+        "Wall time of the whole run, in seconds.",
+    );
+    run_duration.sample(String::new(), float(run.duration_seconds));
+    let mut last_run = Family::new(
+        "origin_probe_last_run_timestamp_seconds",
+        "When the run ended, in Unix seconds.",
+    );
+    last_run.sample(String::new(), float(run.finished_at_unix_seconds));
+    let mut roots = Family::new(
+        "origin_probe_roots_info",
+        "Trust store the verdicts were made against (source file: not CloudFront's).",
+    );
+    let source = match report.roots.source {
+        RootsSource::Mozilla => "mozilla",
+        RootsSource::File => "file",
+    };
+    let mut roots_labels = String::new();
+    push_label(&mut roots_labels, "source", source);
+    push_label(&mut roots_labels, "description", &report.roots.description);
+    roots.sample(roots_labels, "1".to_owned());
+
+    let mut verdict = Family::new(
+        "origin_probe_verdict",
+        "Verdict of the origin: 1 for its verdict, 0 for the others.",
+    );
+    let mut findings = Family::new(
+        "origin_probe_findings",
+        "Findings of the origin and its addresses, by rule, impact and confidence.",
+    );
+    let mut duration = Family::new(
+        "origin_probe_probe_duration_seconds",
+        "Wall time spent probing the origin, in seconds.",
+    );
+    let mut address_verdict = Family::new(
+        "origin_probe_address_verdict",
+        "Verdict of the address: 1 for its verdict, 0 for the others.",
+    );
+    let mut tls_version = Family::new(
+        "origin_probe_tls_version_info",
+        "TLS version the CloudFront-like handshake negotiated with the address.",
+    );
+    // The blackbox exporter's HELP text, verbatim: the same family, described the same way.
+    let mut expiry = Family::new(
+        "probe_ssl_earliest_cert_expiry",
+        "Returns earliest SSL cert expiry in unixtime",
+    );
+
+    let mut exported = HashSet::new();
+    for origin in &report.origins {
+        let labels = origin_labels(origin);
+        // A second origin with the same labels would duplicate every series below.
+        if !exported.insert(labels.clone()) {
+            continue;
+        }
+        push_verdicts(&mut verdict, &labels, origin.verdict);
+        for ((rule, impact, confidence), count) in finding_counts(origin) {
+            let mut l = labels.clone();
+            push_label(&mut l, "rule", rule);
+            push_label(&mut l, "impact", impact.as_str());
+            push_label(&mut l, "confidence", confidence.as_str());
+            findings.sample(l, count.to_string());
+        }
+        duration.sample(labels.clone(), millis_as_seconds(origin.elapsed_ms));
+        for address in &origin.addresses {
+            let mut labels = labels.clone();
+            push_label(&mut labels, "address", &address.address);
+            push_verdicts(&mut address_verdict, &labels, address.verdict);
+            if let Some(version) = address.tls_version {
+                let mut l = labels.clone();
+                push_label(&mut l, "version", version);
+                tls_version.sample(l, "1".to_owned());
+            }
+            if let Some(not_after) = earliest_expiry(address) {
+                expiry.sample(labels, not_after.to_string());
+            }
+        }
+    }
+
+    let mut out = String::new();
+    for family in [
+        origins_probed,
+        run_duration,
+        last_run,
+        roots,
+        verdict,
+        findings,
+        duration,
+        address_verdict,
+        tls_version,
+        expiry,
+    ] {
+        family.push_to(&mut out);
+    }
+    out
+}
+
+/// The labels every origin and address series starts with, escaped and joined.
+fn origin_labels(origin: &OriginReport) -> String {
+    let mut labels = String::new();
+    push_label(&mut labels, "origin", &origin.origin);
+    push_label(&mut labels, "port", &origin.port.to_string());
+    if let Some(host) = &origin.host_header {
+        push_label(&mut labels, "host_header", host);
+    }
+    if let Some(cf) = &origin.cloudfront {
+        if let Some(id) = &cf.distribution_id {
+            push_label(&mut labels, "distribution_id", id);
+        }
+        push_label(&mut labels, "origin_id", &cf.origin_id);
+    }
+    labels
+}
+
+/// One series per verdict value, 1 for `actual`.
+fn push_verdicts(family: &mut Family, labels: &str, actual: Verdict) {
+    for v in Verdict::ALL {
+        let mut l = labels.to_owned();
+        push_label(&mut l, "verdict", v.as_str());
+        family.sample(l, u8::from(v == actual).to_string());
+    }
+}
+
+type FindingKey = (
+    &'static str,
+    crate::finding::Impact,
+    crate::finding::Confidence,
+);
+
+/// Findings of the origin and all its addresses, counted by rule, impact and confidence, in a
+/// stable order.
+fn finding_counts(origin: &OriginReport) -> BTreeMap<FindingKey, usize> {
+    let mut counts = BTreeMap::new();
+    for f in origin.all_findings() {
+        *counts.entry((f.rule, f.impact, f.confidence)).or_default() += 1;
+    }
+    counts
+}
+
+/// The earliest `notAfter` of the chain the address sent, in Unix seconds. A date that does not
+/// parse (the report writes RFC 3339, so only a bug could cause one) is left out rather than
+/// guessed.
+fn earliest_expiry(address: &AddressReport) -> Option<i64> {
+    address.chain.iter().filter_map(not_after_unix).min()
+}
+
+fn not_after_unix(cert: &CertSummary) -> Option<i64> {
+    OffsetDateTime::parse(&cert.not_after, &Rfc3339)
+        .ok()
+        .map(OffsetDateTime::unix_timestamp)
+}
+
+/// Appends `name="value"`, escaping the value as the exposition format requires.
+fn push_label(labels: &mut String, name: &str, value: &str) {
+    if !labels.is_empty() {
+        labels.push(',');
+    }
+    let _ = write!(labels, "{name}=\"{}\"", escape_label_value(value));
+}
+
+fn escape_label_value(value: &str) -> Cow<'_, str> {
+    if !value.contains(['\\', '"', '\n']) {
+        return Cow::Borrowed(value);
+    }
+    let mut escaped = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        match c {
+            '\\' => escaped.push_str("\\\\"),
+            '"' => escaped.push_str("\\\""),
+            '\n' => escaped.push_str("\\n"),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// A sample value as the format spells it: Rust's shortest round-trip decimal for finite
+/// numbers (never an exponent), `NaN`, `+Inf`, `-Inf` otherwise.
+fn float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_owned()
+    } else if v.is_infinite() {
+        if v > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
+    } else {
+        v.to_string()
+    }
+}
+
+fn millis_as_seconds(ms: u64) -> String {
+    // Exact in f64 for any duration below 2^53 ms (285,000 years).
+    float(ms as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::process::{Command, Stdio};
+
+    use super::*;
+    use crate::finding::{Confidence, Impact};
+    use crate::report::fixtures::{self, address, cert, finding, origin};
+    use crate::report::{CloudFrontRef, RootsInfo};
+
+    const RUN: RunMeta = RunMeta {
+        duration_seconds: 1.5,
+        finished_at_unix_seconds: 1_748_779_201.5,
+    };
+
+    fn text(report: &Report) -> String {
+        let mut out = Vec::new();
+        write(report, &RUN, &mut out).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("the format is UTF-8")
+    }
+
+    /// The fleet, plus a CloudFront origin whose strings need escaping and a duplicate of it.
+    fn monitoring_fleet() -> Report {
+        let mut report = fixtures::fleet();
+        let mut cf = origin(
+            "legacy.example.com",
+            443,
+            "dist.json: E3EXAMPLE origin \"quoted\\id\"",
+            Vec::new(),
+            vec![address(
+                "203.0.113.5:443",
+                Some("TLSv1.0"),
+                vec![
+                    cert(0, "legacy.example.com", "Example Issuing CA 1", 400),
+                    // An intermediate that expires before the leaf: the earliest wins.
+                    cert(1, "Example Issuing CA 1", "Example Root CA", 45),
+                ],
+                vec![finding(
+                    "tls.legacy-version",
+                    Impact::Warn,
+                    Confidence::Documented,
+                    5,
+                    "TLSv1.0 only.",
+                    "Enable TLSv1.2.",
+                )],
+            )],
+        );
+        cf.cloudfront = Some(CloudFrontRef {
+            distribution_id: Some("E3EXAMPLE".to_owned()),
+            distribution_domain: Some("d111111abcdef8.cloudfront.net".to_owned()),
+            origin_id: "quoted\"id\\with\nnewline".to_owned(),
+            origin_protocol_policy: Some("match-viewer".to_owned()),
+            viewer_name: None,
+        });
+        report.origins.push(cf.clone());
+        report.origins.push(cf);
+        report
+    }
+
+    #[test]
+    fn fleet_prometheus() {
+        insta::assert_snapshot!(text(&monitoring_fleet()));
+    }
+
+    /// A sample line split into family name, label set and value.
+    fn parse_sample(line: &str) -> (&str, &str, &str) {
+        let (series, value) = line.rsplit_once(' ').expect("a value after the series");
+        match series.split_once('{') {
+            Some((name, labels)) => (name, labels, value),
+            None => (series, "", value),
+        }
+    }
+
+    #[test]
+    fn families_are_grouped_with_help_and_type_once_and_series_are_unique() {
+        let text = text(&monitoring_fleet());
+        let mut helped = Vec::new();
+        let mut typed = Vec::new();
+        let mut sampled: Vec<&str> = Vec::new();
+        let mut series = HashSet::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# HELP ") {
+                helped.push(rest.split(' ').next().expect("a name"));
+            } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+                let (name, kind) = rest.split_once(' ').expect("name and type");
+                assert_eq!(kind, "gauge");
+                assert_eq!(helped.last(), Some(&name), "TYPE right after HELP");
+                typed.push(name);
+            } else {
+                let (name, labels, value) = parse_sample(line);
+                assert_eq!(typed.last(), Some(&name), "sample under its family: {line}");
+                if sampled.last() != Some(&name) {
+                    assert!(!sampled.contains(&name), "{name} is split: {line}");
+                    sampled.push(name);
+                }
+                assert!(series.insert((name, labels)), "duplicate series: {line}");
+                assert!(value.parse::<f64>().is_ok(), "numeric value: {line}");
+            }
+        }
+        let unique: BTreeSet<_> = helped.iter().collect();
+        assert_eq!(unique.len(), helped.len(), "one HELP per family");
+        assert_eq!(helped, typed);
+    }
+
+    #[test]
+    fn duplicate_origins_are_exported_once() {
+        let text = text(&monitoring_fleet());
+        let exported = text
+            .lines()
+            .filter(|l| l.starts_with("origin_probe_probe_duration_seconds{"))
+            .count();
+        assert_eq!(
+            exported, 5,
+            "four fleet origins and one of the two duplicates"
+        );
+        assert!(
+            text.contains("origin_probe_origins 6\n"),
+            "all six were probed"
+        );
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        let text = text(&monitoring_fleet());
+        assert!(text.contains(r#"origin_id="quoted\"id\\with\nnewline""#));
+        assert!(
+            text.lines().all(|l| !l.ends_with("newline\"")),
+            "no raw newline inside a label"
+        );
+        assert_eq!(escape_label_value("plain"), "plain");
+        assert_eq!(escape_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+    }
+
+    #[test]
+    fn earliest_expiry_is_the_minimum_over_the_chain_in_unix_seconds() {
+        let text = text(&monitoring_fleet());
+        // NOW is 2025-06-01T12:00:00Z = 1748779200; the intermediate expires after 45 days.
+        let expected = 1_748_779_200 + 45 * 86_400;
+        assert!(text.contains(&format!(
+            "probe_ssl_earliest_cert_expiry{{origin=\"legacy.example.com\",port=\"443\",distribution_id=\"E3EXAMPLE\",origin_id=\"quoted\\\"id\\\\with\\nnewline\",address=\"203.0.113.5:443\"}} {expected}\n"
+        )));
+        // An expired leaf gives a timestamp in the past, not a missing series.
+        let expired = 1_748_779_200 - 12 * 86_400;
+        assert!(text.contains(&format!(
+            "probe_ssl_earliest_cert_expiry{{origin=\"api.example.com\",port=\"443\",address=\"192.0.2.20:443\"}} {expired}\n"
+        )));
+        // No addresses, no chain: no expiry series for slow.example.net.
+        assert!(!text.contains("probe_ssl_earliest_cert_expiry{origin=\"slow.example.net\""));
+    }
+
+    #[test]
+    fn exactly_one_verdict_series_is_one_per_origin_and_address() {
+        let report = fixtures::fleet();
+        let text = text(&report);
+        let ones = |family: &str| {
+            text.lines()
+                .filter(|l| l.starts_with(&format!("{family}{{")) && l.ends_with(" 1"))
+                .count()
+        };
+        assert_eq!(ones("origin_probe_verdict"), report.origins.len());
+        let addresses: usize = report.origins.iter().map(|o| o.addresses.len()).sum();
+        assert_eq!(ones("origin_probe_address_verdict"), addresses);
+        assert!(text.contains(
+            "origin_probe_verdict{origin=\"origin.example.org\",port=\"8443\",host_header=\"shop.example.com\",verdict=\"warn\"} 1\n"
+        ));
+    }
+
+    #[test]
+    fn findings_shared_by_addresses_count_once_per_address() {
+        let text = text(&fixtures::fleet());
+        assert!(text.contains(
+            "origin_probe_findings{origin=\"api.example.com\",port=\"443\",rule=\"cert.expired\",impact=\"would-502\",confidence=\"documented\"} 2\n"
+        ));
+    }
+
+    #[test]
+    fn values_are_spelled_as_the_format_requires() {
+        assert_eq!(float(f64::NAN), "NaN");
+        assert_eq!(float(f64::INFINITY), "+Inf");
+        assert_eq!(float(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(float(1e21), "1000000000000000000000");
+        assert_eq!(millis_as_seconds(5003), "5.003");
+        assert_eq!(millis_as_seconds(0), "0");
+    }
+
+    #[test]
+    fn an_empty_report_still_describes_every_family() {
+        let roots = RootsInfo {
+            source: RootsSource::Mozilla,
+            description: "Mozilla".to_owned(),
+            path: None,
+            count: 1,
+        };
+        let text = text(&fixtures::report(Vec::new(), roots));
+        assert_eq!(text.matches("# TYPE ").count(), DOCUMENTED);
+        assert!(text.contains("origin_probe_origins 0\n"));
+        promtool_check(&text);
+    }
+
+    /// `(name, type)` rows of the "Metric families" table in this file's module docs.
+    fn documented_families() -> Vec<(String, String)> {
+        let source = include_str!("prometheus.rs");
+        let table = source
+            .split("//! # Metric families")
+            .nth(1)
+            .expect("the section exists");
+        table
+            .lines()
+            .skip_while(|l| !l.starts_with("//! | `"))
+            .take_while(|l| l.starts_with("//! | `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_owned(), cells[2].to_owned())
+            })
+            .collect()
+    }
+
+    const DOCUMENTED: usize = 10;
+
+    #[test]
+    fn written_families_are_the_documented_ones_in_order() {
+        let documented = documented_families();
+        assert_eq!(documented.len(), DOCUMENTED);
+        let written: Vec<(String, String)> = text(&monitoring_fleet())
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .map(|l| {
+                let (name, kind) = l.split_once(' ').expect("name and type");
+                (name.to_owned(), kind.to_owned())
+            })
+            .collect();
+        assert_eq!(written, documented);
+    }
+
+    #[test]
+    fn documented_example_is_what_we_write() {
+        let source = include_str!("prometheus.rs");
+        let example: String = source
+            .lines()
+            .skip_while(|l| *l != "//! ```text")
+            .skip(1)
+            .take_while(|l| *l != "//! ```")
+            .map(|l| format!("{}\n", l.strip_prefix("//! ").unwrap_or("")))
+            .collect();
+        assert_eq!(text(&fixtures::file_roots()), example);
+    }
+
+    #[test]
+    fn promtool_accepts_the_output() {
+        promtool_check(&text(&monitoring_fleet()));
+        promtool_check(&text(&fixtures::file_roots()));
+    }
+
+    /// Runs `promtool check metrics` on `text`. Without promtool the check is skipped on a
+    /// developer machine but fails under CI (`CI` set), where `.ci/run` installs it.
+    fn promtool_check(text: &str) {
+        let spawned = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "promtool is missing under CI: install Debian's `prometheus` package"
+                );
+                eprintln!("promtool not found: skipping `promtool check metrics`");
+                return;
+            }
+            Err(e) => panic!("starting promtool: {e}"),
+        };
+        // The output is a few kilobytes: it fits the pipe, and promtool reads it all first.
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin
+            .write_all(text.as_bytes())
+            .expect("writing to promtool");
+        drop(stdin);
+        let output = child.wait_with_output().expect("waiting for promtool");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.status.success(),
+            "promtool check metrics failed ({}):\n{said}\n--- input ---\n{text}",
+            output.status
+        );
+        assert!(said.trim().is_empty(), "promtool lint: {said}");
+    }
+}
