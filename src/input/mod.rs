@@ -2,6 +2,7 @@
 //!
 //! Reads files and stdin; never resolves or connects.
 
+pub mod cloudfront;
 pub mod domains;
 
 pub use domains::{

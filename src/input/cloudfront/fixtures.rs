@@ -1,0 +1,89 @@
+//! Test-only access to the CloudFront fixtures in `tests/fixtures/cloudfront/`: realistic AWS CLI
+//! output written for this project. Custom header values in them all start with [`SECRET_MARK`],
+//! so a test can assert that no rendering shows one. Never compiled outside tests.
+
+use super::{Document, config_findings, parse_document};
+use crate::finding::{Finding, Impact};
+
+/// Every custom header value in the fixtures contains this.
+pub(crate) const SECRET_MARK: &str = "s3cr3t-do-not-print";
+
+macro_rules! fixture {
+    ($file:literal) => {
+        (
+            $file,
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/cloudfront/",
+                $file
+            ))
+            .as_slice(),
+        )
+    };
+}
+
+/// The fixtures that parse.
+pub(crate) const GOOD: [(&str, &[u8]); 6] = [
+    fixture!("get-distribution-config-legacy.json"),
+    fixture!("get-distribution-managed.json"),
+    fixture!("get-distribution-config-special-origins.json"),
+    fixture!("list-distributions.json"),
+    fixture!("list-distributions-truncated.json"),
+    fixture!("distribution-config-no-etag.json"),
+];
+
+/// The fixtures that must be refused.
+pub(crate) const MALFORMED: [(&str, &[u8]); 4] = [
+    fixture!("malformed-invalid-json.json"),
+    fixture!("malformed-cache-policy.json"),
+    fixture!("malformed-missing-domain.json"),
+    fixture!("malformed-bare-config.json"),
+];
+
+/// The bytes of a fixture by file name.
+pub(crate) fn bytes(name: &str) -> &'static [u8] {
+    GOOD.iter()
+        .chain(MALFORMED.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
+}
+
+/// A good fixture, parsed.
+pub(crate) fn load(name: &str) -> Document {
+    parse_document(bytes(name), name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The raw `DistributionConfig` tree of a fixture, parsed independently of the module.
+pub(crate) fn raw_config(name: &str) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_slice(bytes(name)).expect("fixture is JSON");
+    value
+        .get("DistributionConfig")
+        .or_else(|| {
+            value
+                .get("Distribution")
+                .and_then(|d| d.get("DistributionConfig"))
+        })
+        .cloned()
+        .expect("fixture has a DistributionConfig")
+}
+
+/// `(rule, impact, fact)` of every config finding for one origin of the first distribution.
+pub(crate) fn rules_for(doc: &Document, origin: &str) -> Vec<(&'static str, Impact, u16)> {
+    let d = &doc.distributions[0];
+    let o = d.origin(origin).expect("origin exists");
+    config_findings(d, o)
+        .into_iter()
+        .map(|f| (f.rule, f.impact, f.fact))
+        .collect()
+}
+
+/// The config finding `rule` for one origin of the first distribution.
+pub(crate) fn finding_for(doc: &Document, origin: &str, rule: &str) -> Finding {
+    let d = &doc.distributions[0];
+    let o = d.origin(origin).expect("origin exists");
+    config_findings(d, o)
+        .into_iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("{origin}: no {rule}"))
+}

@@ -1,0 +1,37 @@
+//! CloudFront input: AWS CLI distribution JSON in, a model of custom origins and the behaviors
+//! that reach them out, with the findings the document alone supports.
+//!
+//! - `parse`: detects which command printed a document (`get-distribution-config`,
+//!   `get-distribution`, `list-distributions`) and reports bad input as one line.
+//! - `wire`: the JSON shapes as explicit serde types; unknown fields are ignored on purpose.
+//! - `assemble`: origins, origin groups and cache behaviors joined into the model.
+//! - `model`: the public types.
+//! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35).
+//! - `rules` and `host_rules`: the `config.*` findings.
+//! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
+//!
+//! Pure: takes bytes, never reads files, never talks to AWS or an origin. Custom header values
+//! are [`crate::secret::Redacted`] from the moment they are parsed.
+
+mod assemble;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod host;
+mod host_rules;
+mod model;
+mod parse;
+mod rules;
+mod viewers;
+mod wire;
+
+pub use host::{
+    BehaviorPolicies, HostForwarding, MANAGED_POLICIES, ManagedPolicy, PolicyKind, host_forwarding,
+    managed_policy,
+};
+pub use model::{
+    BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution, Document, DocumentKind,
+    OriginProtocolPolicy, SslProtocol, ViewerProtocolPolicy, is_s3_website_host,
+};
+pub use parse::{CloudFrontError, parse_document};
+pub use rules::config_findings;
+pub use viewers::{needs_probe, origin_source, reference, targets, viewer_names};
