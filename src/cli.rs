@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ResolveOverride, parse_at, parse_duration, parse_resolve};
-use crate::report::Format;
+use crate::report::{FailOn, Format};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -29,14 +29,13 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once at start-up; boxing would only obscure the clap derive"
-)]
 pub enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
+    #[command(after_help = AFTER_HELP)]
+    Cloudfront(CloudfrontArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
     #[command(after_help = AFTER_HELP)]
     Demo(DemoArgs),
@@ -51,6 +50,30 @@ pub struct CheckArgs {
     /// Read targets from FILE, one per line ('-' for stdin; blank lines and '#' comments skipped).
     #[arg(long, short = 'i', value_name = "FILE")]
     pub input: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CloudfrontArgs {
+    /// Output of `aws cloudfront get-distribution-config`, `get-distribution` or
+    /// `list-distributions` ('-' for stdin).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Treat this custom origin request or cache policy ID as forwarding the viewer Host header
+    /// (the file cannot say what a custom policy contains). Repeatable.
+    #[arg(long, value_name = "POLICY_ID")]
+    pub forwards_host: Vec<String>,
+
+    /// Write the DistributionConfig with ready origins switched to https-only to FILE (mode
+    /// 0600: it contains the custom header values) and print the update command.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
 
     #[command(flatten)]
     pub probe: ProbeArgs,
@@ -126,6 +149,15 @@ pub struct OutputArgs {
     /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Which verdicts make the exit code 1: would-fail (502/504), warn (those and warnings),
+    /// or never.
+    #[arg(long, value_enum, default_value_t = FailOn::WouldFail)]
+    pub fail_on: FailOn,
+
+    /// Compare with an earlier JSON report: list what changed, and exit 1 only for regressions.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use thiserror::Error;
 
 use crate::cli::{OutputArgs, ProbeArgs};
 use crate::input::normalize_host;
-use crate::report::Format;
+use crate::report::{FailOn, Format};
 
 /// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
 /// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
@@ -49,6 +49,8 @@ pub struct OutputConfig {
     pub format: Format,
     pub path: Option<PathBuf>,
     pub progress: bool,
+    pub fail_on: FailOn,
+    pub baseline: Option<PathBuf>,
 }
 
 /// Everything a `check` run needs besides its targets.
@@ -121,6 +123,8 @@ impl OutputArgs {
             format: self.format,
             path: self.output,
             progress: !self.no_progress,
+            fail_on: self.fail_on,
+            baseline: self.baseline,
         }
     }
 }

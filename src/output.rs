@@ -66,6 +66,68 @@ pub fn write_private_atomically(
     replace(&target, mode, contents)
 }
 
+/// A file written over time (JSON Lines, as each origin finishes) that replaces its target
+/// only on [`StreamingFile::commit`]: until then readers see the old file, and if the run ends
+/// without committing, the temporary file is removed and the old file is untouched.
+#[derive(Debug)]
+pub struct StreamingFile {
+    target: PathBuf,
+    writer: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl StreamingFile {
+    /// Starts a replacement for `path`, keeping an existing file's permission bits (else 0644).
+    pub fn create(path: &Path) -> io::Result<StreamingFile> {
+        let target = follow_symlink(path)?;
+        let Some(name) = target.file_name() else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} does not name a file", target.display()),
+            ));
+        };
+        let mut prefix = OsString::from(".");
+        prefix.push(name);
+        prefix.push(".");
+        let temp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .tempfile_in(directory_of(&target))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = match fs::metadata(&target) {
+                Ok(meta) => meta.permissions().mode() & 0o777,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => PUBLIC_MODE,
+                Err(e) => return Err(e),
+            };
+            temp.as_file()
+                .set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        Ok(StreamingFile {
+            target,
+            writer: BufWriter::new(temp),
+        })
+    }
+
+    /// Flushes, syncs and renames the file over its target.
+    pub fn commit(self) -> io::Result<()> {
+        let temp = self.writer.into_inner().map_err(|e| e.into_error())?;
+        temp.as_file().sync_all()?;
+        temp.persist(&self.target).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for StreamingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 #[cfg(unix)]
 type Mode = u32;
 #[cfg(not(unix))]
@@ -286,5 +348,27 @@ mod tests {
     fn a_path_without_a_file_name_is_refused() {
         let err = write_atomically(Path::new("/"), |_| Ok(())).expect_err("no file name");
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn streaming_file_replaces_only_on_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("report.jsonl");
+        fs::write(&path, "old\n").expect("write");
+        let mut file = StreamingFile::create(&path).expect("create");
+        file.write_all(b"new line\n").expect("write");
+        file.flush().expect("flush");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "old\n");
+        file.commit().expect("commit");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new line\n");
+        let mut dropped = StreamingFile::create(&path).expect("create");
+        dropped.write_all(b"never committed\n").expect("write");
+        drop(dropped);
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new line\n");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no temporary file left"
+        );
     }
 }

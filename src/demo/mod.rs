@@ -271,7 +271,8 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         dns_server: None,
     };
     let mut results = Vec::new();
-    let summary = crate::run::probe_and_report_with(targets, probe, &resolve, store, output, |o| {
+    let items = targets.into_iter().map(crate::run::Item::Probe).collect();
+    let outcome = crate::run::probe_and_report(items, probe, &resolve, store, output, None, |o| {
         results.push((
             o.origin.clone(),
             o.host_header.clone(),
@@ -280,6 +281,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         ));
     })
     .await?;
+    let summary = outcome.summary;
     drop(running);
 
     let mismatches = mismatches(&results);

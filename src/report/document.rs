@@ -24,6 +24,9 @@ pub struct Report {
     pub roots: RootsInfo,
     pub summary: Summary,
     pub origins: Vec<OriginReport>,
+    /// What changed since `--baseline`; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineDiff>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -259,6 +259,7 @@ pub(crate) mod fixtures {
             roots,
             summary: Summary::of(&origins),
             origins,
+            baseline: None,
         }
     }
 

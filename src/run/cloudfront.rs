@@ -1,0 +1,276 @@
+//! `origin-probe cloudfront FILE...`: CloudFront distribution JSON in, per-origin verdicts and,
+//! with `--plan`, the migration plan out.
+//!
+//! Reads the files, turns custom origins into targets (one per viewer name when the Host
+//! header is forwarded), settles the origins that cannot be https-only from their configuration
+//! alone, runs the shared loop, and writes the plan with mode 0600. Never prints a custom
+//! header value: the plan file holds them, and it is never printed.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Item, exit_code, fatal, load_baseline, load_roots, probe_and_report};
+use crate::cli::CloudfrontArgs;
+use crate::exit;
+use crate::finding::Verdict;
+use crate::input::cloudfront::{
+    self, CfOrigin, Distribution, Document, needs_probe, origin_source, reference,
+};
+use crate::output;
+use crate::plan::{self, PlanDecision, PlannedChange};
+use crate::report::OriginReport;
+
+/// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
+/// decides from.
+type RowVerdicts = BTreeMap<(Option<String>, String), Vec<(Verdict, Vec<String>)>>;
+
+pub(super) fn run(args: CloudfrontArgs) -> i32 {
+    let output = args.output.into_config();
+    let (probe, resolve, roots_path) = match args.probe.into_config() {
+        Ok(parts) => parts,
+        Err(e) => return fatal(&e.into()),
+    };
+    if probe.host_header.is_some() {
+        return fatal(&anyhow::anyhow!(
+            "--host-header does not apply to cloudfront: whether Host is forwarded is read from each cache behavior"
+        ));
+    }
+    let baseline = match load_baseline(&output) {
+        Ok(b) => b,
+        Err(e) => return fatal(&e),
+    };
+
+    let mut input_errors = false;
+    let mut documents = Vec::new();
+    let mut used_declarations: Vec<String> = Vec::new();
+    for path in &args.files {
+        match read_document(path) {
+            Ok(mut doc) => {
+                used_declarations.extend(doc.declare_forwards_host(&args.forwards_host));
+                if doc.truncated {
+                    eprintln!(
+                        "origin-probe: note: {}: this list-distributions page says more distributions follow; they are not checked (fetch every page)",
+                        doc.source
+                    );
+                }
+                documents.push(doc);
+            }
+            Err(e) => {
+                eprintln!("origin-probe: error: {e:#}");
+                input_errors = true;
+            }
+        }
+    }
+    for id in &args.forwards_host {
+        if !used_declarations.contains(id) {
+            eprintln!(
+                "origin-probe: note: --forwards-host {id}: no cache behavior in the input uses this policy"
+            );
+        }
+    }
+    if documents.is_empty() {
+        return exit::ERROR;
+    }
+    // Refuse an impossible plan before probing anything.
+    let plan_target = match &args.plan {
+        None => None,
+        Some(path) => match plannable(&documents) {
+            Ok(doc) => Some((path.clone(), doc)),
+            Err(e) => return fatal(&e),
+        },
+    };
+
+    let mut items = Vec::new();
+    for doc in &documents {
+        for dist in &doc.distributions {
+            for origin in &dist.origins {
+                match origin_items(doc, dist, origin) {
+                    Ok(mut new) => items.append(&mut new),
+                    Err(e) => {
+                        eprintln!("origin-probe: error: {e:#}");
+                        input_errors = true;
+                    }
+                }
+            }
+        }
+    }
+    if items.is_empty() {
+        eprintln!("origin-probe: error: the input has no origins to check");
+        return exit::ERROR;
+    }
+    let store = match load_roots(roots_path.as_deref()) {
+        Ok(store) => store,
+        Err(e) => return fatal(&e),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fatal(&anyhow::Error::new(e).context("starting the async runtime")),
+    };
+    // The verdicts of every row, per (distribution, origin id), for the plan.
+    let mut verdicts: RowVerdicts = BTreeMap::new();
+    let result = runtime.block_on(probe_and_report(
+        items,
+        probe,
+        &resolve,
+        store,
+        &output,
+        baseline.as_ref(),
+        |o: &OriginReport| {
+            if let Some(cf) = &o.cloudfront {
+                let failing = o
+                    .all_findings()
+                    .filter(|f| f.impact >= crate::finding::Impact::Would504)
+                    .map(|f| format!("{}: {}", f.rule, f.reason))
+                    .collect();
+                verdicts
+                    .entry((cf.distribution_id.clone(), cf.origin_id.clone()))
+                    .or_default()
+                    .push((o.verdict, failing));
+            }
+        },
+    ));
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => return fatal(&e),
+    };
+    if let Some((path, doc)) = plan_target
+        && let Err(e) = write_plan(&path, doc, &verdicts)
+    {
+        return fatal(&e);
+    }
+    if input_errors {
+        exit::ERROR
+    } else {
+        exit_code(&outcome, output.fail_on)
+    }
+}
+
+fn read_document(path: &Path) -> Result<Document> {
+    let (bytes, source) = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading stdin")?;
+        (bytes, "stdin".to_string())
+    } else {
+        let shown = path.display().to_string();
+        (
+            std::fs::read(path).with_context(|| format!("reading {shown}"))?,
+            shown,
+        )
+    };
+    // The error names the source itself.
+    Ok(cloudfront::parse_document(&bytes, &source)?)
+}
+
+/// The one document a plan can be made for: a single `get-distribution-config` or
+/// `get-distribution` output with its ETag.
+fn plannable(documents: &[Document]) -> Result<&Document> {
+    let [doc] = documents else {
+        anyhow::bail!(
+            "--plan takes exactly one distribution document, got {} files",
+            documents.len()
+        );
+    };
+    // A dry run with no decisions checks the kind, the ETag and the shape.
+    plan::plan(doc, &[])?;
+    Ok(doc)
+}
+
+/// The run items of one origin: targets to probe, or a report settled by configuration alone.
+fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Result<Vec<Item>> {
+    if needs_probe(origin) {
+        let targets = cloudfront::targets(&doc.source, dist, origin).with_context(|| {
+            format!(
+                "{}: origin name {:?}",
+                origin_source(&doc.source, dist, origin),
+                origin.domain_name
+            )
+        })?;
+        return Ok(targets.into_iter().map(Item::Probe).collect());
+    }
+    let findings = cloudfront::config_findings(dist, origin);
+    Ok(vec![Item::Settled(OriginReport {
+        schema_version: None,
+        origin: crate::sanitize::text(&origin.domain_name),
+        port: origin.custom().map_or(443, |c| c.https_port),
+        host_header: None,
+        source: origin_source(&doc.source, dist, origin),
+        cloudfront: Some(reference(dist, origin, None)),
+        verdict: Verdict::from_findings(&findings),
+        findings,
+        address_source: None,
+        addresses: Vec::new(),
+        elapsed_ms: 0,
+    })])
+}
+
+/// Writes the plan: every custom origin whose rows are all ready or warn switches to
+/// https-only with TLSv1.2; the rest stay as they are, with their reasons.
+fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()> {
+    let Some(dist) = doc.distributions.first() else {
+        anyhow::bail!("{}: no distribution to plan", doc.source);
+    };
+    let mut decisions = Vec::new();
+    for origin in dist.origins.iter().filter(|o| needs_probe(o)) {
+        let rows = verdicts
+            .get(&(
+                dist.id.as_deref().map(crate::sanitize::text),
+                crate::sanitize::text(&origin.id),
+            ))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let switch = !rows.is_empty() && rows.iter().all(|(v, _)| !v.fails());
+        let reason = rows
+            .iter()
+            .flat_map(|(_, failing)| failing.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("; ");
+        decisions.push(PlanDecision {
+            origin_id: origin.id.clone(),
+            switch,
+            ssl_protocols: Vec::new(),
+            reason,
+        });
+    }
+    let plan = plan::plan(doc, &decisions)?;
+    let contents = plan.config().file_contents();
+    output::write_private_atomically(path, |w| w.write_all(contents.as_bytes()))
+        .with_context(|| format!("writing --plan {}", path.display()))?;
+    let shown = path.display().to_string();
+    for planned in &plan.origins {
+        let id = crate::sanitize::text(&planned.origin_id);
+        match &planned.change {
+            PlannedChange::Switched {
+                ssl_protocols,
+                warning,
+            } => {
+                let protocols: Vec<&str> = ssl_protocols.iter().map(|p| p.as_str()).collect();
+                eprintln!(
+                    "origin-probe: plan: origin {id}: switch to https-only with {}",
+                    protocols.join(",")
+                );
+                if let Some(w) = warning {
+                    eprintln!(
+                        "origin-probe: plan: origin {id}: warning: {}",
+                        crate::sanitize::text(w)
+                    );
+                }
+            }
+            PlannedChange::Unchanged { reason } => {
+                eprintln!(
+                    "origin-probe: plan: origin {id}: unchanged: {}",
+                    crate::sanitize::text(reason)
+                );
+            }
+        }
+    }
+    eprintln!(
+        "origin-probe: plan written to {shown} (mode 0600: it holds the distribution's custom header values, so it is never printed). Apply it with:"
+    );
+    eprintln!("  {}", plan::update_command(&plan, &shown));
+    Ok(())
+}

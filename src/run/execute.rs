@@ -1,0 +1,248 @@
+//! The shared run loop of `check`, `cloudfront` and `demo`: probe, stream or collect, render,
+//! write atomically, and count what the exit code needs.
+//!
+//! Async only because the engine is; renders through the pure `report` renderers. Never
+//! parses flags or prints errors (that is `run`).
+
+use std::io::{self, IsTerminal, Write};
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rustls::pki_types::UnixTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::baseline::{self, Baseline};
+use crate::cert::TrustStore;
+use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
+use crate::engine::Engine;
+use crate::output::{self, StreamingFile};
+use crate::report::{
+    self, Format, MonitorOptions, OriginReport, RenderOptions, Report, RunMeta, SCHEMA_VERSION,
+    Summary, ToolInfo,
+};
+use crate::resolve::Resolver;
+use crate::target::Target;
+
+/// One entry of a run, in input order: probed, or already settled by its configuration alone
+/// (CloudFront origins that cannot be https-only).
+#[derive(Debug)]
+pub enum Item {
+    Probe(Target),
+    Settled(OriginReport),
+}
+
+/// What a finished run tells the exit code.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    /// Regressions against `--baseline`, when one was given.
+    pub regressions: Option<usize>,
+}
+
+/// Probes the items and writes the report as `output` says. `observe` sees every finished
+/// origin (the demo checks its expectations, `cloudfront` builds the plan).
+pub async fn probe_and_report(
+    items: Vec<Item>,
+    probe: ProbeConfig,
+    resolve: &ResolveConfig,
+    store: TrustStore,
+    output: &OutputConfig,
+    baseline: Option<&Baseline>,
+    mut observe: impl FnMut(&OriginReport),
+) -> Result<RunOutcome> {
+    let started = Instant::now();
+    let generated = SystemTime::now();
+    let clock = probe.at.unwrap_or(generated);
+    let rfc3339 = |t: SystemTime| {
+        time::OffsetDateTime::from(t)
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "unknown".to_string())
+    };
+    let (generated_at, judged_at) = (rfc3339(generated), rfc3339(clock));
+    let roots = store.info().clone();
+    let warn_days = probe.warn_days;
+    let resolver = Resolver::new(resolve, probe.timeout);
+    let now = UnixTime::since_unix_epoch(
+        clock
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default(),
+    );
+    let engine = Engine::new(resolver, probe, store, now);
+
+    // JSON Lines are written as each origin finishes: to stdout, or into a file that replaces
+    // the target only when the run completes.
+    let streaming = output.format == Format::Jsonl;
+    let mut stream: Option<LineSink> = match (streaming, output.path.as_deref()) {
+        (false, _) => None,
+        (true, None) => Some(LineSink::Stdout(io::BufWriter::new(io::stdout()))),
+        (true, Some(path)) => Some(LineSink::File(
+            StreamingFile::create(path)
+                .with_context(|| format!("creating --output {}", path.display()))?,
+        )),
+    };
+    let mut summary = Summary::default();
+    let mut collected: Vec<(usize, OriginReport)> = Vec::new();
+    let mut write_error: Option<io::Error> = None;
+    let mut finish = |index: usize, origin: OriginReport, summary: &mut Summary| {
+        summary.add(origin.verdict);
+        observe(&origin);
+        match stream.as_mut() {
+            Some(sink) => {
+                if write_error.is_none()
+                    && let Err(e) =
+                        report::write_jsonl_origin(&origin, sink).and_then(|()| sink.flush())
+                {
+                    write_error = Some(e);
+                }
+            }
+            None => collected.push((index, origin)),
+        }
+    };
+
+    let mut targets = Vec::new();
+    let mut target_index = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        match item {
+            Item::Settled(origin) => finish(index, origin, &mut summary),
+            Item::Probe(target) => {
+                target_index.push(index);
+                targets.push(target);
+            }
+        }
+    }
+    let progress = progress_bar(targets.len(), output.progress);
+    engine
+        .run(targets, |i, origin| {
+            progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));
+            progress.inc(1);
+            let index = target_index.get(i).copied().unwrap_or(usize::MAX);
+            finish(index, origin, &mut summary);
+        })
+        .await;
+    progress.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e).context("writing the report"));
+    }
+    if let Some(sink) = stream {
+        sink.finish().context("writing the report")?;
+        return Ok(RunOutcome {
+            summary,
+            regressions: None,
+        });
+    }
+
+    collected.sort_by_key(|(i, _)| *i);
+    let origins: Vec<OriginReport> = collected.into_iter().map(|(_, o)| o).collect();
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo::current(),
+        generated_at,
+        judged_at,
+        roots,
+        summary: summary.clone(),
+        origins,
+        baseline: None,
+    };
+    let regressions = baseline.map(|b| {
+        let diff = baseline::diff(b, &report, output.fail_on, &[warn_days]);
+        let n = baseline::regressions(&diff);
+        report.baseline = Some(diff);
+        n
+    });
+    let color =
+        output.path.is_none() && output.format == Format::Table && color_wanted(&io::stdout());
+    let monitor = MonitorOptions {
+        run: RunMeta {
+            duration_seconds: started.elapsed().as_secs_f64(),
+            finished_at_unix_seconds: SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs_f64(),
+        },
+        fail_on: output.fail_on,
+    };
+    let render = |w: &mut dyn Write| -> io::Result<()> {
+        report::write_monitored(
+            &report,
+            output.format,
+            &RenderOptions { color },
+            &monitor,
+            w,
+        )?;
+        if output.format == Format::Table
+            && let Some(diff) = &report.baseline
+        {
+            baseline::write_text(diff, w)?;
+        }
+        Ok(())
+    };
+    match output.path.as_deref() {
+        None => {
+            let mut out = io::BufWriter::new(io::stdout());
+            render(&mut out)
+                .and_then(|()| out.flush())
+                .context("writing the report")?;
+        }
+        Some(path) => output::write_atomically(path, render)
+            .with_context(|| format!("writing --output {}", path.display()))?,
+    }
+    Ok(RunOutcome {
+        summary,
+        regressions,
+    })
+}
+
+/// Where JSON Lines go as origins finish.
+enum LineSink {
+    Stdout(io::BufWriter<io::Stdout>),
+    /// Replaces the `--output` file only when the run completes.
+    File(StreamingFile),
+}
+
+impl LineSink {
+    fn finish(self) -> io::Result<()> {
+        match self {
+            LineSink::Stdout(mut out) => out.flush(),
+            LineSink::File(file) => file.commit(),
+        }
+    }
+}
+
+impl Write for LineSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            LineSink::Stdout(out) => out.write(buf),
+            LineSink::File(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            LineSink::Stdout(out) => out.flush(),
+            LineSink::File(file) => file.flush(),
+        }
+    }
+}
+
+/// Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM=dumb.
+fn color_wanted(stream: &impl IsTerminal) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    stream.is_terminal() && !no_color && !dumb
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and progress is wanted.
+fn progress_bar(len: usize, wanted: bool) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} origins  {wide_msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,198 @@
+//! The edge of the program: parse flags, read inputs, run the engine, write the report, and
+//! turn the outcome into an exit code.
+//!
+//! This is the only place that prints errors for humans and the only place that adds context
+//! to errors ("reading targets from FILE"). Never judges origins.
+
+mod cloudfront;
+mod execute;
+
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+pub use execute::{Item, RunOutcome, probe_and_report};
+
+use crate::baseline::{self, Baseline};
+use crate::cert::TrustStore;
+use crate::cli::{CheckArgs, Cli, Command};
+use crate::config::OutputConfig;
+use crate::exit;
+use crate::input::{TargetList, read_targets};
+use crate::report::{FailOn, Format, Summary};
+
+/// Runs the program with the process arguments and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Cloudfront(args) => cloudfront::run(args),
+        Command::Demo(args) => crate::demo::run(args),
+    }
+}
+
+/// Help and version go to stdout with exit 0; usage errors are one line on stderr, exit 2.
+fn clap_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            exit::READY
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid usage");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("origin-probe: error: {first} (see 'origin-probe --help')");
+            exit::ERROR
+        }
+    }
+}
+
+/// Prints one error line for a failure that stops the run.
+fn fatal(error: &anyhow::Error) -> i32 {
+    eprintln!("origin-probe: error: {error:#}");
+    exit::ERROR
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let output = args.output.into_config();
+    let (probe, resolve, roots_path) = match args.probe.into_config() {
+        Ok(parts) => parts,
+        Err(e) => return fatal(&e.into()),
+    };
+    let baseline = match load_baseline(&output) {
+        Ok(b) => b,
+        Err(e) => return fatal(&e),
+    };
+    let list = match collect_targets(
+        &args.targets,
+        args.input.as_deref(),
+        probe.host_header.as_deref(),
+    ) {
+        Ok(list) => list,
+        Err(e) => return fatal(&e),
+    };
+    for error in &list.errors {
+        eprintln!("origin-probe: error: {error}");
+    }
+    for note in &list.duplicates {
+        eprintln!("origin-probe: note: {note}");
+    }
+    if list.targets.is_empty() {
+        if list.errors.is_empty() {
+            eprintln!(
+                "origin-probe: error: no targets: give HOST[:PORT] arguments or --input FILE"
+            );
+        }
+        return exit::ERROR;
+    }
+    let store = match load_roots(roots_path.as_deref()) {
+        Ok(store) => store,
+        Err(e) => return fatal(&e),
+    };
+    let input_errors = !list.errors.is_empty();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fatal(&anyhow::Error::new(e).context("starting the async runtime")),
+    };
+    let items = list.targets.into_iter().map(Item::Probe).collect();
+    let result = runtime.block_on(probe_and_report(
+        items,
+        probe,
+        &resolve,
+        store,
+        &output,
+        baseline.as_ref(),
+        |_| {},
+    ));
+    match result {
+        Err(e) => fatal(&e),
+        Ok(_) if input_errors => exit::ERROR,
+        Ok(outcome) => exit_code(&outcome, output.fail_on),
+    }
+}
+
+/// The exit code for a completed run with valid input: with a baseline, regressions only;
+/// otherwise the verdicts `--fail-on` names.
+pub fn exit_code(outcome: &RunOutcome, fail_on: FailOn) -> i32 {
+    if let Some(regressions) = outcome.regressions {
+        return if regressions > 0 {
+            exit::WOULD_FAIL
+        } else {
+            exit::READY
+        };
+    }
+    if counts_as_failing(&outcome.summary, fail_on) {
+        exit::WOULD_FAIL
+    } else {
+        exit::READY
+    }
+}
+
+fn counts_as_failing(summary: &Summary, fail_on: FailOn) -> bool {
+    let would_fail = summary.would_502 + summary.would_504 > 0;
+    match fail_on {
+        FailOn::WouldFail => would_fail,
+        FailOn::Warn => would_fail || summary.warn > 0,
+        FailOn::Never => false,
+    }
+}
+
+/// Reads `--baseline`, refusing the one format it cannot work with.
+fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
+    let Some(path) = output.baseline.as_deref() else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        output.format != Format::Jsonl,
+        "--baseline needs the whole report to compare; use --format table, json, prometheus or junit, not jsonl"
+    );
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("--baseline {shown}"))?;
+    // The error names the file itself.
+    Ok(Some(baseline::parse_baseline(&bytes, &shown)?))
+}
+
+fn collect_targets(
+    args: &[String],
+    input: Option<&Path>,
+    host_header: Option<&str>,
+) -> Result<TargetList> {
+    let mut list = TargetList::default();
+    for (i, entry) in args.iter().enumerate() {
+        list.push(entry, format!("argument {}", i + 1), host_header);
+    }
+    if let Some(path) = input {
+        if path == Path::new("-") {
+            read_targets(io::stdin().lock(), "stdin", host_header, &mut list)
+                .context("reading targets from stdin")?;
+        } else {
+            let shown = path.display();
+            let file = File::open(path).with_context(|| format!("reading targets from {shown}"))?;
+            read_targets(
+                BufReader::new(file),
+                &shown.to_string(),
+                host_header,
+                &mut list,
+            )
+            .with_context(|| format!("reading targets from {shown}"))?;
+        }
+    }
+    Ok(list)
+}
+
+fn load_roots(path: Option<&Path>) -> Result<TrustStore> {
+    let Some(path) = path else {
+        return Ok(TrustStore::mozilla());
+    };
+    let shown = path.display().to_string();
+    let pem = std::fs::read(path).with_context(|| format!("--roots {shown}"))?;
+    TrustStore::from_pem(&pem, &shown).with_context(|| format!("--roots {shown}"))
+}
