@@ -15,6 +15,7 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  every origin is ready (warnings allowed)
   1  at least one origin would get 502 or 504 from CloudFront
+     (--fail-on warn: or has a warning; --baseline: a regression)
   2  bad usage or input, or the run could not complete";
 
 /// Would CloudFront answer 502 if these origins were switched to https-only?

@@ -4,7 +4,8 @@
 
 /// Every origin is ready (warnings allowed).
 pub const READY: i32 = 0;
-/// At least one origin would fail behind CloudFront (would-502 or would-504).
+/// At least one origin would fail behind CloudFront (would-502 or would-504); what counts is
+/// set by `--fail-on`, and with `--baseline` only regressions count.
 pub const WOULD_FAIL: i32 = 1;
 /// The run could not be completed, or some input was invalid (the valid rest was still probed).
 pub const ERROR: i32 = 2;

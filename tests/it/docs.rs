@@ -4,7 +4,15 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const RULE_PREFIXES: &[&str] = &["origin.", "dns.", "tcp.", "tls.", "cert.", "internal."];
+const RULE_PREFIXES: &[&str] = &[
+    "origin.",
+    "dns.",
+    "tcp.",
+    "tls.",
+    "cert.",
+    "config.",
+    "internal.",
+];
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -20,18 +28,27 @@ fn rules_in_source() -> BTreeSet<String> {
         "verdict/cert_rules.rs",
         "verdict/mod.rs",
         "engine.rs",
+        "input/cloudfront/rules.rs",
+        "input/cloudfront/host_rules.rs",
     ] {
         let text = read(&root.join(file));
         // Only code above the unit tests counts.
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for piece in code.split('"').skip(1).step_by(2) {
-            let is_id = RULE_PREFIXES.iter().any(|p| piece.starts_with(p))
-                && piece.len() < 48
-                && piece
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
-            if is_id {
-                out.insert(piece.to_string());
+        // Each `"prefix.id"` literal: an opening quote, a known prefix, id characters, a
+        // closing quote. (Splitting on quotes would be thrown off by escaped ones.)
+        for (start, _) in code.match_indices('"') {
+            let rest = &code[start + 1..];
+            if !RULE_PREFIXES.iter().any(|p| rest.starts_with(p)) {
+                continue;
+            }
+            let id: String = rest
+                .chars()
+                .take_while(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'
+                })
+                .collect();
+            if rest[id.len()..].starts_with('"') && id.len() < 48 {
+                out.insert(id);
             }
         }
     }

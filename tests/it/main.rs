@@ -6,8 +6,10 @@
 //! machine. Every run of the binary has a deadline (`support::RUN_DEADLINE`).
 
 mod cli;
+mod cloudfront;
 mod demo;
 mod docs;
+mod monitoring;
 mod network;
 mod support;
 mod verdicts;
