@@ -125,6 +125,25 @@ pub struct Finding {
     pub fact: u16,
 }
 
+/// Builds a finding; the one constructor every rule module uses.
+pub fn finding(
+    rule: &'static str,
+    impact: Impact,
+    confidence: Confidence,
+    fact: u16,
+    reason: String,
+    fix: impl Into<String>,
+) -> Finding {
+    Finding {
+        rule,
+        impact,
+        confidence,
+        reason,
+        fix: fix.into(),
+        fact,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

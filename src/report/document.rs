@@ -138,7 +138,49 @@ pub struct CloudFrontRef {
     pub viewer_name: Option<String>,
 }
 
+/// A finding as renderers show it: once, with every address that carries it (none for
+/// origin-level findings).
+#[derive(Debug, Clone)]
+pub struct FindingGroup<'a> {
+    pub finding: &'a Finding,
+    pub addresses: Vec<&'a str>,
+}
+
 impl OriginReport {
+    /// Origin-level findings first, then the address findings in address order; an address
+    /// finding equal to an earlier one (same rule, reason, fix, ...) joins it instead of
+    /// repeating it.
+    pub fn grouped_findings(&self) -> Vec<FindingGroup<'_>> {
+        let mut groups: Vec<FindingGroup<'_>> = self
+            .findings
+            .iter()
+            .map(|finding| FindingGroup {
+                finding,
+                addresses: Vec::new(),
+            })
+            .collect();
+        let origin_level = groups.len();
+        for address in &self.addresses {
+            for finding in &address.findings {
+                let same = groups[origin_level..]
+                    .iter_mut()
+                    .find(|g| g.finding == finding);
+                match same {
+                    Some(group) => {
+                        if group.addresses.last() != Some(&address.address.as_str()) {
+                            group.addresses.push(&address.address);
+                        }
+                    }
+                    None => groups.push(FindingGroup {
+                        finding,
+                        addresses: vec![&address.address],
+                    }),
+                }
+            }
+        }
+        groups
+    }
+
     /// Every finding of the origin and its addresses, origin-level first.
     pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
         self.findings

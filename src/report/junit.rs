@@ -44,8 +44,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{FailOn, OriginReport, Report, RootsSource};
-use crate::finding::{Finding, Impact, Verdict};
+use super::{FailOn, FindingGroup, OriginReport, Report, RootsSource};
+use crate::finding::{Impact, Verdict};
 
 /// Suite name for the targets of `check` (arguments, files, stdin).
 const CHECK_SUITE: &str = "origin-probe check";
@@ -162,11 +162,13 @@ fn push_case(out: &mut String, origin: &OriginReport, classname: &str, fail_on: 
         attr(&case_name(origin)),
         seconds(origin.elapsed_ms)
     );
-    let entries = entries(origin);
+    let mut entries = origin.grouped_findings();
+    // Worst first; stable, so equal impacts keep the report's order.
+    entries.sort_by_key(|e| std::cmp::Reverse(e.finding.impact));
     // The verdict is the worst finding, so a failing impact implies a failing origin: when the
     // origin passes, every finding goes to system-out.
     let fails = fails(origin, fail_on);
-    let (failing, rest): (Vec<&Entry>, Vec<&Entry>) = entries
+    let (failing, rest): (Vec<&FindingGroup>, Vec<&FindingGroup>) = entries
         .iter()
         .partition(|e| fails && failing_impact(e.finding.impact, fail_on));
     if !fails && rest.is_empty() {
@@ -208,7 +210,7 @@ fn case_name(origin: &OriginReport) -> String {
 }
 
 /// `would-502: cert.expired, tls.chain-order`: the verdict, then each failing rule once.
-fn failure_message(verdict: Verdict, failing: &[&Entry]) -> String {
+fn failure_message(verdict: Verdict, failing: &[&FindingGroup]) -> String {
     let mut rules: Vec<&str> = Vec::new();
     for e in failing {
         if !rules.contains(&e.finding.rule) {
@@ -222,43 +224,7 @@ fn failure_message(verdict: Verdict, failing: &[&Entry]) -> String {
     }
 }
 
-/// A finding and the addresses it was made on (none for origin-level findings).
-struct Entry<'a> {
-    finding: &'a Finding,
-    addresses: Vec<&'a str>,
-}
-
-/// The origin's findings, a finding shared by several addresses once, worst impact first.
-fn entries(origin: &OriginReport) -> Vec<Entry<'_>> {
-    let mut entries: Vec<Entry> = origin
-        .findings
-        .iter()
-        .map(|finding| Entry {
-            finding,
-            addresses: Vec::new(),
-        })
-        .collect();
-    let origin_level = entries.len();
-    for address in &origin.addresses {
-        for finding in &address.findings {
-            match entries[origin_level..]
-                .iter_mut()
-                .find(|e| e.finding == finding)
-            {
-                Some(e) => e.addresses.push(&address.address),
-                None => entries.push(Entry {
-                    finding,
-                    addresses: vec![&address.address],
-                }),
-            }
-        }
-    }
-    // Stable: equal impacts keep the report's order.
-    entries.sort_by_key(|e| std::cmp::Reverse(e.finding.impact));
-    entries
-}
-
-fn push_entries(out: &mut String, entries: &[&Entry]) {
+fn push_entries(out: &mut String, entries: &[&FindingGroup]) {
     let mut block = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {

@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
 
-use super::{CloudFrontRef, OriginReport, RenderOptions, Report, RootsSource};
-use crate::finding::{Finding, Impact, Verdict};
+use super::{CloudFrontRef, FindingGroup, OriginReport, RenderOptions, Report, RootsSource};
+use crate::finding::{Impact, Verdict};
 
 /// Between two table columns.
 const GAP: &str = "  ";
@@ -41,11 +41,11 @@ fn render(report: &Report, paint: Paint) -> String {
     if !report.origins.is_empty() {
         push_table(&mut out, &report.origins, paint);
     }
-    let blocks: Vec<(&OriginReport, Vec<Entry>)> = report
+    let blocks: Vec<(&OriginReport, Vec<FindingGroup<'_>>)> = report
         .origins
         .iter()
         .filter(|o| needs_details(o))
-        .map(|o| (o, entries(o)))
+        .map(|o| (o, o.grouped_findings()))
         .collect();
     // One rule width for the whole report, so every block lines up the same way.
     let rule_width = blocks
@@ -232,49 +232,10 @@ fn needs_details(origin: &OriginReport) -> bool {
     origin.verdict != Verdict::Ready || origin.all_findings().any(|f| f.impact > Impact::Info)
 }
 
-/// A finding as printed: once, with every address that carries it (none for origin-level ones).
-struct Entry<'a> {
-    finding: &'a Finding,
-    addresses: Vec<&'a str>,
-}
-
-/// Origin-level findings first, then the address findings in address order; an address finding
-/// equal to an earlier one (same rule, reason, fix, ...) joins it instead of repeating it.
-fn entries(origin: &OriginReport) -> Vec<Entry<'_>> {
-    let mut entries: Vec<Entry> = origin
-        .findings
-        .iter()
-        .map(|finding| Entry {
-            finding,
-            addresses: Vec::new(),
-        })
-        .collect();
-    let origin_level = entries.len();
-    for address in &origin.addresses {
-        for finding in &address.findings {
-            let same = entries[origin_level..]
-                .iter_mut()
-                .find(|e| e.finding == finding);
-            match same {
-                Some(entry) => {
-                    if entry.addresses.last() != Some(&address.address.as_str()) {
-                        entry.addresses.push(&address.address);
-                    }
-                }
-                None => entries.push(Entry {
-                    finding,
-                    addresses: vec![&address.address],
-                }),
-            }
-        }
-    }
-    entries
-}
-
 fn push_details(
     out: &mut String,
     origin: &OriginReport,
-    entries: &[Entry],
+    entries: &[FindingGroup],
     rule_width: usize,
     paint: Paint,
 ) {
@@ -296,7 +257,7 @@ fn push_details(
     }
 }
 
-fn push_entry(out: &mut String, entry: &Entry, rule_width: usize, paint: Paint) {
+fn push_entry(out: &mut String, entry: &FindingGroup, rule_width: usize, paint: Paint) {
     let f = entry.finding;
     let impact = f.impact.as_str();
     out.push_str(FINDING_INDENT);

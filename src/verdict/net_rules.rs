@@ -3,28 +3,10 @@
 //! Each rule is a small function from recorded facts to findings, citing its fact number in
 //! `cloudfront-origin-facts.md`. Certificate rules are in `cert_rules.rs`. Pure: no I/O.
 
-use crate::finding::{Confidence, Finding, Impact};
+use crate::finding::{Confidence, Finding, Impact, finding};
 use crate::record::{ConnectOutcome, DnsOutcome, HandshakeOutcome, Negotiated, TlsVersion};
 use crate::sanitize;
 use crate::target::{OriginName, Target};
-
-fn finding(
-    rule: &'static str,
-    impact: Impact,
-    confidence: Confidence,
-    fact: u16,
-    reason: String,
-    fix: impl Into<String>,
-) -> Finding {
-    Finding {
-        rule,
-        impact,
-        confidence,
-        reason,
-        fix: fix.into(),
-        fact,
-    }
-}
 
 /// Fact 27: CloudFront refuses IP addresses as origin domain names.
 pub fn ip_origin(target: &Target) -> Option<Finding> {

@@ -16,23 +16,7 @@ use super::model::{
 use crate::finding::{Confidence, Finding, Impact};
 use crate::sanitize;
 
-pub(super) fn finding(
-    rule: &'static str,
-    impact: Impact,
-    confidence: Confidence,
-    fact: u16,
-    reason: String,
-    fix: impl Into<String>,
-) -> Finding {
-    Finding {
-        rule,
-        impact,
-        confidence,
-        reason,
-        fix: fix.into(),
-        fact,
-    }
-}
+pub(super) use crate::finding::finding;
 
 /// Every finding the document supports for `origin`, without probing.
 ///
