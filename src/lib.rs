@@ -34,4 +34,5 @@ pub mod resolve;
 pub mod run;
 pub mod sanitize;
 pub mod target;
+pub mod tls;
 pub mod verdict;
