@@ -40,4 +40,5 @@ pub mod run;
 pub mod sanitize;
 pub mod secret;
 pub mod target;
+pub mod tls;
 pub mod verdict;

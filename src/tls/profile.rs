@@ -1,0 +1,464 @@
+//! What CloudFront offers an origin, as data, each item citing its fact in
+//! `cloudfront-origin-facts.md`; and the hellos of the version scan.
+//!
+//! Owns the choice of versions, suites, groups, signature schemes and extensions. It never
+//! writes bytes (that is `hello`) and never judges an answer (that is `verdict`).
+//!
+//! # What is not documented about CloudFront's hello
+//! The facts give *which* versions (1-3), suites (5), groups (7) and signature schemes (8)
+//! CloudFront uses, and that it sends SNI (19). They do not give: the order of suites, groups
+//! and schemes (we keep the order of the documentation's lists); the exact extension set (for
+//! example whether extended_master_secret, session_ticket or status_request are sent; we send
+//! none of them) and its order (we use OpenSSL's, see `hello`); whether renegotiation is
+//! signalled by the extension or by the `0x00ff` suite (we send the extension, RFC 5746 allows
+//! either); the record-layer version; the session id (we send none). The facts file lists the
+//! suite order as an open question; a server that rejects our hello for one of these reasons
+//! could still accept CloudFront's, and the other way round.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use crate::record::TlsVersion;
+use crate::tls::codes::{
+    CIPHER_SUITES, Cipher, SECP256R1, SECP384R1, SECP521R1, TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+    X25519, cipher_suite, version_code,
+};
+use crate::tls::hello::{ClientHelloSpec, KeyShare, Tls13Offer};
+
+/// One value of `CustomOriginConfig.OriginSslProtocols.Items` (fact 1). There is no TLS 1.3
+/// value (facts 1, 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OriginSslProtocol {
+    SSLv3,
+    TLSv1,
+    TLSv1_1,
+    TLSv1_2,
+}
+
+/// A string that is not one of the four values the AWS API accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown origin SSL protocol {value:?}: the valid values are SSLv3, TLSv1, TLSv1.1 and TLSv1.2"
+)]
+pub struct UnknownOriginSslProtocol {
+    pub value: String,
+}
+
+impl OriginSslProtocol {
+    /// Every value, oldest first.
+    pub const ALL: [OriginSslProtocol; 4] =
+        [Self::SSLv3, Self::TLSv1, Self::TLSv1_1, Self::TLSv1_2];
+
+    /// Parses a value exactly as the AWS API spells it (`SslProtocol` enum, fact 1):
+    /// case-sensitive, `TLSv1` not `TLSv1.0`.
+    pub fn parse(value: &str) -> Result<Self, UnknownOriginSslProtocol> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == value)
+            .ok_or_else(|| UnknownOriginSslProtocol {
+                value: crate::sanitize::text(value),
+            })
+    }
+
+    /// The AWS API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SSLv3 => "SSLv3",
+            Self::TLSv1 => "TLSv1",
+            Self::TLSv1_1 => "TLSv1.1",
+            Self::TLSv1_2 => "TLSv1.2",
+        }
+    }
+
+    /// The protocol version this value allows.
+    pub fn version(self) -> TlsVersion {
+        match self {
+            Self::SSLv3 => TlsVersion::Ssl3,
+            Self::TLSv1 => TlsVersion::Tls10,
+            Self::TLSv1_1 => TlsVersion::Tls11,
+            Self::TLSv1_2 => TlsVersion::Tls12,
+        }
+    }
+}
+
+impl FromStr for OriginSslProtocol {
+    type Err = UnknownOriginSslProtocol;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::parse(value)
+    }
+}
+
+impl fmt::Display for OriginSslProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CloudFront's origin suites, in the order of the documentation's list (fact 5): the six
+/// ECDSA ones, then ECDHE-RSA, then static RSA.
+pub const CLOUDFRONT_SUITES: &[u16] = &[
+    0xc02c, // ECDHE-ECDSA-AES256-GCM-SHA384
+    0xc024, // ECDHE-ECDSA-AES256-SHA384
+    0xc00a, // ECDHE-ECDSA-AES256-SHA
+    0xc02b, // ECDHE-ECDSA-AES128-GCM-SHA256
+    0xc023, // ECDHE-ECDSA-AES128-SHA256
+    0xc009, // ECDHE-ECDSA-AES128-SHA
+    0xc030, // ECDHE-RSA-AES256-GCM-SHA384
+    0xc028, // ECDHE-RSA-AES256-SHA384
+    0xc014, // ECDHE-RSA-AES256-SHA
+    0xc02f, // ECDHE-RSA-AES128-GCM-SHA256
+    0xc027, // ECDHE-RSA-AES128-SHA256
+    0xc013, // ECDHE-RSA-AES128-SHA
+    0x0035, // AES256-SHA
+    0x002f, // AES128-SHA
+    0x000a, // DES-CBC3-SHA
+    0x0004, // RC4-MD5
+];
+
+/// CloudFront's ECDHE groups (fact 7): X25519, prime256v1 (secp256r1), secp384r1. The
+/// documentation does not give a preference; x25519 first as most current stacks order it.
+pub const CLOUDFRONT_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1];
+
+/// Signature schemes CloudFront accepts (fact 8), in the documentation's order: PKCS#1 and
+/// ECDSA with SHA-256/384/512/224, then the SHA-1 pair. No RSA-PSS, no EdDSA.
+pub const CLOUDFRONT_SIGNATURE_SCHEMES: &[u16] = &[
+    0x0401, // rsa_pkcs1_sha256
+    0x0501, // rsa_pkcs1_sha384
+    0x0601, // rsa_pkcs1_sha512
+    0x0301, // rsa_pkcs1_sha224
+    0x0403, // ecdsa_secp256r1_sha256
+    0x0503, // ecdsa_secp384r1_sha384
+    0x0603, // ecdsa_secp521r1_sha512
+    0x0303, // ecdsa_sha224
+    0x0201, // rsa_pkcs1_sha1
+    0x0203, // ecdsa_sha1
+];
+
+/// Signature schemes of the version scan: everything common, RSA-PSS included (a TLS 1.3
+/// server with an RSA key can sign with nothing else, RFC 8446 §4.2.3).
+pub const SCAN_SIGNATURE_SCHEMES: &[u16] = &[
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401,
+    0x0501, 0x0601, 0x0303, 0x0301, 0x0203, 0x0201,
+];
+
+/// Groups of the version scan. No FFDHE groups: a server that implements RFC 7919 and has no
+/// listed group in common would then refuse DHE suites it would otherwise pick (§4).
+pub const SCAN_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1, SECP521R1];
+
+/// The x25519 public key the profile puts in key_share until the probe replaces it: Alice's
+/// from RFC 7748 §6.1, a valid point, so a forgetful caller still gets a sane answer.
+pub const PLACEHOLDER_X25519_PUBLIC: [u8; 32] = [
+    0x85, 0x20, 0xf0, 0x09, 0x89, 0x30, 0xa7, 0x54, 0x74, 0x8b, 0x7d, 0xdc, 0xb4, 0x3e, 0xf7, 0x5a,
+    0x0d, 0xbf, 0x3a, 0x0d, 0x26, 0x38, 0x1a, 0xf4, 0xeb, 0xa4, 0xa9, 0x8e, 0xaa, 0x9b, 0x4e, 0x6a,
+];
+
+/// The versions a list of `OriginSslProtocols` allows, oldest first, without duplicates.
+pub fn allowed_versions(protocols: &[OriginSslProtocol]) -> Vec<TlsVersion> {
+    let mut versions: Vec<TlsVersion> = protocols.iter().map(|p| p.version()).collect();
+    versions.sort();
+    versions.dedup();
+    versions
+}
+
+/// The ClientHello CloudFront sends an origin whose `OriginSslProtocols` are `protocols`.
+///
+/// - Only SSLv3 allowed: an SSLv3 hello (fact 3), record and client version `0x0300`, no
+///   extensions (SSLv3 has none, RFC 6101), renegotiation signalled by the `0x00ff` suite.
+///   Fact 3 ("if you choose SSLv3, CloudFront sends only SSLv3 handshakes") is read as the
+///   console's single choice; when SSLv3 is listed *with* TLS versions the hello is a TLS one
+///   like any other. That reading is ours, not AWS's.
+/// - Otherwise `client_version` is the highest TLS version allowed (facts 1-2); the record
+///   version is `0x0301`, as OpenSSL writes TLS hellos and as the widest range of servers
+///   accepts. The suites are fact 5's, kept only where valid at some allowed version (no
+///   SHA-256/384 or GCM suite below TLS 1.2). Groups (fact 7), ec_point_formats uncompressed,
+///   renegotiation_info, SNI (fact 19), and signature_algorithms (fact 8) only when TLS 1.2 is
+///   offered (RFC 5246 §7.4.1.4.1: not meaningful before 1.2, so clients do not offer it).
+///
+/// An empty `protocols` cannot come from AWS (the API requires at least one item); it is
+/// treated as `[TLSv1.2]` rather than failing. The random is zero: the probe fills it.
+pub fn cloudfront_hello(protocols: &[OriginSslProtocol], sni: Option<&str>) -> ClientHelloSpec {
+    let mut allowed = allowed_versions(protocols);
+    if allowed.is_empty() {
+        allowed.push(TlsVersion::Tls12);
+    }
+    let suites_for = |versions: &[TlsVersion]| -> Vec<u16> {
+        CLOUDFRONT_SUITES
+            .iter()
+            .copied()
+            .filter(|&code| {
+                cipher_suite(code).is_some_and(|s| versions.iter().any(|&v| s.valid_at(v)))
+            })
+            .collect()
+    };
+    if allowed == [TlsVersion::Ssl3] {
+        let mut suites = suites_for(&allowed);
+        suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        return sslv3_hello(suites);
+    }
+    let max = allowed.iter().copied().max().unwrap_or(TlsVersion::Tls12);
+    ClientHelloSpec {
+        record_version: 0x0301,
+        client_version: version_code(max),
+        random: [0; 32],
+        session_id: Vec::new(),
+        cipher_suites: suites_for(&allowed),
+        sni: host_name(sni),
+        groups: CLOUDFRONT_GROUPS.to_vec(),
+        ec_point_formats: vec![0x00],
+        signature_schemes: if max >= TlsVersion::Tls12 {
+            CLOUDFRONT_SIGNATURE_SCHEMES.to_vec()
+        } else {
+            Vec::new()
+        },
+        renegotiation_info: true,
+        tls13: None,
+        extra_extensions: Vec::new(),
+    }
+}
+
+/// The version-scan hello for `version`: exactly that version offered, every suite valid at it
+/// (DHE, CBC, 3DES, RC4, Camellia for the old ones; no NULL ciphers), and the usual
+/// extensions: supported_groups and ec_point_formats always (some servers hide TLS 1.0 from
+/// hellos without them), signature_algorithms from TLS 1.2, renegotiation_info up to 1.2.
+/// No TLS_FALLBACK_SCSV: it would make servers with a higher version refuse (RFC 7507), which
+/// is not what "does it speak this version" asks.
+///
+/// SSLv3 is written as in [`cloudfront_hello`]. TLS 1.3 carries supported_versions `[0x0304]`
+/// and an x25519 key share ([`PLACEHOLDER_X25519_PUBLIC`] until the probe puts 32 random bytes
+/// there); a server that prefers another group answers with a HelloRetryRequest, which still
+/// shows it speaks TLS 1.3. The random is zero: the probe fills it.
+pub fn scan_hello(version: TlsVersion, sni: Option<&str>) -> ClientHelloSpec {
+    let suites: Vec<u16> = CIPHER_SUITES
+        .iter()
+        .filter(|s| s.valid_at(version) && !matches!(s.cipher, Cipher::Null | Cipher::Signal))
+        .map(|s| s.code)
+        .collect();
+    if version == TlsVersion::Ssl3 {
+        let mut suites = suites;
+        suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        return sslv3_hello(suites);
+    }
+    let tls13 = version == TlsVersion::Tls13;
+    ClientHelloSpec {
+        record_version: 0x0301,
+        // TLS 1.3 hellos say 1.2 here and put 1.3 in supported_versions (RFC 8446 §4.1.2).
+        client_version: version_code(version.min(TlsVersion::Tls12)),
+        random: [0; 32],
+        session_id: Vec::new(),
+        cipher_suites: suites,
+        sni: host_name(sni),
+        groups: SCAN_GROUPS.to_vec(),
+        ec_point_formats: vec![0x00],
+        signature_schemes: if version >= TlsVersion::Tls12 {
+            SCAN_SIGNATURE_SCHEMES.to_vec()
+        } else {
+            Vec::new()
+        },
+        renegotiation_info: !tls13,
+        tls13: tls13.then(|| Tls13Offer {
+            supported_versions: vec![0x0304],
+            key_share: KeyShare {
+                group: X25519,
+                public: PLACEHOLDER_X25519_PUBLIC.to_vec(),
+            },
+        }),
+        extra_extensions: Vec::new(),
+    }
+}
+
+/// The SNI value: the name as given, except that an IP literal is not sent (RFC 6066 §3; an
+/// origin cannot be an IP address anyway, fact 27).
+fn host_name(sni: Option<&str>) -> Option<String> {
+    sni.filter(|s| s.parse::<IpAddr>().is_err())
+        .map(str::to_owned)
+}
+
+/// An SSLv3 hello: version `0x0300` in record and hello, no extensions block at all (OpenSSL
+/// sends none in SSLv3 either), so SNI is dropped: SSLv3 cannot carry it.
+fn sslv3_hello(cipher_suites: Vec<u16>) -> ClientHelloSpec {
+    ClientHelloSpec {
+        record_version: 0x0300,
+        client_version: 0x0300,
+        random: [0; 32],
+        session_id: Vec::new(),
+        cipher_suites,
+        sni: None,
+        groups: Vec::new(),
+        ec_point_formats: Vec::new(),
+        signature_schemes: Vec::new(),
+        renegotiation_info: false,
+        tls13: None,
+        extra_extensions: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::codes::signature_scheme_name;
+    use OriginSslProtocol::*;
+
+    #[test]
+    fn parses_exactly_the_aws_spelling() {
+        for p in OriginSslProtocol::ALL {
+            assert_eq!(OriginSslProtocol::parse(p.as_str()), Ok(p));
+            assert_eq!(p.to_string().parse::<OriginSslProtocol>(), Ok(p));
+        }
+        for bad in ["TLSv1.0", "tlsv1.2", "TLSv1.3", " TLSv1", ""] {
+            let err = OriginSslProtocol::parse(bad).expect_err(bad);
+            assert!(
+                err.to_string()
+                    .contains("SSLv3, TLSv1, TLSv1.1 and TLSv1.2")
+            );
+        }
+    }
+
+    #[test]
+    fn tls12_hello_offers_all_of_fact_5() {
+        let spec = cloudfront_hello(&[TLSv1_2], Some("origin.example"));
+        assert_eq!((spec.record_version, spec.client_version), (0x0301, 0x0303));
+        assert_eq!(spec.cipher_suites, CLOUDFRONT_SUITES);
+        assert_eq!(spec.cipher_suites.len(), 16);
+        assert_eq!(spec.groups, [0x001d, 0x0017, 0x0018]);
+        assert_eq!(spec.ec_point_formats, [0x00]);
+        assert!(spec.renegotiation_info && spec.tls13.is_none());
+        assert_eq!(spec.sni.as_deref(), Some("origin.example"));
+        assert!(
+            spec.signature_schemes.contains(&0x0301) && spec.signature_schemes.contains(&0x0203)
+        );
+        assert!(
+            spec.signature_schemes
+                .iter()
+                .all(|&s| !crate::tls::codes::is_rsa_pss(s))
+        );
+        assert!(
+            spec.signature_schemes
+                .iter()
+                .all(|&s| signature_scheme_name(s).is_some())
+        );
+        assert!(spec.encode().is_ok());
+    }
+
+    #[test]
+    fn tls1_hello_drops_sha2_and_gcm_suites_and_signature_algorithms() {
+        let spec = cloudfront_hello(&[TLSv1, TLSv1_1], None);
+        assert_eq!(spec.client_version, 0x0302);
+        assert_eq!(
+            spec.cipher_suites,
+            [
+                0xc00a, 0xc009, 0xc014, 0xc013, 0x0035, 0x002f, 0x000a, 0x0004
+            ]
+        );
+        assert!(spec.signature_schemes.is_empty());
+        // A gap in the list still offers every suite of every allowed version.
+        let spec = cloudfront_hello(&[TLSv1_2, TLSv1], None);
+        assert_eq!(
+            (spec.client_version, spec.cipher_suites.len()),
+            (0x0303, 16)
+        );
+    }
+
+    #[test]
+    fn sslv3_alone_sends_an_sslv3_hello() {
+        let spec = cloudfront_hello(&[SSLv3], Some("origin.example"));
+        assert_eq!((spec.record_version, spec.client_version), (0x0300, 0x0300));
+        assert_eq!(spec.cipher_suites, [0x0035, 0x002f, 0x000a, 0x0004, 0x00ff]);
+        assert!(spec.sni.is_none() && spec.groups.is_empty() && !spec.renegotiation_info);
+        let bytes = spec.encode().expect("encodes");
+        assert_eq!(bytes.len(), 5 + 4 + 2 + 32 + 1 + 2 + 10 + 2);
+        // With a TLS version beside it, the hello is a TLS one.
+        let spec = cloudfront_hello(&[SSLv3, TLSv1], None);
+        assert_eq!(spec.client_version, 0x0301);
+        assert_eq!(
+            allowed_versions(&[TLSv1, SSLv3, TLSv1]),
+            [TlsVersion::Ssl3, TlsVersion::Tls10]
+        );
+    }
+
+    #[test]
+    fn empty_list_is_treated_as_tls12() {
+        assert_eq!(
+            cloudfront_hello(&[], None),
+            cloudfront_hello(&[TLSv1_2], None)
+        );
+    }
+
+    /// CloudFront's TLS 1.2 hello, pinned byte for byte (lengths worked out by hand).
+    #[test]
+    fn cloudfront_tls12_hello_bytes() {
+        let mut spec = cloudfront_hello(&[TLSv1_2], Some("localhost"));
+        spec.random = [0x42; 32];
+        let want = "16 0301 0090  01 00008c  0303"
+            .to_owned()
+            + &"42".repeat(32)
+            + "00  0020 c02c c024 c00a c02b c023 c009 c030 c028 c014 c02f c027 c013 0035 002f 000a 0004
+               01 00  0043
+               ff01 0001 00
+               0000 000e 000c 00 0009 6c6f63616c686f7374
+               000b 0002 01 00
+               000a 0008 0006 001d 0017 0018
+               000d 0016 0014 0401 0501 0601 0301 0403 0503 0603 0303 0201 0203";
+        let want: Vec<u8> = want
+            .split_whitespace()
+            .flat_map(|group| {
+                (0..group.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&group[i..i + 2], 16).expect("hex"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(spec.encode(), Ok(want));
+    }
+
+    #[test]
+    fn ip_literals_are_not_sent_as_sni() {
+        assert_eq!(cloudfront_hello(&[TLSv1_2], Some("192.0.2.7")).sni, None);
+        assert_eq!(scan_hello(TlsVersion::Tls13, Some("2001:db8::1")).sni, None);
+    }
+
+    #[test]
+    fn scan_hellos_offer_only_what_is_valid_at_their_version() {
+        for v in [
+            TlsVersion::Ssl3,
+            TlsVersion::Tls10,
+            TlsVersion::Tls11,
+            TlsVersion::Tls12,
+            TlsVersion::Tls13,
+        ] {
+            let spec = scan_hello(v, Some("origin.example"));
+            for &code in &spec.cipher_suites {
+                let s = cipher_suite(code).expect("known");
+                assert!(
+                    s.valid_at(v) || s.cipher == Cipher::Signal,
+                    "{} at {v:?}",
+                    s.iana
+                );
+            }
+            assert!(spec.encode().is_ok(), "{v:?}");
+            if v != TlsVersion::Ssl3 {
+                assert!(
+                    !spec.groups.is_empty() && spec.ec_point_formats == [0x00],
+                    "{v:?}"
+                );
+            }
+        }
+        let tls10 = scan_hello(TlsVersion::Tls10, None);
+        for code in [0x0039, 0x000a, 0x0005, 0xc013] {
+            assert!(tls10.cipher_suites.contains(&code), "0x{code:04x}");
+        }
+        let tls13 = scan_hello(TlsVersion::Tls13, None);
+        assert_eq!(tls13.client_version, 0x0303);
+        assert_eq!(
+            tls13.cipher_suites,
+            [0x1301, 0x1302, 0x1303, 0x1304, 0x1305]
+        );
+        let offer = tls13.tls13.expect("TLS 1.3 offer");
+        assert_eq!(
+            (offer.supported_versions, offer.key_share.group),
+            (vec![0x0304], 0x001d)
+        );
+        assert_eq!(offer.key_share.public.len(), 32);
+        assert!(tls13.signature_schemes.contains(&0x0804));
+    }
+}
