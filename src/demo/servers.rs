@@ -235,7 +235,16 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, acceptor: Option<Tl
 
 /// A listening socket whose accept queue is full and never drained: Linux drops further SYNs,
 /// so a client's connect gets no answer at all, as behind a firewall that drops packets.
+///
+/// The queue is filled with connects that the kernel completes while there is room. A connect
+/// that gets no answer within `FILL_WAIT` means the queue is full; on a loaded machine a slow
+/// answer must not be mistaken for that, so the wait is generous and the result is checked:
+/// the origin is returned only once a connect has really gone unanswered twice in a row.
 async fn silent(ip: IpAddr) -> io::Result<Origin> {
+    /// Far longer than the kernel takes to complete a loopback handshake, even under load.
+    const FILL_WAIT: Duration = Duration::from_millis(1000);
+    /// A backlog of 1 holds two connections; a handful of attempts is plenty.
+    const MAX_FILL: usize = 16;
     let socket = if ip.is_ipv4() {
         TcpSocket::new_v4()?
     } else {
@@ -245,18 +254,28 @@ async fn silent(ip: IpAddr) -> io::Result<Origin> {
     let listener = socket.listen(1)?;
     let addr = listener.local_addr()?;
     let mut held = Vec::new();
-    // Fill the queue: each connect completes (the kernel answers while there is room) until
-    // one does not. Bounded: a backlog of 1 holds two, so eight attempts are plenty.
-    for _ in 0..8 {
-        match tokio::time::timeout(Duration::from_millis(300), TcpStream::connect(addr)).await {
-            Ok(Ok(stream)) => held.push(stream.into_std()?),
-            _ => break,
+    let mut unanswered = 0;
+    for _ in 0..MAX_FILL {
+        match tokio::time::timeout(FILL_WAIT, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                held.push(stream.into_std()?);
+                unanswered = 0;
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                unanswered += 1;
+                if unanswered == 2 {
+                    return Ok(Origin {
+                        addr,
+                        task: None,
+                        _held: held,
+                        _listener: Some(listener),
+                    });
+                }
+            }
         }
     }
-    Ok(Origin {
-        addr,
-        task: None,
-        _held: held,
-        _listener: Some(listener),
-    })
+    Err(io::Error::other(
+        "could not fill the accept queue of the silent origin",
+    ))
 }
