@@ -52,6 +52,11 @@ pub struct CheckArgs {
     #[arg(long, short = 'i', value_name = "FILE")]
     pub input: Option<PathBuf>,
 
+    /// Viewer Host header the cache behavior forwards to the origin; it becomes the SNI, and the
+    /// certificate must cover it or the origin name.
+    #[arg(long, value_name = "NAME")]
+    pub host_header: Option<String>,
+
     #[command(flatten)]
     pub probe: ProbeArgs,
 
@@ -92,11 +97,6 @@ pub struct DemoArgs {
 /// How to probe.
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
-    /// Viewer Host header the cache behavior forwards to the origin; it becomes the SNI, and the
-    /// certificate must cover it or the origin name.
-    #[arg(long, value_name = "NAME")]
-    pub host_header: Option<String>,
-
     /// PEM trust anchors replacing the Mozilla CA list that CloudFront uses.
     #[arg(long, value_name = "FILE")]
     pub roots: Option<PathBuf>,

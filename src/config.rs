@@ -78,7 +78,12 @@ pub enum ConfigError {
 }
 
 impl ProbeArgs {
-    pub fn into_config(self) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
+    /// Validates the probing flags; `host_header` is `check`'s `--host-header` (other commands
+    /// take the Host from their input).
+    pub fn into_config(
+        self,
+        host_header_flag: Option<String>,
+    ) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
         if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
             return Err(ConfigError::Concurrency(self.concurrency));
         }
@@ -90,7 +95,7 @@ impl ProbeArgs {
                 return Err(ConfigError::Timeout { flag, value });
             }
         }
-        let host_header = match self.host_header {
+        let host_header = match host_header_flag {
             None => None,
             Some(value) => Some(host_header(&value)?),
         };

@@ -29,15 +29,11 @@ type RowVerdicts = BTreeMap<(Option<String>, String), Vec<(Verdict, Vec<String>)
 
 pub(super) fn run(args: CloudfrontArgs) -> i32 {
     let output = args.output.into_config();
-    let (probe, resolve, roots_path) = match args.probe.into_config() {
+    // Whether Host is forwarded is read from each cache behavior, so there is no --host-header.
+    let (probe, resolve, roots_path) = match args.probe.into_config(None) {
         Ok(parts) => parts,
         Err(e) => return fatal(&e.into()),
     };
-    if probe.host_header.is_some() {
-        return fatal(&anyhow::anyhow!(
-            "--host-header does not apply to cloudfront: whether Host is forwarded is read from each cache behavior"
-        ));
-    }
     let baseline = match load_baseline(&output) {
         Ok(b) => b,
         Err(e) => return fatal(&e),

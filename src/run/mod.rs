@@ -63,7 +63,7 @@ fn fatal(error: &anyhow::Error) -> i32 {
 
 fn check(args: CheckArgs) -> i32 {
     let output = args.output.into_config();
-    let (probe, resolve, roots_path) = match args.probe.into_config() {
+    let (probe, resolve, roots_path) = match args.probe.into_config(args.host_header) {
         Ok(parts) => parts,
         Err(e) => return fatal(&e.into()),
     };
