@@ -265,6 +265,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         warn_days: 30,
         crit_days: None,
         at: None,
+        http: None,
     };
     let resolve = ResolveConfig {
         overrides,
