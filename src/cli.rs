@@ -51,6 +51,10 @@ pub struct CheckArgs {
     /// Read targets from FILE, one per line ('-' for stdin; blank lines and '#' comments skipped).
     #[arg(long, short = 'i', value_name = "FILE")]
     pub input: Option<PathBuf>,
+    /// Add this header to the --http request (as a CloudFront origin custom header would be);
+    /// with --exposure the request is also sent without it. Repeatable; values never printed.
+    #[arg(long, value_name = "NAME:VALUE")]
+    pub header: Vec<String>,
 
     /// Viewer Host header the cache behavior forwards to the origin; it becomes the SNI, and the
     /// certificate must cover it or the origin name.
@@ -134,6 +138,14 @@ pub struct ProbeArgs {
     /// Judge certificate dates as of DATE (YYYY-MM-DD or RFC 3339), e.g. a migration weekend.
     #[arg(long, value_name = "DATE", value_parser = parse_at)]
     pub at: Option<std::time::SystemTime>,
+    /// After the TLS probes, send one HTTPS GET per address as CloudFront would (PATH default
+    /// '/'; write --http=PATH) and report status, redirects, invalid or slow answers.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, require_equals = true, default_missing_value = "/")]
+    pub http: Option<String>,
+    /// Send the request once with and once without the custom headers: can the origin be
+    /// reached around CloudFront? Implies --http.
+    #[arg(long)]
+    pub exposure: bool,
 }
 
 /// Where and how to write the report.

@@ -12,6 +12,7 @@ use thiserror::Error;
 use crate::cli::{OutputArgs, ProbeArgs};
 use crate::input::normalize_host;
 use crate::report::{FailOn, Format};
+use crate::secret::Redacted;
 
 /// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
 /// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
@@ -34,6 +35,20 @@ pub struct ProbeConfig {
     pub crit_days: Option<u32>,
     /// Judge time-dependent rules as of this instant instead of now (`--at`).
     pub at: Option<std::time::SystemTime>,
+    /// `--http` / `--exposure`: send an HTTPS request after the handshakes.
+    pub http: Option<HttpConfig>,
+}
+
+/// The HTTP request `--http` asks for.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The request path (`--http=PATH`, default `/`).
+    pub path: String,
+    /// `--exposure`: also send the request without the custom headers.
+    pub exposure: bool,
+    /// `--header NAME:VALUE` for `check` targets (CloudFront origins use their own custom
+    /// headers). Values are redacted from the moment they are parsed.
+    pub headers: Vec<(String, Redacted)>,
 }
 
 /// How to resolve names.
@@ -71,6 +86,12 @@ pub enum ConfigError {
     Timeout { flag: &'static str, value: Duration },
     #[error("--host-header {value:?}: {reason}")]
     HostHeader { value: String, reason: String },
+    #[error("--http={0:?}: the path must start with '/'")]
+    HttpPath(String),
+    #[error(
+        "--header: expected NAME:VALUE with a valid header name other than Host, got the name {name:?} (the value is not shown)"
+    )]
+    Header { name: String },
     #[error(
         "--dns-server {value:?}: expected ADDR or ADDR:PORT with an IP address (IPv6 as [ADDR]:PORT)"
     )]
@@ -112,6 +133,7 @@ impl ProbeArgs {
                 warn_days: self.warn_days,
                 crit_days: self.crit_days,
                 at: self.at,
+                http: http_config(self.http, self.exposure)?,
             },
             ResolveConfig {
                 overrides: self.resolve,
@@ -120,6 +142,37 @@ impl ProbeArgs {
             self.roots,
         ))
     }
+}
+
+/// `--http[=PATH]` and `--exposure` (which implies the request) into an [`HttpConfig`].
+fn http_config(path: Option<String>, exposure: bool) -> Result<Option<HttpConfig>, ConfigError> {
+    let path = match (path, exposure) {
+        (None, false) => return Ok(None),
+        (None, true) => "/".to_string(),
+        (Some(p), _) if p.starts_with('/') => p,
+        (Some(p), _) => return Err(ConfigError::HttpPath(p)),
+    };
+    Ok(Some(HttpConfig {
+        path,
+        exposure,
+        headers: Vec::new(),
+    }))
+}
+
+/// Parses `--header NAME:VALUE`. The error names the header, never the value.
+pub fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
+    let (name, value) = raw.split_once(':').unwrap_or((raw, ""));
+    let name = name.trim();
+    let valid_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !valid_name || !raw.contains(':') || name.eq_ignore_ascii_case("host") {
+        return Err(ConfigError::Header {
+            name: crate::sanitize::text(name),
+        });
+    }
+    Ok((name.to_string(), Redacted::new(value.trim())))
 }
 
 impl OutputArgs {

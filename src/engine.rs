@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use crate::cert::TrustStore;
 use crate::config::ProbeConfig;
 use crate::finding::{Confidence, Finding, Impact, Verdict};
-use crate::probe::{self, ProbeSettings};
+use crate::probe::{self, HttpSettings, ProbeSettings};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
 use crate::report::OriginReport;
 use crate::resolve::Resolver;
@@ -117,6 +117,7 @@ impl Engine {
             sni: target.sni(),
             connect_timeout: self.probe.connect_timeout,
             handshake_timeout: self.probe.timeout,
+            http: self.http_settings(target),
         };
         let mut probes = JoinSet::new();
         for (i, ip) in addresses.iter().enumerate() {
@@ -147,6 +148,7 @@ impl Engine {
                     },
                     cloudfront: None,
                     modern: None,
+                    http: None,
                     elapsed: started.elapsed(),
                 })
             })
@@ -163,6 +165,28 @@ impl Engine {
             crit_days: self.probe.crit_days,
         };
         verdict::judge(target, &record, &ctx)
+    }
+}
+
+impl Engine {
+    /// The `--http` request for `target`: CloudFront's custom headers, read timeout and origin
+    /// path for distribution origins; `--header` and `--timeout` for `check` targets.
+    fn http_settings(&self, target: &Target) -> Option<HttpSettings> {
+        let http = self.probe.http.as_ref()?;
+        Some(match &target.cloudfront {
+            Some(cf) => HttpSettings {
+                path: format!("{}{}", cf.origin_path, http.path),
+                headers: cf.custom_headers.clone(),
+                exposure: http.exposure,
+                timeout: cf.read_timeout,
+            },
+            None => HttpSettings {
+                path: http.path.clone(),
+                headers: http.headers.clone(),
+                exposure: http.exposure,
+                timeout: self.probe.timeout,
+            },
+        })
     }
 }
 

@@ -148,7 +148,71 @@ pub struct AddressRecord {
     /// The diagnostic handshake, run only when the CloudFront one failed: the TLS 1.2 one with
     /// everything rustls has if it negotiated, else the TLS 1.3 one. `None` when not needed.
     pub modern: Option<HandshakeOutcome>,
+    /// The HTTP request(s) sent after the handshakes (`--http`, `--exposure`); `None` when
+    /// not asked for.
+    pub http: Option<HttpRecord>,
     /// How long all probes of this address took together.
+    pub elapsed: Duration,
+}
+
+/// The HTTP request sent the way CloudFront would, and for `--exposure` the same request
+/// without the custom headers. Header values are never recorded, only names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRecord {
+    /// The request target sent (origin path prefix included).
+    pub path: String,
+    /// The `Host` header sent (also the SNI).
+    pub host: String,
+    /// How long the origin was given to answer (CloudFront's read timeout or `--timeout`).
+    pub timeout: Duration,
+    /// The names of the custom headers sent with `with_headers` (values never kept).
+    pub header_names: Vec<String>,
+    /// `--exposure` was asked for.
+    pub exposure: bool,
+    /// The request as CloudFront sends it, custom headers included.
+    pub with_headers: HttpOutcome,
+    /// `--exposure` only, and only when there are custom headers: the same request without
+    /// them.
+    pub without_headers: Option<HttpOutcome>,
+}
+
+/// What one HTTP request produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpOutcome {
+    /// A response head was received (the body read at most `MAX_HTTP_BODY_BYTES`).
+    Response(HttpResponse),
+    /// The bytes the origin answered with are not a valid HTTP/1.1 response (hyper's message).
+    Invalid { message: String },
+    /// The connection closed or reset before a complete response head arrived.
+    NoResponse { message: String },
+    /// No complete answer within the timeout: `waiting_for` is `"headers"` or `"body"`.
+    TimedOut {
+        after: Duration,
+        waiting_for: &'static str,
+    },
+    /// The request was not sent, and why (e.g. the CloudFront-like handshake failed).
+    NotPossible { why: String },
+    /// Anything else that failed, with the client's message.
+    Failed { message: String },
+}
+
+/// A response as received. Header values from the server are raw: rules sanitise them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// `HTTP/1.1`, `HTTP/1.0`.
+    pub version: String,
+    /// The `Location` header, if any.
+    pub location: Option<String>,
+    /// The `Content-Length` header, if any.
+    pub content_length: Option<u64>,
+    /// Body bytes read (at most the limit).
+    pub bytes_read: u64,
+    /// The body was longer than the limit and was not read to the end.
+    pub truncated: bool,
+    /// The first bytes of the body (at most `BODY_START_KEPT`), to recognise error pages.
+    pub body_start: Vec<u8>,
+    /// From sending the request to the end of the body read.
     pub elapsed: Duration,
 }
 

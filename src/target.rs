@@ -3,11 +3,13 @@
 //! A `Target` is plain data built by `input/`; it never resolves or connects.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::report::CloudFrontRef;
+use crate::secret::Redacted;
 
 /// How the origin is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +40,16 @@ pub struct CloudFrontTarget {
     pub reference: CloudFrontRef,
     /// Findings from the configuration itself (facts 26-39), added to the origin's findings.
     pub config_findings: Vec<Finding>,
+    /// The origin's custom headers, sent with the `--http` request (values redacted).
+    pub custom_headers: Vec<(String, Redacted)>,
+    /// `OriginReadTimeout` (default 30 s, fact 24): how long CloudFront waits for an answer.
+    pub read_timeout: Duration,
+    /// `OriginPath`, which CloudFront puts in front of every request path ("" when unset).
+    pub origin_path: String,
 }
+
+/// CloudFront's response timeout when the distribution does not set one (fact 24).
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Target {
     /// The origin name as text (an IP literal without brackets).

@@ -215,7 +215,9 @@ pub const FLEET: &[DemoOrigin] = &[
 pub fn run(args: DemoArgs) -> i32 {
     let output = args.output.into_config();
     if output.baseline.is_some() {
-        eprintln!("origin-probe: error: demo does not take --baseline: its fleet is new on every run");
+        eprintln!(
+            "origin-probe: error: demo does not take --baseline: its fleet is new on every run"
+        );
         return exit::ERROR;
     }
     let runtime = match tokio::runtime::Runtime::new() {
@@ -269,6 +271,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         warn_days: 30,
         crit_days: None,
         at: None,
+        http: None,
     };
     let resolve = ResolveConfig {
         overrides,

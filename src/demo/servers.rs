@@ -14,7 +14,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
@@ -22,6 +22,34 @@ use tokio_rustls::TlsAcceptor;
 /// How long a server keeps one connection: long enough for any probe, short enough that an
 /// abandoned connection cannot pile up.
 const CONNECTION_LIFETIME: Duration = Duration::from_secs(30);
+
+/// Most bytes of a request head an `Https` origin reads: a CloudFront-like request is well
+/// under 1 KiB; anything longer is cut off instead of buffered.
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// How an `Https` origin answers the one request it reads.
+#[derive(Debug, Clone)]
+pub enum HttpResponder {
+    /// `200 OK` with this body, to anyone.
+    Ok(Vec<u8>),
+    /// `200 OK` with `body` only when the request carries header `name` with `value`
+    /// (case-insensitive name), else `403 Forbidden`: an origin locked to CloudFront.
+    RequireHeader {
+        name: String,
+        value: String,
+        body: Vec<u8>,
+    },
+    /// `301` to `http://` + the request's Host + `/`.
+    RedirectToHttp,
+    /// These raw bytes instead of an HTTP response.
+    Raw(Vec<u8>),
+    /// Waits this long before answering `200 OK`.
+    Slow(Duration),
+    /// nginx's answer when a TLS terminator forwards plain HTTP to its TLS port.
+    PlainHttpOnHttpsPort,
+    /// `503 Service Unavailable`.
+    ServerError,
+}
 
 /// Which protocol versions a TLS origin speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +99,9 @@ impl<'a> TlsSpec<'a> {
 pub enum Behaviour {
     /// Completes TLS handshakes with this configuration, answers one HTTP response, closes.
     Tls(Arc<ServerConfig>),
+    /// Completes TLS handshakes, reads one request head (bounded) and answers as the responder
+    /// says, then closes.
+    Https(Arc<ServerConfig>, HttpResponder),
     /// The port is closed: connections are refused.
     Refuse,
     /// The port drops new connections without answering (its accept queue is kept full).
@@ -182,7 +213,9 @@ pub async fn start(behaviour: Behaviour, ip: IpAddr) -> io::Result<Origin> {
 
 async fn serve(listener: TcpListener, behaviour: Behaviour) {
     let acceptor = match &behaviour {
-        Behaviour::Tls(config) => Some(TlsAcceptor::from(config.clone())),
+        Behaviour::Tls(config) | Behaviour::Https(config, _) => {
+            Some(TlsAcceptor::from(config.clone()))
+        }
         _ => None,
     };
     loop {
@@ -213,6 +246,15 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, acceptor: Option<Tl
                 let _ = tls.shutdown().await;
             }
         }
+        Behaviour::Https(_, responder) => {
+            let Some(acceptor) = acceptor else { return };
+            if let Ok(mut tls) = acceptor.accept(stream).await {
+                let head = read_head(&mut tls).await;
+                let answer = answer(&responder, &head).await;
+                let _ = tls.write_all(&answer).await;
+                let _ = tls.shutdown().await;
+            }
+        }
         Behaviour::AcceptSilent => {
             // Hold the connection open without a byte until the lifetime runs out.
             tokio::time::sleep(CONNECTION_LIFETIME).await;
@@ -230,6 +272,76 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, acceptor: Option<Tl
             drop(stream);
         }
         Behaviour::Refuse | Behaviour::Silent => {}
+    }
+}
+
+/// Reads a request head up to the blank line, at most [`MAX_REQUEST_HEAD`] bytes.
+async fn read_head(stream: &mut (impl tokio::io::AsyncRead + Unpin)) -> String {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    while head.len() < MAX_REQUEST_HEAD {
+        let Ok(n) = stream.read(&mut buf).await else {
+            break;
+        };
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+        if head.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// The value of header `name` in a request head (first occurrence, trimmed).
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+fn response(status: &str, body: &[u8], extra: &str) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+async fn answer(responder: &HttpResponder, head: &str) -> Vec<u8> {
+    match responder {
+        HttpResponder::Ok(body) => response("200 OK", body, ""),
+        HttpResponder::RequireHeader { name, value, body } => {
+            if header(head, name) == Some(value.as_str()) {
+                response("200 OK", body, "")
+            } else {
+                response("403 Forbidden", b"forbidden", "")
+            }
+        }
+        HttpResponder::RedirectToHttp => {
+            let host = header(head, "host").unwrap_or("localhost");
+            let host = host.split(':').next().unwrap_or(host);
+            response(
+                "301 Moved Permanently",
+                b"",
+                &format!("location: http://{host}/\r\n"),
+            )
+        }
+        HttpResponder::Raw(bytes) => bytes.clone(),
+        HttpResponder::Slow(delay) => {
+            tokio::time::sleep(*delay).await;
+            response("200 OK", b"late", "")
+        }
+        HttpResponder::PlainHttpOnHttpsPort => response(
+            "400 Bad Request",
+            b"<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body><center><h1>400 Bad Request</h1></center><center>The plain HTTP request was sent to HTTPS port</center><hr><center>nginx</center></body></html>",
+            "content-type: text/html\r\n",
+        ),
+        HttpResponder::ServerError => response("503 Service Unavailable", b"down", ""),
     }
 }
 

@@ -211,6 +211,14 @@ fn alert_name(alert: AlertDescription) -> String {
     format!("{snake} ({})", u8::from(alert))
 }
 
+/// The CloudFront profile for the `--http` request: the same offer as the CloudFront handshake,
+/// with the recording verifier that accepts every chain (the chain was judged already, from the
+/// handshake that preceded the request). No ALPN, as in the handshake probe.
+pub(crate) fn cloudfront_http_config() -> Result<ClientConfig, rustls::Error> {
+    let recorder = Arc::new(Recorder::new(HandshakeKind::CloudFront));
+    client_config(HandshakeKind::CloudFront, &recorder)
+}
+
 fn client_config(
     kind: HandshakeKind,
     recorder: &Arc<Recorder>,

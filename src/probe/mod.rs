@@ -5,6 +5,7 @@
 
 pub mod connect;
 pub mod handshake;
+pub mod http;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,7 +13,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use crate::record::{AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome};
+use crate::record::{
+    AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome, HttpOutcome, HttpRecord,
+};
+use crate::secret::Redacted;
 
 /// What the probes of one address need to know.
 #[derive(Debug, Clone)]
@@ -21,6 +25,21 @@ pub struct ProbeSettings {
     pub sni: Option<String>,
     pub connect_timeout: Duration,
     pub handshake_timeout: Duration,
+    /// The HTTP request to send after the handshakes, if asked for.
+    pub http: Option<HttpSettings>,
+}
+
+/// The `--http` request for one target.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// The request target, origin path included.
+    pub path: String,
+    /// Headers CloudFront adds (the origin's custom headers, or `--header`); values redacted.
+    pub headers: Vec<(String, Redacted)>,
+    /// `--exposure`: send the request a second time without `headers`.
+    pub exposure: bool,
+    /// How long the origin may take to answer.
+    pub timeout: Duration,
 }
 
 /// Probes one address: the CloudFront-like handshake; only if that fails in a way a second
@@ -46,13 +65,96 @@ pub async fn probe_address(
     } else {
         None
     };
+    let http = match &settings.http {
+        None => None,
+        Some(http) => Some(http_probe(address, settings, http, cloudfront.as_ref(), permits).await),
+    };
     AddressRecord {
         address,
         connect,
         cloudfront,
         modern,
+        http,
         elapsed: started.elapsed(),
     }
+}
+
+/// The `--http` request, and for `--exposure` the one without the custom headers, each on a
+/// connection of its own holding a permit. Only after a CloudFront-like handshake negotiated:
+/// otherwise the request is recorded as not possible (the TLS findings explain the failure).
+async fn http_probe(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    http: &HttpSettings,
+    cloudfront: Option<&HandshakeOutcome>,
+    permits: &Arc<Semaphore>,
+) -> HttpRecord {
+    let host = settings
+        .sni
+        .clone()
+        .unwrap_or_else(|| address.ip().to_string());
+    let mut record = HttpRecord {
+        path: http.path.clone(),
+        host,
+        timeout: http.timeout,
+        header_names: http.headers.iter().map(|(n, _)| n.clone()).collect(),
+        exposure: http.exposure,
+        with_headers: HttpOutcome::NotPossible {
+            why: not_negotiated(cloudfront),
+        },
+        without_headers: None,
+    };
+    if !matches!(cloudfront, Some(HandshakeOutcome::Negotiated(_))) {
+        return record;
+    }
+    let request = http::HttpRequest {
+        address,
+        host: settings.sni.as_deref(),
+        path: &http.path,
+        headers: &http.headers,
+        timeout: http.timeout,
+    };
+    record.with_headers = with_permit(permits, request).await;
+    if http.exposure && !http.headers.is_empty() {
+        let bare = http::HttpRequest {
+            headers: &[],
+            ..request
+        };
+        record.without_headers = Some(with_permit(permits, bare).await);
+    }
+    record
+}
+
+/// Why there is no CloudFront-like TLS session to send the request over, as plain facts.
+fn not_negotiated(cloudfront: Option<&HandshakeOutcome>) -> String {
+    let what = match cloudfront {
+        None => "the TCP connection failed".to_string(),
+        Some(HandshakeOutcome::Negotiated(_)) => "it completed".to_string(),
+        Some(HandshakeOutcome::Alert { description }) => {
+            format!("the origin sent alert {description}")
+        }
+        Some(HandshakeOutcome::NotTls { .. }) => "the port does not answer TLS".to_string(),
+        Some(HandshakeOutcome::Closed) => "the origin closed the connection".to_string(),
+        Some(HandshakeOutcome::Reset) => "the origin reset the connection".to_string(),
+        Some(HandshakeOutcome::TimedOut { .. }) => "it timed out".to_string(),
+        Some(HandshakeOutcome::TooLarge { limit }) => {
+            format!("the origin sent more than {limit} bytes")
+        }
+        Some(HandshakeOutcome::Failed { message }) => message.clone(),
+    };
+    format!(
+        "the TLS 1.2 handshake with CloudFront's suites that rustls implements did not complete ({what})"
+    )
+}
+
+async fn with_permit(permits: &Arc<Semaphore>, request: http::HttpRequest<'_>) -> HttpOutcome {
+    // As in `one_handshake`: the semaphore is never closed; never probe without a permit.
+    let Ok(_permit) = permits.acquire().await else {
+        return HttpOutcome::Failed {
+            message: "run is shutting down".to_string(),
+        };
+    };
+    http::send(request).await
 }
 
 /// Failures a handshake with other parameters can explain.

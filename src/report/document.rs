@@ -206,7 +206,32 @@ pub struct AddressReport {
     /// The certificates exactly as sent, in the order sent.
     pub chain: Vec<CertSummary>,
     pub connect_ms: Option<u64>,
+    /// The `--http` request, or null when not asked for.
+    pub http: Option<HttpSummary>,
     pub elapsed_ms: u64,
+}
+
+/// What the `--http` request of one address got back. Never holds a header value.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HttpSummary {
+    /// The request target sent (`OriginPath` included).
+    pub path: String,
+    /// The `Host` header sent.
+    pub host: String,
+    /// `response`, `invalid`, `no-response`, `timed-out`, `not-possible` or `failed`.
+    pub outcome: &'static str,
+    /// The response status, when there was a response.
+    pub status: Option<u16>,
+    /// The response's HTTP version (`HTTP/1.1`).
+    pub version: Option<String>,
+    /// The `Location` header, sanitised.
+    pub location: Option<String>,
+    /// Body bytes read (at most 64 KiB).
+    pub bytes_read: Option<u64>,
+    /// Time from sending the request to the end of the body read.
+    pub elapsed_ms: Option<u64>,
+    /// `--exposure`: the status of the same request without the custom headers.
+    pub status_without_headers: Option<u16>,
 }
 
 /// One certificate as sent by the server.

@@ -86,7 +86,22 @@
 //! | `chain_source` | string or null | `cloudfront` (the chain CloudFront would receive) or `modern` (read by another handshake because the CloudFront-like one failed) |
 //! | `chain` | array | certificate objects exactly as sent, in the order sent; empty when none was read |
 //! | `connect_ms` | integer or null | TCP connect time; null when the connection failed |
+//! | `http` | object or null | the `--http` request (below); null when not asked for |
 //! | `elapsed_ms` | integer | wall time spent on the address |
+//!
+//! The **`http`** object (never a header value):
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `path` | string | request target sent (`OriginPath` included) |
+//! | `host` | string | `Host` header sent (also the SNI) |
+//! | `outcome` | string | `response`, `invalid`, `no-response`, `timed-out`, `not-possible` or `failed` |
+//! | `status` | integer or null | response status |
+//! | `version` | string or null | response HTTP version (`HTTP/1.1`) |
+//! | `location` | string or null | `Location` header, sanitised |
+//! | `bytes_read` | integer or null | body bytes read (at most 64 KiB) |
+//! | `elapsed_ms` | integer or null | from sending the request to the end of the body read |
+//! | `status_without_headers` | integer or null | `--exposure`: status of the request without the custom headers |
 //!
 //! A **certificate** (`chain` entry):
 //!
@@ -167,6 +182,7 @@
 //!             }
 //!           ],
 //!           "connect_ms": 23,
+//!           "http": null,
 //!           "elapsed_ms": 187
 //!         }
 //!       ],
@@ -315,7 +331,29 @@ mod tests {
         ("chain_source", Kind::StrOrNull),
         ("chain", Kind::Array),
         ("connect_ms", Kind::UIntOrNull),
+        ("http", Kind::ObjectOrNull),
         ("elapsed_ms", Kind::UInt),
+    ];
+    const HTTP: &[(&str, Kind)] = &[
+        ("path", Kind::Str),
+        ("host", Kind::Str),
+        (
+            "outcome",
+            Kind::OneOf(&[
+                "response",
+                "invalid",
+                "no-response",
+                "timed-out",
+                "not-possible",
+                "failed",
+            ]),
+        ),
+        ("status", Kind::UIntOrNull),
+        ("version", Kind::StrOrNull),
+        ("location", Kind::StrOrNull),
+        ("bytes_read", Kind::UIntOrNull),
+        ("elapsed_ms", Kind::UIntOrNull),
+        ("status_without_headers", Kind::UIntOrNull),
     ];
     const CERT: &[(&str, Kind)] = &[
         ("position", Kind::UInt),
@@ -393,6 +431,9 @@ mod tests {
             let address = object(address, "address", ADDRESS);
             for f in array(address, "findings") {
                 object(f, "finding", FINDING);
+            }
+            if !address["http"].is_null() {
+                object(&address["http"], "http", HTTP);
             }
             for cert in array(address, "chain") {
                 let cert = object(cert, "certificate", CERT);

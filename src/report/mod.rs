@@ -336,6 +336,7 @@ pub(crate) mod fixtures {
             chain_source: tls_version.map(|_| "cloudfront"),
             chain,
             connect_ms: Some(23),
+            http: None,
             elapsed_ms: 187,
         }
     }

@@ -63,10 +63,27 @@ fn fatal(error: &anyhow::Error) -> i32 {
 
 fn check(args: CheckArgs) -> i32 {
     let output = args.output.into_config();
-    let (probe, resolve, roots_path) = match args.probe.into_config(args.host_header) {
+    let (mut probe, resolve, roots_path) = match args.probe.into_config(args.host_header) {
         Ok(parts) => parts,
         Err(e) => return fatal(&e.into()),
     };
+    let mut headers = Vec::new();
+    for raw in &args.header {
+        match crate::config::parse_header(raw) {
+            Ok(h) => headers.push(h),
+            Err(e) => return fatal(&e.into()),
+        }
+    }
+    match probe.http.as_mut() {
+        Some(http) => http.headers = headers,
+        None if !headers.is_empty() => {
+            eprintln!(
+                "origin-probe: error: --header is sent only with --http or --exposure (see 'origin-probe check --help')"
+            );
+            return exit::ERROR;
+        }
+        None => {}
+    }
     let baseline = match load_baseline(&output) {
         Ok(b) => b,
         Err(e) => return fatal(&e),

@@ -1,10 +1,12 @@
 //! Judgement: from probe records to findings and verdicts, the CloudFront rules in one place.
 //!
 //! `judge` is pure: the clock (`now`) and the trust store are parameters. Rules live in
-//! `net_rules` (names, DNS, TCP, handshake) and `cert_rules` (the certificate chain); this module
+//! `net_rules` (names, DNS, TCP, handshake), `cert_rules` (the certificate chain) and
+//! `http_rules` (the `--http` request); this module
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
+pub mod http_rules;
 pub mod net_rules;
 
 use std::time::Duration;
@@ -13,8 +15,12 @@ use rustls::pki_types::UnixTime;
 
 use crate::cert::{self, TrustStore};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
-use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, OriginRecord};
-use crate::report::{AddressReport, CertSummary, OriginReport};
+use crate::record::{
+    AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, HttpOutcome, HttpRecord,
+    OriginRecord,
+};
+use crate::report::{AddressReport, CertSummary, HttpSummary, OriginReport};
+use crate::sanitize;
 use crate::target::Target;
 use cert_rules::CertRuleContext;
 
@@ -112,6 +118,9 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
             chain_summaries = analysis.summaries;
         }
     }
+    if let Some(http) = &record.http {
+        findings.extend(http_rules::http_findings(http));
+    }
     let connect_ms = match &record.connect {
         ConnectOutcome::Connected { after } => Some(millis(*after)),
         _ => None,
@@ -125,7 +134,35 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         chain_source,
         chain: chain_summaries,
         connect_ms,
+        http: record.http.as_ref().map(http_summary),
         elapsed_ms: millis(record.elapsed),
+    }
+}
+
+/// The report's view of the `--http` request: facts only, server text sanitised.
+fn http_summary(record: &HttpRecord) -> HttpSummary {
+    let (outcome, response) = match &record.with_headers {
+        HttpOutcome::Response(r) => ("response", Some(r)),
+        HttpOutcome::Invalid { .. } => ("invalid", None),
+        HttpOutcome::NoResponse { .. } => ("no-response", None),
+        HttpOutcome::TimedOut { .. } => ("timed-out", None),
+        HttpOutcome::NotPossible { .. } => ("not-possible", None),
+        HttpOutcome::Failed { .. } => ("failed", None),
+    };
+    let status_without_headers = match &record.without_headers {
+        Some(HttpOutcome::Response(r)) => Some(r.status),
+        _ => None,
+    };
+    HttpSummary {
+        path: sanitize::text(&record.path),
+        host: record.host.clone(),
+        outcome,
+        status: response.map(|r| r.status),
+        version: response.map(|r| r.version.clone()),
+        location: response.and_then(|r| r.location.as_deref().map(sanitize::text)),
+        bytes_read: response.map(|r| r.bytes_read),
+        elapsed_ms: response.map(|r| millis(r.elapsed)),
+        status_without_headers,
     }
 }
 

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use crate::support::{Run, fixture_path, run_with_stdin, tls_origin};
 
-const SECRET: &str = "s3cr3t-never-printed-7f3a";
+pub(crate) const SECRET: &str = "s3cr3t-never-printed-7f3a";
 
-fn custom_origin(id: &str, domain: &str, port: u16, policy: &str) -> Value {
+pub(crate) fn custom_origin(id: &str, domain: &str, port: u16, policy: &str) -> Value {
     json!({
         "Id": id,
         "DomainName": domain,
@@ -31,7 +31,11 @@ fn custom_origin(id: &str, domain: &str, port: u16, policy: &str) -> Value {
     })
 }
 
-fn behavior(target: &str, pattern: Option<&str>, origin_request_policy: Option<&str>) -> Value {
+pub(crate) fn behavior(
+    target: &str,
+    pattern: Option<&str>,
+    origin_request_policy: Option<&str>,
+) -> Value {
     let mut b = json!({
         "TargetOriginId": target,
         "TrustedSigners": { "Enabled": false, "Quantity": 0 },

@@ -12,6 +12,7 @@ const RULE_PREFIXES: &[&str] = &[
     "cert.",
     "config.",
     "internal.",
+    "http.",
 ];
 
 fn read(path: &Path) -> String {
@@ -26,6 +27,7 @@ fn rules_in_source() -> BTreeSet<String> {
     for file in [
         "verdict/net_rules.rs",
         "verdict/cert_rules.rs",
+        "verdict/http_rules.rs",
         "verdict/mod.rs",
         "engine.rs",
         "input/cloudfront/rules.rs",

@@ -9,6 +9,7 @@ mod cli;
 mod cloudfront;
 mod demo;
 mod docs;
+mod http;
 mod monitoring;
 mod network;
 mod support;

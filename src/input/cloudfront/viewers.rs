@@ -8,7 +8,9 @@ use super::model::{CfOrigin, Distribution};
 use crate::input::domains::{TargetError, normalize_host};
 use crate::report::CloudFrontRef;
 use crate::sanitize;
-use crate::target::{CloudFrontTarget, OriginName, Target};
+use crate::target::{CloudFrontTarget, DEFAULT_READ_TIMEOUT, OriginName, Target};
+
+use std::time::Duration;
 
 /// The names viewers can put in `Host` when it reaches this origin: each alias (wildcards kept
 /// as `*.example.com`) and the distribution's `*.cloudfront.net` name, normalised as
@@ -103,6 +105,11 @@ pub fn targets(
                 reference: reference(dist, origin, host_header.clone()),
                 // Every row carries them, so each viewer name's verdict stands on its own.
                 config_findings: config.clone(),
+                custom_headers: origin.custom_headers.clone(),
+                read_timeout: custom
+                    .read_timeout
+                    .map_or(DEFAULT_READ_TIMEOUT, |s| Duration::from_secs(u64::from(s))),
+                origin_path: origin.origin_path.clone().unwrap_or_default(),
             }),
             host_header,
             source: source.clone(),

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::Stdio;
 use std::time::Duration;
 
-use origin_probe::demo::servers::{self, Behaviour, Origin, TlsSpec};
+use origin_probe::demo::servers::{self, Behaviour, HttpResponder, Origin, TlsSpec};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
@@ -47,6 +47,17 @@ pub async fn tls_origin_on(
     servers::start(Behaviour::Tls(config), ip)
         .await
         .expect("start TLS origin")
+}
+
+/// An HTTPS origin serving fixture `good` (good.test) on 127.0.0.1 that answers one request
+/// as `responder` says.
+pub async fn https_origin(responder: HttpResponder) -> Origin {
+    let chain = fixture("good.chain.pem");
+    let key = fixture("good.key.pem");
+    let config = servers::server_config(&TlsSpec::new(&chain, &key)).expect("server config");
+    servers::start(Behaviour::Https(config, responder), LOCALHOST)
+        .await
+        .expect("start HTTPS origin")
 }
 
 /// A TLS 1.2 + 1.3 origin with default suites serving fixture `name` on 127.0.0.1.
