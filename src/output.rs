@@ -38,19 +38,9 @@ pub fn write_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let target = follow_symlink(path)?;
-    #[cfg(unix)]
-    let mode = {
-        use std::os::unix::fs::PermissionsExt;
-        match fs::metadata(&target) {
-            Ok(meta) => meta.permissions().mode() & 0o777,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => PUBLIC_MODE,
-            Err(e) => return Err(e),
-        }
-    };
-    #[cfg(not(unix))]
-    let mode = ();
-    replace(&target, mode, contents)
+    let mut file = StreamingFile::create(path)?;
+    contents(&mut file)?;
+    file.commit()
 }
 
 /// As [`write_atomically`], but the file is always mode 0600, whatever the old one had.
@@ -58,17 +48,15 @@ pub fn write_private_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let target = follow_symlink(path)?;
-    #[cfg(unix)]
-    let mode = PRIVATE_MODE;
-    #[cfg(not(unix))]
-    let mode = ();
-    replace(&target, mode, contents)
+    let mut file = StreamingFile::create_private(path)?;
+    contents(&mut file)?;
+    file.commit()
 }
 
 /// A file written over time (JSON Lines, as each origin finishes) that replaces its target
-/// only on [`StreamingFile::commit`]: until then readers see the old file, and if the run ends
-/// without committing, the temporary file is removed and the old file is untouched.
+/// only on [`StreamingFile::commit`]: until then readers see the old file, and if it is dropped
+/// without committing, the temporary file is removed and the old file is untouched. The whole-
+/// file writers above are built on it.
 #[derive(Debug)]
 pub struct StreamingFile {
     target: PathBuf,
@@ -79,6 +67,34 @@ impl StreamingFile {
     /// Starts a replacement for `path`, keeping an existing file's permission bits (else 0644).
     pub fn create(path: &Path) -> io::Result<StreamingFile> {
         let target = follow_symlink(path)?;
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            match fs::metadata(&target) {
+                Ok(meta) => meta.permissions().mode() & 0o777,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => PUBLIC_MODE,
+                Err(e) => return Err(e),
+            }
+        };
+        #[cfg(not(unix))]
+        let mode = ();
+        StreamingFile::with_mode(target, mode)
+    }
+
+    /// Starts a replacement for `path` that will be mode 0600.
+    pub fn create_private(path: &Path) -> io::Result<StreamingFile> {
+        let target = follow_symlink(path)?;
+        #[cfg(unix)]
+        let mode = PRIVATE_MODE;
+        #[cfg(not(unix))]
+        let mode = ();
+        StreamingFile::with_mode(target, mode)
+    }
+
+    /// A temporary file `.NAME.XXXXXX.tmp` beside `target`, with `mode` set (by fchmod, so the
+    /// umask does not apply) before the first byte is written. It is removed when dropped, so
+    /// every error before the rename cleans up.
+    fn with_mode(target: PathBuf, mode: Mode) -> io::Result<StreamingFile> {
         let Some(name) = target.file_name() else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -95,25 +111,30 @@ impl StreamingFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = match fs::metadata(&target) {
-                Ok(meta) => meta.permissions().mode() & 0o777,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => PUBLIC_MODE,
-                Err(e) => return Err(e),
-            };
             temp.as_file()
                 .set_permissions(fs::Permissions::from_mode(mode))?;
         }
+        #[cfg(not(unix))]
+        let () = mode;
         Ok(StreamingFile {
             target,
             writer: BufWriter::new(temp),
         })
     }
 
-    /// Flushes, syncs and renames the file over its target.
+    /// Flushes, syncs and renames the file over its target, then syncs the directory.
+    ///
+    /// The directory sync only makes the rename itself survive a crash; its failure (some file
+    /// systems refuse to sync a directory) is ignored, since the new file is already in place
+    /// and reporting an error would suggest the old one still is.
     pub fn commit(self) -> io::Result<()> {
         let temp = self.writer.into_inner().map_err(|e| e.into_error())?;
         temp.as_file().sync_all()?;
         temp.persist(&self.target).map_err(|e| e.error)?;
+        #[cfg(unix)]
+        if let Ok(dir) = fs::File::open(directory_of(&self.target)) {
+            let _ = dir.sync_all();
+        }
         Ok(())
     }
 }
@@ -158,53 +179,6 @@ fn directory_of(target: &Path) -> &Path {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     }
-}
-
-/// Writes a temporary file beside `target` with `mode`, syncs it and renames it over `target`.
-///
-/// The temporary file is removed when it is dropped, so every `?` before the rename cleans up.
-/// The directory sync after the rename only makes the rename itself survive a crash; its
-/// failure (some file systems refuse to sync a directory) is ignored, since the new file is
-/// already in place and reporting an error would suggest the old one still is.
-fn replace(
-    target: &Path,
-    mode: Mode,
-    contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let Some(name) = target.file_name() else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} does not name a file", target.display()),
-        ));
-    };
-    let dir = directory_of(target);
-    let mut prefix = OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    let temp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    // Set with fchmod, so the umask does not apply, and before the first byte is written.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))?;
-    }
-    #[cfg(not(unix))]
-    let () = mode;
-    let mut writer = BufWriter::new(temp.as_file());
-    contents(&mut writer)?;
-    writer.flush()?;
-    drop(writer);
-    temp.as_file().sync_all()?;
-    temp.persist(target).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    if let Ok(dir) = fs::File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(all(test, unix))]
