@@ -62,29 +62,61 @@ pub(crate) fn behavior(
 /// (Host forwarded by the AllViewer policy; the certificate covers www.viewer.test only), an
 /// S3 website origin and an IP origin (settled without probing).
 fn distribution(good: u16, expired: u16, viewer: u16) -> Value {
+    envelope(
+        "test distribution",
+        &["www.viewer.test", "other.viewer.test"],
+        vec![
+            custom_origin("good", "good.test", good, "http-only"),
+            custom_origin("expired", "expired.test", expired, "match-viewer"),
+            custom_origin("viewer", "origin.viewer.test", viewer, "http-only"),
+            custom_origin(
+                "site",
+                "bucket.s3-website-us-east-1.amazonaws.com",
+                80,
+                "http-only",
+            ),
+            custom_origin("by-ip", "127.0.0.1", 443, "http-only"),
+        ],
+        behavior("good", None, None),
+        vec![
+            behavior("expired", Some("/old/*"), None),
+            behavior(
+                "viewer",
+                Some("/shop/*"),
+                Some("216adef6-5c7f-47e4-b989-5492eafa07d3"),
+            ),
+            behavior("site", Some("/static/*"), None),
+            behavior("by-ip", Some("/ip/*"), None),
+        ],
+    )
+}
+
+/// A `get-distribution-config` document as the AWS CLI prints it, around these origins and
+/// behaviors.
+pub fn envelope(
+    comment: &str,
+    aliases: &[&str],
+    origins: Vec<Value>,
+    default: Value,
+    behaviors: Vec<Value>,
+) -> Value {
+    let aliases = if aliases.is_empty() {
+        json!({ "Quantity": 0 })
+    } else {
+        json!({ "Quantity": aliases.len(), "Items": aliases })
+    };
     json!({
         "ETag": "E3TESTETAG",
         "DistributionConfig": {
             "CallerReference": "origin-probe-test",
-            "Aliases": { "Quantity": 2, "Items": ["www.viewer.test", "other.viewer.test"] },
+            "Aliases": aliases,
             "DefaultRootObject": "",
-            "Origins": { "Quantity": 5, "Items": [
-                custom_origin("good", "good.test", good, "http-only"),
-                custom_origin("expired", "expired.test", expired, "match-viewer"),
-                custom_origin("viewer", "origin.viewer.test", viewer, "http-only"),
-                custom_origin("site", "bucket.s3-website-us-east-1.amazonaws.com", 80, "http-only"),
-                custom_origin("by-ip", "127.0.0.1", 443, "http-only")
-            ]},
+            "Origins": { "Quantity": origins.len(), "Items": origins },
             "OriginGroups": { "Quantity": 0 },
-            "DefaultCacheBehavior": behavior("good", None, None),
-            "CacheBehaviors": { "Quantity": 4, "Items": [
-                behavior("expired", Some("/old/*"), None),
-                behavior("viewer", Some("/shop/*"), Some("216adef6-5c7f-47e4-b989-5492eafa07d3")),
-                behavior("site", Some("/static/*"), None),
-                behavior("by-ip", Some("/ip/*"), None)
-            ]},
+            "DefaultCacheBehavior": default,
+            "CacheBehaviors": { "Quantity": behaviors.len(), "Items": behaviors },
             "CustomErrorResponses": { "Quantity": 0 },
-            "Comment": "test distribution",
+            "Comment": comment,
             "Logging": { "Enabled": false, "IncludeCookies": false, "Bucket": "", "Prefix": "" },
             "PriceClass": "PriceClass_All",
             "Enabled": true,

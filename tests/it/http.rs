@@ -7,7 +7,7 @@ use std::time::Duration;
 use origin_probe::demo::servers::{HttpResponder, Versions};
 use serde_json::{Value, json};
 
-use crate::cloudfront::{SECRET, behavior, custom_origin};
+use crate::cloudfront::{SECRET, behavior, custom_origin, envelope};
 use crate::support::{
     LOCALHOST, Run, assert_verdict, check, check_args, finding, fixture_path, https_origin, rules,
     run, run_with_stdin, tls_origin_on,
@@ -223,28 +223,13 @@ fn distribution(ports: &[(&str, u16)]) -> Value {
         .skip(1)
         .map(|(id, _)| behavior(id, Some(&format!("/{id}/*")), None))
         .collect();
-    json!({
-        "ETag": "E3TESTETAG",
-        "DistributionConfig": {
-            "CallerReference": "origin-probe-http-test",
-            "Aliases": { "Quantity": 0 },
-            "DefaultRootObject": "",
-            "Origins": { "Quantity": origins.len(), "Items": origins },
-            "OriginGroups": { "Quantity": 0 },
-            "DefaultCacheBehavior": behavior(ports[0].0, None, None),
-            "CacheBehaviors": { "Quantity": behaviors.len(), "Items": behaviors },
-            "CustomErrorResponses": { "Quantity": 0 },
-            "Comment": "http test distribution",
-            "Logging": { "Enabled": false, "IncludeCookies": false, "Bucket": "", "Prefix": "" },
-            "PriceClass": "PriceClass_All",
-            "Enabled": true,
-            "ViewerCertificate": { "CloudFrontDefaultCertificate": true },
-            "Restrictions": { "GeoRestriction": { "RestrictionType": "none", "Quantity": 0 } },
-            "WebACLId": "",
-            "HttpVersion": "http2",
-            "IsIPV6Enabled": true
-        }
-    })
+    envelope(
+        "http test distribution",
+        &[],
+        origins,
+        behavior(ports[0].0, None, None),
+        behaviors,
+    )
 }
 
 fn row<'a>(report: &'a Value, id: &str) -> &'a Value {
