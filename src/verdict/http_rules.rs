@@ -75,7 +75,7 @@ fn outcome(record: &HttpRecord, outcome: &HttpOutcome) -> Vec<Finding> {
             Confidence::Documented,
             21,
             format!(
-                "{what} was not sent: {}; an origin that negotiates only CloudFront suites rustls lacks (CBC, RSA key exchange) cannot be checked over HTTP by this build",
+                "{what} was not sent: {} (the TLS findings say why CloudFront's handshake fails)",
                 s(why)
             ),
             "fix the TLS findings first; the HTTP check runs once CloudFront's handshake succeeds",
