@@ -226,10 +226,15 @@ fn expiry_summary(origin: &OriginReport) -> String {
 
 // ---- the detail blocks -----------------------------------------------------------------------
 
-/// Ready origins get no block; neither does their info. The second test is defence in depth: a
-/// finding that matters is shown even if the verdict above it were wrong.
+/// Ready origins get no block; neither does their info, except the answers to `--http` and
+/// `--exposure` (`http.*`), which the user asked for: "locked" on a ready origin is news. The
+/// impact test is defence in depth: a finding that matters is shown even if the verdict above
+/// it were wrong.
 fn needs_details(origin: &OriginReport) -> bool {
-    origin.verdict != Verdict::Ready || origin.all_findings().any(|f| f.impact > Impact::Info)
+    origin.verdict != Verdict::Ready
+        || origin
+            .all_findings()
+            .any(|f| f.impact > Impact::Info || f.rule.starts_with("http."))
 }
 
 fn push_details(
@@ -667,5 +672,20 @@ mod tests {
             text.contains("web: ") && text.contains("api: ") && text.contains("[now match-viewer]"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn answers_to_http_flags_show_even_on_ready_origins() {
+        let mut ready = fixtures::fleet().origins.remove(0);
+        assert!(!needs_details(&ready), "a plain ready origin has no block");
+        ready.findings.push(finding(
+            "http.locked",
+            Impact::Info,
+            crate::finding::Confidence::Inferred,
+            37,
+            "without the custom headers the origin answers 403",
+            "nothing to do",
+        ));
+        assert!(needs_details(&ready));
     }
 }
