@@ -220,11 +220,14 @@ fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()>
             .map(Vec::as_slice)
             .unwrap_or_default();
         let switch = !rows.is_empty() && rows.iter().all(|(v, _)| !v.fails());
-        let reason = rows
-            .iter()
-            .flat_map(|(_, failing)| failing.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("; ");
+        // Rows of one origin (one per viewer name) often fail for the same reason: say it once.
+        let mut reasons: Vec<&str> = Vec::new();
+        for reason in rows.iter().flat_map(|(_, failing)| failing.iter()) {
+            if !reasons.contains(&reason.as_str()) {
+                reasons.push(reason);
+            }
+        }
+        let reason = reasons.join("; ");
         decisions.push(PlanDecision {
             origin_id: origin.id.clone(),
             switch,
@@ -264,9 +267,20 @@ fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()>
             }
         }
     }
+    if !plan.changes_anything() {
+        eprintln!(
+            "origin-probe: plan written to {shown}, but it changes nothing: no origin is ready to switch, so there is nothing to apply"
+        );
+        return Ok(());
+    }
     eprintln!(
         "origin-probe: plan written to {shown} (mode 0600: it holds the distribution's custom header values, so it is never printed). Apply it with:"
     );
     eprintln!("  {}", plan::update_command(&plan, &shown));
+    if plan.distribution_id.is_none() {
+        eprintln!(
+            "  (get-distribution-config output does not name the distribution: set DISTRIBUTION_ID to the id you fetched it with)"
+        );
+    }
     Ok(())
 }
