@@ -202,6 +202,7 @@ fn crashed(target: &Target, error: &str) -> OriginReport {
     };
     OriginReport {
         schema_version: None,
+        run: None,
         origin: target.origin(),
         port: target.port,
         host_header: target.host_header.clone(),

@@ -102,6 +102,10 @@ pub struct OriginReport {
     /// Present on JSON Lines records only, so each line stands alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<u32>,
+    /// Present on JSON Lines records only: the run's context, which the JSON document carries
+    /// once at its top.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunContext>,
     /// Normalised origin name (or IP literal).
     pub origin: String,
     pub port: u16,
@@ -120,6 +124,27 @@ pub struct OriginReport {
     pub address_source: Option<&'static str>,
     pub addresses: Vec<AddressReport>,
     pub elapsed_ms: u64,
+}
+
+/// What a JSON Lines record needs to stand alone: when it was judged and against which store.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RunContext {
+    /// As the document's `judged_at`.
+    pub judged_at: String,
+    /// As the document's `roots.source`: `mozilla`, or `file` (not CloudFront's store).
+    pub roots_source: RootsSource,
+    /// As the document's `roots.description`.
+    pub roots: String,
+}
+
+impl RunContext {
+    pub fn of(report: &Report) -> RunContext {
+        RunContext {
+            judged_at: report.judged_at.clone(),
+            roots_source: report.roots.source,
+            roots: report.roots.description.clone(),
+        }
+    }
 }
 
 /// Where an origin sits in a CloudFront distribution.

@@ -43,9 +43,11 @@
 //! One origin object per line, each newline-terminated. When streaming, each line is written as
 //! soon as that origin is judged, so the order follows completion, not input: key on
 //! `origin`/`port`/`source`, not on position. Each line stands alone: it carries
-//! `schema_version` as its first field. Lines from several runs (shards) can be concatenated.
-//! There is no header or trailer line, so run-level data (`roots`, `generated_at`) is not in
-//! this format.
+//! `schema_version` as its first field, then `run`: `{judged_at, roots_source, roots}` (the
+//! document's `judged_at`, `roots.source` and `roots.description`), so a line read alone still
+//! says when it was judged and whether against CloudFront's store. Lines from several runs
+//! (shards) can be concatenated. There is no header or trailer line. Inside the JSON document,
+//! origins carry neither `schema_version` nor `run`.
 //!
 //! # The origin object
 //!
@@ -195,13 +197,13 @@
 //! A JSON Lines record (one line; an origin whose name did not resolve in time):
 //!
 //! ```jsonl
-//! {"schema_version":1,"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
+//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
 //! ```
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use super::{OriginReport, Report, SCHEMA_VERSION};
+use super::{OriginReport, Report, RunContext, SCHEMA_VERSION};
 
 /// Writes `report` as one pretty-printed JSON document, newline-terminated.
 pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -217,14 +219,20 @@ pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result
 ///
 /// The line goes out in a single `write_all`, so a record is never split by another writer's
 /// output between two of our writes.
-pub fn write_jsonl_origin(origin: &OriginReport, out: &mut dyn Write) -> io::Result<()> {
-    let origin = if origin.schema_version == Some(SCHEMA_VERSION) {
-        Cow::Borrowed(origin)
-    } else {
-        let mut line = origin.clone();
-        line.schema_version = Some(SCHEMA_VERSION);
-        Cow::Owned(line)
-    };
+pub fn write_jsonl_origin(
+    origin: &OriginReport,
+    run: &RunContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let origin =
+        if origin.schema_version == Some(SCHEMA_VERSION) && origin.run.as_ref() == Some(run) {
+            Cow::Borrowed(origin)
+        } else {
+            let mut line = origin.clone();
+            line.schema_version = Some(SCHEMA_VERSION);
+            line.run = Some(run.clone());
+            Cow::Owned(line)
+        };
     // Compact serde_json escapes every control character in strings, so this is one line.
     let mut line = serde_json::to_vec(&*origin)?;
     line.push(b'\n');
@@ -411,7 +419,7 @@ mod tests {
 
     fn check_jsonl_line(line: &str) {
         let v: Value = serde_json::from_str(line).expect("each line parses alone");
-        let mut fields = vec![("schema_version", Kind::UInt)];
+        let mut fields = vec![("schema_version", Kind::UInt), ("run", Kind::Object)];
         fields.extend_from_slice(ORIGIN);
         check_origin(&v, &fields);
         assert_eq!(v["schema_version"], 1);
@@ -451,7 +459,8 @@ mod tests {
     fn jsonl_text(report: &Report) -> String {
         let mut out = Vec::new();
         for origin in &report.origins {
-            write_jsonl_origin(origin, &mut out).expect("writing to a Vec cannot fail");
+            write_jsonl_origin(origin, &RunContext::of(report), &mut out)
+                .expect("writing to a Vec cannot fail");
         }
         String::from_utf8(out).expect("JSON is UTF-8")
     }
@@ -490,10 +499,16 @@ mod tests {
             );
             check_jsonl_line(line);
             let mut v: Value = serde_json::from_str(line).expect("parses");
-            v.as_object_mut().expect("object").remove("schema_version");
+            let line_object = v.as_object_mut().expect("object");
+            line_object.remove("schema_version");
+            let run = line_object
+                .remove("run")
+                .expect("every line carries its run");
+            assert_eq!(run["judged_at"], doc["judged_at"]);
+            assert_eq!(run["roots_source"], doc["roots"]["source"]);
             assert_eq!(
                 &v, in_doc,
-                "a line is the document's origin plus its version"
+                "a line is the document's origin plus its version and run"
             );
         }
     }
@@ -504,7 +519,8 @@ mod tests {
             let mut o = fixtures::fleet().origins.remove(0);
             o.schema_version = held;
             let mut out = Vec::new();
-            write_jsonl_origin(&o, &mut out).expect("writing to a Vec cannot fail");
+            write_jsonl_origin(&o, &RunContext::of(&fixtures::fleet()), &mut out)
+                .expect("writing to a Vec cannot fail");
             let v: Value = serde_json::from_slice(&out).expect("parses");
             assert_eq!(v["schema_version"], SCHEMA_VERSION);
         }
@@ -522,7 +538,8 @@ mod tests {
         );
         let o = origin("a.example", 443, "argument 1", vec![nasty], Vec::new());
         let mut out = Vec::new();
-        write_jsonl_origin(&o, &mut out).expect("writing to a Vec cannot fail");
+        write_jsonl_origin(&o, &RunContext::of(&fixtures::fleet()), &mut out)
+            .expect("writing to a Vec cannot fail");
         let text = String::from_utf8(out).expect("UTF-8");
         assert_eq!(text.matches('\n').count(), 1);
         assert!(text.ends_with('\n'));
@@ -575,7 +592,8 @@ mod tests {
         let report = fixtures::fleet();
         let slow = &report.origins[2];
         let mut out = Vec::new();
-        write_jsonl_origin(slow, &mut out).expect("writing to a Vec cannot fail");
+        write_jsonl_origin(slow, &RunContext::of(&report), &mut out)
+            .expect("writing to a Vec cannot fail");
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
             doc_examples("jsonl")[0]

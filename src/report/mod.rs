@@ -106,7 +106,7 @@ pub fn write(
         Format::Jsonl => report
             .origins
             .iter()
-            .try_for_each(|origin| write_jsonl_origin(origin, out)),
+            .try_for_each(|origin| write_jsonl_origin(origin, &RunContext::of(report), out)),
         Format::Prometheus | Format::Junit => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "this format needs the run's metadata (report::write_monitored)",
@@ -304,6 +304,7 @@ pub(crate) mod fixtures {
         );
         OriginReport {
             schema_version: None,
+            run: None,
             origin: name.to_owned(),
             port,
             host_header: None,

@@ -191,6 +191,7 @@ fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Resul
     let findings = cloudfront::config_findings(dist, origin);
     Ok(vec![Item::Settled(OriginReport {
         schema_version: None,
+        run: None,
         origin: crate::sanitize::text(&origin.domain_name),
         port: origin.custom().map_or(443, |c| c.https_port),
         host_header: None,

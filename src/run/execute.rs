@@ -18,8 +18,8 @@ use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
 use crate::engine::Engine;
 use crate::output::{self, StreamingFile};
 use crate::report::{
-    self, Format, MonitorOptions, OriginReport, RenderOptions, Report, RunMeta, SCHEMA_VERSION,
-    Summary, ToolInfo,
+    self, Format, MonitorOptions, OriginReport, RenderOptions, Report, RunContext, RunMeta,
+    SCHEMA_VERSION, Summary, ToolInfo,
 };
 use crate::resolve::Resolver;
 use crate::target::Target;
@@ -61,6 +61,11 @@ pub async fn probe_and_report(
     };
     let (generated_at, judged_at) = (rfc3339(generated), rfc3339(clock));
     let roots = store.info().clone();
+    let run_context = RunContext {
+        judged_at: judged_at.clone(),
+        roots_source: roots.source,
+        roots: roots.description.clone(),
+    };
     let warn_days = probe.warn_days;
     let resolver = Resolver::new(resolve, probe.timeout);
     let now = UnixTime::since_unix_epoch(
@@ -90,8 +95,8 @@ pub async fn probe_and_report(
         match stream.as_mut() {
             Some(sink) => {
                 if write_error.is_none()
-                    && let Err(e) =
-                        report::write_jsonl_origin(&origin, sink).and_then(|()| sink.flush())
+                    && let Err(e) = report::write_jsonl_origin(&origin, &run_context, sink)
+                        .and_then(|()| sink.flush())
                 {
                     write_error = Some(e);
                 }

@@ -59,6 +59,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
     };
     OriginReport {
         schema_version: None,
+        run: None,
         origin,
         port: target.port,
         host_header: target.host_header.clone(),
