@@ -220,19 +220,13 @@ pub fn run(args: DemoArgs) -> i32 {
         );
         return exit::ERROR;
     }
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match crate::run::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("origin-probe: error: starting the async runtime: {e}");
-            return exit::ERROR;
-        }
+        Err(e) => return crate::run::fatal(&e),
     };
     match runtime.block_on(run_fleet(&output)) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("origin-probe: error: {e:#}");
-            exit::ERROR
-        }
+        Err(e) => crate::run::fatal(&e),
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Item, exit_code, fatal, load_baseline, load_roots, probe_and_report};
+use super::{Item, exit_code, fatal, load_baseline, load_roots, probe_and_report, runtime};
 use crate::cli::CloudfrontArgs;
 use crate::exit;
 use crate::finding::Verdict;
@@ -101,9 +101,9 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
         Ok(store) => store,
         Err(e) => return fatal(&e),
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => return fatal(&anyhow::Error::new(e).context("starting the async runtime")),
+        Err(e) => return fatal(&e),
     };
     // The verdicts of every row, per (distribution, origin id), for the plan.
     let mut verdicts: RowVerdicts = BTreeMap::new();

@@ -55,8 +55,13 @@ fn clap_error(e: &clap::Error) -> i32 {
     }
 }
 
+/// The async runtime a command runs its probes on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("starting the async runtime")
+}
+
 /// Prints one error line for a failure that stops the run.
-fn fatal(error: &anyhow::Error) -> i32 {
+pub(crate) fn fatal(error: &anyhow::Error) -> i32 {
     eprintln!("origin-probe: error: {error:#}");
     exit::ERROR
 }
@@ -115,9 +120,9 @@ fn check(args: CheckArgs) -> i32 {
         Err(e) => return fatal(&e),
     };
     let input_errors = !list.errors.is_empty();
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => return fatal(&anyhow::Error::new(e).context("starting the async runtime")),
+        Err(e) => return fatal(&e),
     };
     let items = list.targets.into_iter().map(Item::Probe).collect();
     let result = runtime.block_on(probe_and_report(
