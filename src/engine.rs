@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::cert::TrustStore;
 use crate::config::ProbeConfig;
-use crate::finding::{Confidence, Finding, Impact, Verdict};
+use crate::finding::{Confidence, Impact, Verdict, finding};
 use crate::probe::{self, HttpSettings, ProbeSettings};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
 use crate::report::OriginReport;
@@ -192,14 +192,14 @@ impl Engine {
 
 /// The report for an origin whose task crashed: never lost, never called ready.
 fn crashed(target: &Target, error: &str) -> OriginReport {
-    let finding = Finding {
-        rule: "internal.error",
-        impact: Impact::Would502,
-        confidence: Confidence::Unverified,
-        reason: format!("origin-probe could not finish probing this origin: {error}"),
-        fix: "re-run; if it persists, report it as a bug with this origin's name".to_string(),
-        fact: 21,
-    };
+    let finding = finding(
+        "internal.error",
+        Impact::Would502,
+        Confidence::Unverified,
+        21,
+        format!("origin-probe could not finish probing this origin: {error}"),
+        "re-run; if it persists, report it as a bug with this origin's name",
+    );
     OriginReport {
         schema_version: None,
         run: None,

@@ -1,0 +1,223 @@
+//! Unit tests of the migration plan.
+
+use super::*;
+use crate::input::cloudfront::fixtures::{SECRET_MARK, load, raw_config};
+use crate::input::cloudfront::parse_document;
+
+fn switch_to(origin: &str, protocols: &[SslProtocol]) -> PlanDecision {
+    PlanDecision {
+        origin_id: origin.to_string(),
+        switch: true,
+        ssl_protocols: protocols.to_vec(),
+        reason: "origin supports TLSv1.1 at most".to_string(),
+    }
+}
+
+fn keep(origin: &str, reason: &str) -> PlanDecision {
+    PlanDecision {
+        origin_id: origin.to_string(),
+        switch: false,
+        ssl_protocols: Vec::new(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Sets the two fields the plan may change, on the origin at `index`, by JSON pointer.
+fn expect_switched(tree: &mut Value, index: usize, protocols: &[&str]) {
+    let base = format!("/Origins/Items/{index}/CustomOriginConfig");
+    *tree
+        .pointer_mut(&format!("{base}/OriginProtocolPolicy"))
+        .expect("policy") = Value::from("https-only");
+    *tree
+        .pointer_mut(&format!("{base}/OriginSslProtocols"))
+        .expect("protocols") = serde_json::json!({"Quantity": protocols.len(), "Items": protocols});
+}
+
+#[test]
+fn plan_changes_exactly_the_chosen_origins() {
+    let name = "get-distribution-config-legacy.json";
+    let doc = load(name);
+    let decisions = [
+        switch_to("app-origin", &[]),
+        keep(
+            "legacy-api",
+            "would-502: the origin refuses every CloudFront hello",
+        ),
+    ];
+    let plan = plan(&doc, &decisions).expect("plans");
+    let mut expected = raw_config(name);
+    expect_switched(&mut expected, 0, &["TLSv1.2"]);
+    assert_eq!(plan.config().expose(), &expected);
+    // Same key order too: the serialized texts are identical.
+    assert_eq!(
+        serde_json::to_string(plan.config().expose()).ok(),
+        serde_json::to_string(&expected).ok()
+    );
+    assert_ne!(plan.config().expose(), &raw_config(name));
+    assert_eq!(plan.etag, "E2QWRUHAPOMQZL");
+    assert_eq!(plan.distribution_id, None);
+    let changes: Vec<_> = plan
+        .origins
+        .iter()
+        .map(|o| (o.origin_id.as_str(), &o.change))
+        .collect();
+    let switched = PlannedChange::Switched {
+        ssl_protocols: vec![SslProtocol::Tls12],
+        warning: None,
+    };
+    let unchanged = |reason: &str| PlannedChange::Unchanged {
+        reason: reason.to_string(),
+    };
+    assert_eq!(
+        changes,
+        [
+            ("app-origin", &switched),
+            ("legacy-api", &unchanged(&decisions[1].reason)),
+            (
+                "assets-bucket",
+                &unchanged("S3 REST origin: not applicable")
+            ),
+        ]
+    );
+    assert!(plan.changes_anything());
+}
+
+#[test]
+fn no_decisions_reproduce_the_config_exactly() {
+    for name in [
+        "get-distribution-config-legacy.json",
+        "get-distribution-managed.json",
+        "get-distribution-config-special-origins.json",
+    ] {
+        let plan = plan(&load(name), &[]).expect("plans");
+        let original = raw_config(name);
+        assert_eq!(plan.config().expose(), &original, "{name}");
+        assert_eq!(
+            serde_json::to_string(plan.config().expose()).ok(),
+            serde_json::to_string(&original).ok(),
+            "{name}: key order"
+        );
+        assert!(!plan.changes_anything());
+    }
+}
+
+#[test]
+fn lower_protocols_come_with_a_warning() {
+    let name = "get-distribution-managed.json";
+    let doc = load(name);
+    let decision = switch_to("tenant", &[SslProtocol::Tls12, SslProtocol::Tls11]);
+    let plan = plan(&doc, &[decision]).expect("plans");
+    let mut expected = raw_config(name);
+    expect_switched(&mut expected, 2, &["TLSv1.1", "TLSv1.2"]);
+    assert_eq!(plan.config().expose(), &expected);
+    assert_eq!(plan.distribution_id.as_deref(), Some("E1MANAGEDEXAMPLE"));
+    let tenant = plan
+        .origins
+        .iter()
+        .find(|o| o.origin_id == "tenant")
+        .expect("tenant");
+    let PlannedChange::Switched {
+        warning: Some(w), ..
+    } = &tenant.change
+    else {
+        panic!("{:?}", tenant.change);
+    };
+    assert!(
+        w.contains("allows TLSv1.1, TLSv1.2 because the origin needs TLSv1.1"),
+        "{w}"
+    );
+    assert!(w.contains("origin supports TLSv1.1 at most"), "{w}");
+}
+
+#[test]
+fn missing_ssl_protocols_are_inserted_after_the_policy() {
+    let text = r#"{"ETag": "E9", "DistributionConfig": {"Origins": {"Quantity": 1, "Items": [{"Id": "a", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only", "OriginReadTimeout": 30}}]}, "DefaultCacheBehavior": {"TargetOriginId": "a", "ViewerProtocolPolicy": "allow-all"}}}"#;
+    let doc = parse_document(text.as_bytes(), "a.json").expect("parses");
+    let plan = plan(&doc, &[switch_to("a", &[])]).expect("plans");
+    let coc = plan
+        .config()
+        .expose()
+        .pointer("/Origins/Items/0/CustomOriginConfig")
+        .expect("coc");
+    assert_eq!(
+        serde_json::to_string(coc).ok().as_deref(),
+        Some(
+            r#"{"HTTPPort":80,"HTTPSPort":443,"OriginProtocolPolicy":"https-only","OriginSslProtocols":{"Quantity":1,"Items":["TLSv1.2"]},"OriginReadTimeout":30}"#
+        )
+    );
+}
+
+#[test]
+fn refuses_list_pages_missing_etags_and_bad_decisions() {
+    let list = load("list-distributions.json");
+    let e = plan(&list, &[]).expect_err("list");
+    assert!(matches!(e, PlanError::WrongKind { .. }));
+    assert!(
+        e.to_string()
+            .starts_with("list-distributions.json: a list-distributions page cannot be planned")
+    );
+    let e = plan(&load("distribution-config-no-etag.json"), &[]).expect_err("no etag");
+    assert_eq!(
+        e.to_string(),
+        "distribution-config-no-etag.json: no ETag, which `update-distribution --if-match` requires; give the whole output of `aws cloudfront get-distribution-config --id ID`"
+    );
+    let doc = load("get-distribution-config-special-origins.json");
+    let cases = [
+        (vec![switch_to("nope", &[])], "no origin with Id \"nope\""),
+        (
+            vec![keep("primary", "x"), keep("primary", "y")],
+            "more than one plan decision",
+        ),
+        (vec![switch_to("rest-bucket", &[])], "S3 REST origin"),
+        (vec![switch_to("vpc-origin", &[])], "VPC origin"),
+        (
+            vec![switch_to("website-dot", &[])],
+            "S3 website endpoints serve HTTP only",
+        ),
+        (vec![switch_to("ip-origin", &[])], "IP address"),
+    ];
+    for (decisions, expect) in cases {
+        let text = plan(&doc, &decisions).expect_err(expect).to_string();
+        assert!(text.contains(expect), "{text}");
+        assert!(!text.contains('\n'));
+    }
+    // Kept S3 website origins are fine: they are simply left alone.
+    assert!(plan(&doc, &[keep("website-dot", "would-502 (fact 28)")]).is_ok());
+}
+
+#[test]
+fn update_command_text() {
+    let managed = plan(&load("get-distribution-managed.json"), &[]).expect("plans");
+    assert_eq!(
+        update_command(&managed, "plan.json"),
+        "aws cloudfront update-distribution --id E1MANAGEDEXAMPLE --distribution-config file://plan.json --if-match E1MANAGEDETAG01"
+    );
+    let config = plan(&load("get-distribution-config-legacy.json"), &[]).expect("plans");
+    assert_eq!(
+        update_command(&config, "/tmp/my plan's.json"),
+        r#"aws cloudfront update-distribution --id "$DISTRIBUTION_ID" --distribution-config 'file:///tmp/my plan'\''s.json' --if-match E2QWRUHAPOMQZL"#
+    );
+    let mut with_id = config.clone();
+    with_id.distribution_id = Some("E2SETBYFLAG".into());
+    assert!(update_command(&with_id, "p.json").contains("--id E2SETBYFLAG "));
+}
+
+#[test]
+fn the_plan_file_holds_the_secrets_and_nothing_else_shows_them() {
+    let doc = load("get-distribution-config-legacy.json");
+    let plan = plan(&doc, &[switch_to("app-origin", &[])]).expect("plans");
+    assert!(
+        plan.config()
+            .file_contents()
+            .contains("s3cr3t-do-not-print-legacy-app")
+    );
+    assert!(plan.config().file_contents().ends_with("}\n"));
+    for text in [
+        format!("{plan:?}"),
+        format!("{plan:#?}"),
+        serde_json::to_string(&plan.origins).expect("serializes"),
+        update_command(&plan, "plan.json"),
+    ] {
+        assert!(!text.contains(SECRET_MARK), "{text}");
+    }
+}

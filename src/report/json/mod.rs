@@ -1,0 +1,243 @@
+//! The JSON and JSON Lines wire formats (`--format json`, `--format jsonl`): the machine contract.
+//!
+//! This module serialises the report document as it is; it never adds, drops or renames a field
+//! (that would be a change to `document.rs` and a new `schema_version`), and never colours.
+//!
+//! # Compatibility
+//!
+//! Every record carries `schema_version` (currently `1`). Removing, renaming or retyping a field,
+//! or adding a value to `verdict`, `impact`, `confidence` or `roots.source`, bumps it. Adding a
+//! field or a new `rule` id does not: consumers should ignore fields they do not know. Field
+//! order is stable but not part of the contract.
+//! Text that came from servers (certificate names, SANs) is sanitised before it is stored, so
+//! it holds no control or bidi characters; it is cut at 256 characters, marked with `…`.
+//!
+//! # JSON (`--format json`)
+//!
+//! One pretty-printed object for the whole run, followed by a newline, written when the run ends.
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `schema_version` | integer | `1` |
+//! | `tool` | object | `name` (string, `origin-probe`) and `version` (string) of the program |
+//! | `generated_at` | string | RFC 3339 UTC time the report was made |
+//! | `judged_at` | string | RFC 3339 UTC time the time-dependent rules were judged at (`generated_at`, or the `--at` date); every `days_left` counts from it |
+//! | `roots` | object | the trust store the verdicts were made against, below |
+//! | `summary` | object | number of origins per verdict, below |
+//! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
+//!
+//! `roots`:
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `source` | string | `mozilla` (webpki-roots: what CloudFront trusts) or `file` (`--roots`: verdicts are **not** CloudFront's) |
+//! | `description` | string | human description, e.g. `Mozilla included CA list (webpki-roots 1.0.10)` |
+//! | `path` | string or null | the `--roots` path |
+//! | `count` | integer | number of trust anchors |
+//!
+//! `summary`: integers `origins`, `ready`, `warn`, `would-502`, `would-504` (the last four sum
+//! to `origins`).
+//!
+//! # JSON Lines (`--format jsonl`)
+//!
+//! One origin object per line, each newline-terminated. When streaming, each line is written as
+//! soon as that origin is judged, so the order follows completion, not input: key on
+//! `origin`/`port`/`source`, not on position. Each line stands alone: it carries
+//! `schema_version` as its first field, then `run`: `{judged_at, roots_source, roots}` (the
+//! document's `judged_at`, `roots.source` and `roots.description`), so a line read alone still
+//! says when it was judged and whether against CloudFront's store. Lines from several runs
+//! (shards) can be concatenated. There is no header or trailer line. Inside the JSON document,
+//! origins carry neither `schema_version` nor `run`.
+//!
+//! # The origin object
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `schema_version` | integer | `1`; JSON Lines only, absent inside the JSON document |
+//! | `origin` | string | normalised origin name, or IP literal |
+//! | `port` | integer | HTTPS port probed (1-65535) |
+//! | `host_header` | string or null | the viewer `Host` header the cache behavior forwards to the origin (`--host-header`): it is the SNI, and the certificate must cover it or `origin`; null when Host is not forwarded |
+//! | `source` | string | where the target came from: `argument 1`, `origins.txt:3`, ... |
+//! | `cloudfront` | object or null | for CloudFront input: `distribution_id`, `distribution_domain` (string or null), `origin_id`, `origin_protocol_policy` (string or null), `viewer_name` (the alias this row checks when Host is forwarded, or null); null for `check` |
+//! | `verdict` | string | `ready`, `warn`, `would-502` or `would-504`: the worst of the findings below |
+//! | `findings` | array | origin-level finding objects (DNS, name form, addresses that disagree) |
+//! | `address_source` | string or null | `dns`, `--resolve` or `literal`; null when resolution failed |
+//! | `addresses` | array | one address object per resolved address; empty when none resolved |
+//! | `elapsed_ms` | integer | wall time spent on the origin |
+//!
+//! A **finding**:
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `rule` | string | stable rule id, e.g. `cert.expired` (the README lists them) |
+//! | `impact` | string | `info`, `warn`, `would-504` or `would-502` |
+//! | `confidence` | string | `documented` (stated by AWS docs), `inferred` (our reading of the docs), `unverified` (no source, best guess) |
+//! | `reason` | string | what was observed, with the concrete values; may contain `\n` |
+//! | `fix` | string | what to change; may be empty for `info` |
+//! | `fact` | integer | number of the fact in `cloudfront-origin-facts.md` the rule rests on |
+//!
+//! An **address**:
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `address` | string | `ip:port`, `[v6]:port` for IPv6 |
+//! | `verdict` | string | as for the origin, from this address's findings |
+//! | `findings` | array | finding objects about this address |
+//! | `tls_version` | string or null | version the CloudFront-like handshake negotiated (`TLSv1.2`) |
+//! | `cipher_suite` | string or null | IANA name of the suite it negotiated |
+//! | `chain_source` | string or null | `cloudfront` (the chain CloudFront would receive) or `modern` (read by another handshake because the CloudFront-like one failed) |
+//! | `chain` | array | certificate objects exactly as sent, in the order sent; empty when none was read |
+//! | `connect_ms` | integer or null | TCP connect time; null when the connection failed |
+//! | `http` | object or null | the `--http` request (below); null when not asked for |
+//! | `elapsed_ms` | integer | wall time spent on the address |
+//!
+//! The **`http`** object (never a header value):
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `path` | string | request target sent (`OriginPath` included) |
+//! | `host` | string | `Host` header sent (also the SNI) |
+//! | `outcome` | string | `response`, `invalid`, `no-response`, `timed-out`, `not-possible` or `failed` |
+//! | `status` | integer or null | response status |
+//! | `version` | string or null | response HTTP version (`HTTP/1.1`) |
+//! | `location` | string or null | `Location` header, sanitised |
+//! | `bytes_read` | integer or null | body bytes read (at most 64 KiB) |
+//! | `elapsed_ms` | integer or null | from sending the request to the end of the body read |
+//! | `status_without_headers` | integer or null | `--exposure`: status of the request without the custom headers |
+//!
+//! A **certificate** (`chain` entry):
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `position` | integer | 0 for the first certificate sent (the leaf) |
+//! | `subject`, `issuer` | string | distinguished names |
+//! | `san` | array of strings | DNS and IP subject alternative names |
+//! | `not_before`, `not_after` | string | RFC 3339 UTC |
+//! | `days_left` | integer | whole days from `judged_at` to `not_after`; negative once expired |
+//! | `key_type` | string | `RSA`, `ECDSA`, `Ed25519`, `RSA-PSS`, or the algorithm OID |
+//! | `key_bits` | integer or null | RSA modulus bits, or the curve's bits for ECDSA |
+//! | `curve` | string or null | `P-256`, `P-384`, `P-521` for ECDSA keys |
+//! | `signature_algorithm` | string | e.g. `sha256WithRSAEncryption` |
+//! | `sha256` | string | lowercase hex SHA-256 of the DER |
+//! | `is_ca`, `self_signed` | boolean | whether it is a CA certificate; whether it is self-signed |
+//!
+//! # Examples
+//!
+//! A JSON document with one origin (a unit test checks that this example matches the schema):
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "tool": { "name": "origin-probe", "version": "0.1.0" },
+//!   "generated_at": "2025-06-01T12:00:00Z",
+//!   "judged_at": "2025-06-01T12:00:00Z",
+//!   "roots": {
+//!     "source": "mozilla",
+//!     "description": "Mozilla included CA list (webpki-roots 1.0.10)",
+//!     "path": null,
+//!     "count": 146
+//!   },
+//!   "summary": { "origins": 1, "ready": 0, "warn": 1, "would-502": 0, "would-504": 0 },
+//!   "origins": [
+//!     {
+//!       "origin": "origin.example.org",
+//!       "port": 8443,
+//!       "host_header": "shop.example.com",
+//!       "source": "origins.txt:4",
+//!       "cloudfront": null,
+//!       "verdict": "warn",
+//!       "findings": [],
+//!       "address_source": "dns",
+//!       "addresses": [
+//!         {
+//!           "address": "198.51.100.7:8443",
+//!           "verdict": "warn",
+//!           "findings": [
+//!             {
+//!               "rule": "cert.expires-soon",
+//!               "impact": "warn",
+//!               "confidence": "documented",
+//!               "reason": "The leaf certificate CN=shop.example.com expires at 2025-06-22T12:00:00Z, in 21 days.",
+//!               "fix": "Renew it before 2025-06-22: from that moment CloudFront would answer 502.",
+//!               "fact": 12
+//!             }
+//!           ],
+//!           "tls_version": "TLSv1.2",
+//!           "cipher_suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+//!           "chain_source": "cloudfront",
+//!           "chain": [
+//!             {
+//!               "position": 0,
+//!               "subject": "CN=shop.example.com",
+//!               "issuer": "CN=Example Issuing CA 1",
+//!               "san": ["shop.example.com", "origin.example.org"],
+//!               "not_before": "2025-03-24T12:00:00Z",
+//!               "not_after": "2025-06-22T12:00:00Z",
+//!               "days_left": 21,
+//!               "key_type": "ECDSA",
+//!               "key_bits": 256,
+//!               "curve": "P-256",
+//!               "signature_algorithm": "ecdsa-with-SHA256",
+//!               "sha256": "5f0c4e2b9d7a31c8e6f4b2a09d8c7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d",
+//!               "is_ca": false,
+//!               "self_signed": false
+//!             }
+//!           ],
+//!           "connect_ms": 23,
+//!           "http": null,
+//!           "elapsed_ms": 187
+//!         }
+//!       ],
+//!       "elapsed_ms": 412
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! A JSON Lines record (one line; an origin whose name did not resolve in time):
+//!
+//! ```jsonl
+//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
+//! ```
+
+use std::borrow::Cow;
+use std::io::{self, BufWriter, Write};
+
+use super::{OriginReport, Report, RunContext, SCHEMA_VERSION};
+
+/// Writes `report` as one pretty-printed JSON document, newline-terminated.
+pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    // serde_json writes token by token; buffer so an unbuffered stdout is not hit per token.
+    let mut out = BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, report)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Writes one JSON Lines record: `origin` with `schema_version` set, on one line,
+/// newline-terminated. Used to stream each origin as it finishes.
+///
+/// The line goes out in a single `write_all`, so a record is never split by another writer's
+/// output between two of our writes.
+pub fn write_jsonl_origin(
+    origin: &OriginReport,
+    run: &RunContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let origin =
+        if origin.schema_version == Some(SCHEMA_VERSION) && origin.run.as_ref() == Some(run) {
+            Cow::Borrowed(origin)
+        } else {
+            let mut line = origin.clone();
+            line.schema_version = Some(SCHEMA_VERSION);
+            line.run = Some(run.clone());
+            Cow::Owned(line)
+        };
+    // Compact serde_json escapes every control character in strings, so this is one line.
+    let mut line = serde_json::to_vec(&*origin)?;
+    line.push(b'\n');
+    out.write_all(&line)
+}
+
+#[cfg(test)]
+mod tests;
