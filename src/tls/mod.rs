@@ -31,6 +31,8 @@ mod sniff;
 pub use event::{Flight, ServerEvent, WireError};
 pub use hello::{ClientHelloSpec, EncodeError, KeyShare, RawExtension, Tls13Offer};
 pub use messages::{HELLO_RETRY_REQUEST_RANDOM, ServerHello};
-pub use profile::{OriginSslProtocol, UnknownOriginSslProtocol, cloudfront_hello, scan_hello};
+pub use profile::{
+    SslProtocol, UnknownSslProtocol, cloudfront_hello, parse_ssl_protocols, scan_hello,
+};
 pub use server::{FlightParser, parse_flight};
 pub use sniff::MAX_FIRST_LINE;

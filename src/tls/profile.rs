@@ -26,14 +26,21 @@ use crate::tls::codes::{
 };
 use crate::tls::hello::{ClientHelloSpec, KeyShare, Tls13Offer};
 
-/// One value of `CustomOriginConfig.OriginSslProtocols.Items` (fact 1). There is no TLS 1.3
-/// value (facts 1, 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum OriginSslProtocol {
-    SSLv3,
-    TLSv1,
-    TLSv1_1,
-    TLSv1_2,
+/// One value of `CustomOriginConfig.SslProtocols.Items` (fact 1). There is no TLS 1.3
+/// value (facts 1, 4). Ordered oldest first, so `min()` is the lowest version a list allows.
+/// The CloudFront model (`input::cloudfront`) uses this type too.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum SslProtocol {
+    #[serde(rename = "SSLv3")]
+    Ssl3,
+    #[serde(rename = "TLSv1")]
+    Tls1,
+    #[serde(rename = "TLSv1.1")]
+    Tls11,
+    #[serde(rename = "TLSv1.2")]
+    Tls12,
 }
 
 /// A string that is not one of the four values the AWS API accepts.
@@ -41,55 +48,85 @@ pub enum OriginSslProtocol {
 #[error(
     "unknown origin SSL protocol {value:?}: the valid values are SSLv3, TLSv1, TLSv1.1 and TLSv1.2"
 )]
-pub struct UnknownOriginSslProtocol {
+pub struct UnknownSslProtocol {
     pub value: String,
 }
 
-impl OriginSslProtocol {
+impl SslProtocol {
     /// Every value, oldest first.
-    pub const ALL: [OriginSslProtocol; 4] =
-        [Self::SSLv3, Self::TLSv1, Self::TLSv1_1, Self::TLSv1_2];
+    pub const ALL: [SslProtocol; 4] = [Self::Ssl3, Self::Tls1, Self::Tls11, Self::Tls12];
 
     /// Parses a value exactly as the AWS API spells it (`SslProtocol` enum, fact 1):
     /// case-sensitive, `TLSv1` not `TLSv1.0`.
-    pub fn parse(value: &str) -> Result<Self, UnknownOriginSslProtocol> {
+    pub fn parse(value: &str) -> Result<Self, UnknownSslProtocol> {
         Self::ALL
             .into_iter()
             .find(|p| p.as_str() == value)
-            .ok_or_else(|| UnknownOriginSslProtocol {
+            .ok_or_else(|| UnknownSslProtocol {
                 value: crate::sanitize::text(value),
             })
     }
 
-    /// The AWS API spelling.
+    /// The AWS API spelling (`TLSv1.2`), which is also how `record::TlsVersion` names it.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::SSLv3 => "SSLv3",
-            Self::TLSv1 => "TLSv1",
-            Self::TLSv1_1 => "TLSv1.1",
-            Self::TLSv1_2 => "TLSv1.2",
+            Self::Ssl3 => "SSLv3",
+            Self::Tls1 => "TLSv1",
+            Self::Tls11 => "TLSv1.1",
+            Self::Tls12 => "TLSv1.2",
         }
     }
 
     /// The protocol version this value allows.
     pub fn version(self) -> TlsVersion {
         match self {
-            Self::SSLv3 => TlsVersion::Ssl3,
-            Self::TLSv1 => TlsVersion::Tls10,
-            Self::TLSv1_1 => TlsVersion::Tls11,
-            Self::TLSv1_2 => TlsVersion::Tls12,
+            Self::Ssl3 => TlsVersion::Ssl3,
+            Self::Tls1 => TlsVersion::Tls10,
+            Self::Tls11 => TlsVersion::Tls11,
+            Self::Tls12 => TlsVersion::Tls12,
         }
+    }
+
+    /// The value that allows `version`, if the API has one (TLS 1.3 has none).
+    pub fn for_version(version: TlsVersion) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.version() == version)
+    }
+
+    /// What to allow so that `minimum` is the lowest version, as the console's "Minimum origin
+    /// SSL protocol" does: every version from `minimum` to TLSv1.2. SSLv3 alone is the
+    /// exception: choosing it makes CloudFront send only SSLv3 handshakes (fact 3), so it is
+    /// returned on its own.
+    pub fn from_minimum(minimum: SslProtocol) -> Vec<SslProtocol> {
+        if minimum == SslProtocol::Ssl3 {
+            return vec![SslProtocol::Ssl3];
+        }
+        SslProtocol::ALL
+            .into_iter()
+            .filter(|p| *p >= minimum)
+            .collect()
     }
 }
 
-impl FromStr for OriginSslProtocol {
-    type Err = UnknownOriginSslProtocol;
+/// Parses a comma-separated `SslProtocols` list (`TLSv1,TLSv1.1,TLSv1.2`), sorted and
+/// without duplicates; empty items and an empty list are errors.
+pub fn parse_ssl_protocols(list: &str) -> Result<Vec<SslProtocol>, UnknownSslProtocol> {
+    let mut out = Vec::new();
+    for item in list.split(',') {
+        out.push(SslProtocol::parse(item.trim())?);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+impl FromStr for SslProtocol {
+    type Err = UnknownSslProtocol;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::parse(value)
     }
 }
 
-impl fmt::Display for OriginSslProtocol {
+impl fmt::Display for SslProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -153,15 +190,15 @@ pub const PLACEHOLDER_X25519_PUBLIC: [u8; 32] = [
     0x0d, 0xbf, 0x3a, 0x0d, 0x26, 0x38, 0x1a, 0xf4, 0xeb, 0xa4, 0xa9, 0x8e, 0xaa, 0x9b, 0x4e, 0x6a,
 ];
 
-/// The versions a list of `OriginSslProtocols` allows, oldest first, without duplicates.
-pub fn allowed_versions(protocols: &[OriginSslProtocol]) -> Vec<TlsVersion> {
+/// The versions a list of `SslProtocols` allows, oldest first, without duplicates.
+pub fn allowed_versions(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
     let mut versions: Vec<TlsVersion> = protocols.iter().map(|p| p.version()).collect();
     versions.sort();
     versions.dedup();
     versions
 }
 
-/// The ClientHello CloudFront sends an origin whose `OriginSslProtocols` are `protocols`.
+/// The ClientHello CloudFront sends an origin whose `SslProtocols` are `protocols`.
 ///
 /// - Only SSLv3 allowed: an SSLv3 hello (fact 3), record and client version `0x0300`, no
 ///   extensions (SSLv3 has none, RFC 6101), renegotiation signalled by the `0x00ff` suite.
@@ -177,7 +214,7 @@ pub fn allowed_versions(protocols: &[OriginSslProtocol]) -> Vec<TlsVersion> {
 ///
 /// An empty `protocols` cannot come from AWS (the API requires at least one item); it is
 /// treated as `[TLSv1.2]` rather than failing. The random is zero: the probe fills it.
-pub fn cloudfront_hello(protocols: &[OriginSslProtocol], sni: Option<&str>) -> ClientHelloSpec {
+pub fn cloudfront_hello(protocols: &[SslProtocol], sni: Option<&str>) -> ClientHelloSpec {
     let mut allowed = allowed_versions(protocols);
     if allowed.is_empty() {
         allowed.push(TlsVersion::Tls12);
@@ -297,16 +334,16 @@ fn sslv3_hello(cipher_suites: Vec<u16>) -> ClientHelloSpec {
 mod tests {
     use super::*;
     use crate::tls::codes::signature_scheme_name;
-    use OriginSslProtocol::*;
+    use SslProtocol::*;
 
     #[test]
     fn parses_exactly_the_aws_spelling() {
-        for p in OriginSslProtocol::ALL {
-            assert_eq!(OriginSslProtocol::parse(p.as_str()), Ok(p));
-            assert_eq!(p.to_string().parse::<OriginSslProtocol>(), Ok(p));
+        for p in SslProtocol::ALL {
+            assert_eq!(SslProtocol::parse(p.as_str()), Ok(p));
+            assert_eq!(p.to_string().parse::<SslProtocol>(), Ok(p));
         }
         for bad in ["TLSv1.0", "tlsv1.2", "TLSv1.3", " TLSv1", ""] {
-            let err = OriginSslProtocol::parse(bad).expect_err(bad);
+            let err = SslProtocol::parse(bad).expect_err(bad);
             assert!(
                 err.to_string()
                     .contains("SSLv3, TLSv1, TLSv1.1 and TLSv1.2")
@@ -316,7 +353,7 @@ mod tests {
 
     #[test]
     fn tls12_hello_offers_all_of_fact_5() {
-        let spec = cloudfront_hello(&[TLSv1_2], Some("origin.example"));
+        let spec = cloudfront_hello(&[Tls12], Some("origin.example"));
         assert_eq!((spec.record_version, spec.client_version), (0x0301, 0x0303));
         assert_eq!(spec.cipher_suites, CLOUDFRONT_SUITES);
         assert_eq!(spec.cipher_suites.len(), 16);
@@ -342,7 +379,7 @@ mod tests {
 
     #[test]
     fn tls1_hello_drops_sha2_and_gcm_suites_and_signature_algorithms() {
-        let spec = cloudfront_hello(&[TLSv1, TLSv1_1], None);
+        let spec = cloudfront_hello(&[Tls1, Tls11], None);
         assert_eq!(spec.client_version, 0x0302);
         assert_eq!(
             spec.cipher_suites,
@@ -352,7 +389,7 @@ mod tests {
         );
         assert!(spec.signature_schemes.is_empty());
         // A gap in the list still offers every suite of every allowed version.
-        let spec = cloudfront_hello(&[TLSv1_2, TLSv1], None);
+        let spec = cloudfront_hello(&[Tls12, Tls1], None);
         assert_eq!(
             (spec.client_version, spec.cipher_suites.len()),
             (0x0303, 16)
@@ -361,17 +398,17 @@ mod tests {
 
     #[test]
     fn sslv3_alone_sends_an_sslv3_hello() {
-        let spec = cloudfront_hello(&[SSLv3], Some("origin.example"));
+        let spec = cloudfront_hello(&[Ssl3], Some("origin.example"));
         assert_eq!((spec.record_version, spec.client_version), (0x0300, 0x0300));
         assert_eq!(spec.cipher_suites, [0x0035, 0x002f, 0x000a, 0x0004, 0x00ff]);
         assert!(spec.sni.is_none() && spec.groups.is_empty() && !spec.renegotiation_info);
         let bytes = spec.encode().expect("encodes");
         assert_eq!(bytes.len(), 5 + 4 + 2 + 32 + 1 + 2 + 10 + 2);
         // With a TLS version beside it, the hello is a TLS one.
-        let spec = cloudfront_hello(&[SSLv3, TLSv1], None);
+        let spec = cloudfront_hello(&[Ssl3, Tls1], None);
         assert_eq!(spec.client_version, 0x0301);
         assert_eq!(
-            allowed_versions(&[TLSv1, SSLv3, TLSv1]),
+            allowed_versions(&[Tls1, Ssl3, Tls1]),
             [TlsVersion::Ssl3, TlsVersion::Tls10]
         );
     }
@@ -380,14 +417,14 @@ mod tests {
     fn empty_list_is_treated_as_tls12() {
         assert_eq!(
             cloudfront_hello(&[], None),
-            cloudfront_hello(&[TLSv1_2], None)
+            cloudfront_hello(&[Tls12], None)
         );
     }
 
     /// CloudFront's TLS 1.2 hello, pinned byte for byte (lengths worked out by hand).
     #[test]
     fn cloudfront_tls12_hello_bytes() {
-        let mut spec = cloudfront_hello(&[TLSv1_2], Some("localhost"));
+        let mut spec = cloudfront_hello(&[Tls12], Some("localhost"));
         spec.random = [0x42; 32];
         let want = "16 0301 0090  01 00008c  0303"
             .to_owned()
@@ -413,7 +450,7 @@ mod tests {
 
     #[test]
     fn ip_literals_are_not_sent_as_sni() {
-        assert_eq!(cloudfront_hello(&[TLSv1_2], Some("192.0.2.7")).sni, None);
+        assert_eq!(cloudfront_hello(&[Tls12], Some("192.0.2.7")).sni, None);
         assert_eq!(scan_hello(TlsVersion::Tls13, Some("2001:db8::1")).sni, None);
     }
 

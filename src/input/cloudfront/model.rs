@@ -277,58 +277,7 @@ impl ViewerProtocolPolicy {
     }
 }
 
-/// One `OriginSslProtocols` item. The API has no TLS 1.3 value (fact 1). Ordered oldest first,
-/// so `min()` is the lowest version an origin config allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum SslProtocol {
-    #[serde(rename = "SSLv3")]
-    Ssl3,
-    #[serde(rename = "TLSv1")]
-    Tls1,
-    #[serde(rename = "TLSv1.1")]
-    Tls11,
-    #[serde(rename = "TLSv1.2")]
-    Tls12,
-}
-
-impl SslProtocol {
-    pub const ALL: [SslProtocol; 4] = [
-        SslProtocol::Ssl3,
-        SslProtocol::Tls1,
-        SslProtocol::Tls11,
-        SslProtocol::Tls12,
-    ];
-
-    /// The spelling of the AWS API (`TLSv1.2`), which is also how `record::TlsVersion` names it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SslProtocol::Ssl3 => "SSLv3",
-            SslProtocol::Tls1 => "TLSv1",
-            SslProtocol::Tls11 => "TLSv1.1",
-            SslProtocol::Tls12 => "TLSv1.2",
-        }
-    }
-
-    /// What to allow so that `minimum` is the lowest version, as the console's "Minimum origin
-    /// SSL protocol" does: every version from `minimum` to TLSv1.2. SSLv3 alone is the
-    /// exception: choosing it makes CloudFront send only SSLv3 handshakes (fact 3), so it is
-    /// returned on its own.
-    pub fn from_minimum(minimum: SslProtocol) -> Vec<SslProtocol> {
-        if minimum == SslProtocol::Ssl3 {
-            return vec![SslProtocol::Ssl3];
-        }
-        SslProtocol::ALL
-            .into_iter()
-            .filter(|p| *p >= minimum)
-            .collect()
-    }
-}
-
-impl fmt::Display for SslProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::tls::profile::SslProtocol;
 
 #[cfg(test)]
 mod tests {
