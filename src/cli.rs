@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ResolveOverride, parse_at, parse_duration, parse_resolve};
+use crate::config::{
+    ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
+};
 use crate::report::{FailOn, Format};
 
 const AFTER_HELP: &str = "\
@@ -134,6 +136,12 @@ pub struct ProbeArgs {
     /// run fails before viewers do.
     #[arg(long, value_name = "N")]
     pub crit_days: Option<u32>,
+
+    /// The origin's OriginSslProtocols, as the AWS API spells them: what CloudFront's hello
+    /// offers (e.g. TLSv1,TLSv1.1,TLSv1.2). Default: TLSv1.2 for `check`, each origin's own
+    /// for `cloudfront` (this flag overrides it, to try a change before making it).
+    #[arg(long, value_name = "LIST", value_parser = parse_protocol_list)]
+    pub origin_ssl_protocols: Option<SslProtocolList>,
 
     /// Judge certificate dates as of DATE (YYYY-MM-DD or RFC 3339), e.g. a migration weekend.
     #[arg(long, value_name = "DATE", value_parser = parse_at)]

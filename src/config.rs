@@ -13,6 +13,18 @@ use crate::cli::{OutputArgs, ProbeArgs};
 use crate::input::normalize_host;
 use crate::report::{FailOn, Format};
 use crate::secret::Redacted;
+use crate::tls::{SslProtocol, parse_ssl_protocols};
+
+/// `--origin-ssl-protocols`, parsed: one value for clap (a `Vec` would mean a repeated flag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SslProtocolList(pub Vec<SslProtocol>);
+
+/// Parses `--origin-ssl-protocols` (`TLSv1,TLSv1.1,TLSv1.2`).
+pub fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
+    parse_ssl_protocols(value)
+        .map(SslProtocolList)
+        .map_err(|e| e.to_string())
+}
 
 /// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
 /// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
@@ -37,6 +49,9 @@ pub struct ProbeConfig {
     pub at: Option<std::time::SystemTime>,
     /// `--http` / `--exposure`: send an HTTPS request after the handshakes.
     pub http: Option<HttpConfig>,
+    /// `--origin-ssl-protocols`: the `OriginSslProtocols` to judge every origin under, over
+    /// what a distribution says; `None` keeps the distribution's (TLSv1.2 for `check`).
+    pub origin_ssl_protocols: Option<Vec<SslProtocol>>,
 }
 
 /// The HTTP request `--http` asks for.
@@ -134,6 +149,7 @@ impl ProbeArgs {
                 crit_days: self.crit_days,
                 at: self.at,
                 http: http_config(self.http, self.exposure)?,
+                origin_ssl_protocols: self.origin_ssl_protocols.map(|l| l.0),
             },
             ResolveConfig {
                 overrides: self.resolve,

@@ -113,7 +113,9 @@ impl Engine {
             DnsOutcome::Resolved { addresses, .. } => addresses.clone(),
             _ => Vec::new(),
         };
+        let protocols = target.protocols(self.probe.origin_ssl_protocols.as_deref());
         let settings = ProbeSettings {
+            protocols: protocols.clone(),
             sni: target.sni(),
             connect_timeout: self.probe.connect_timeout,
             handshake_timeout: self.probe.timeout,
@@ -146,6 +148,8 @@ impl Engine {
                     connect: ConnectOutcome::Failed {
                         message: "internal error: the probe of this address crashed".to_string(),
                     },
+                    hello: None,
+                    versions: Vec::new(),
                     cloudfront: None,
                     modern: None,
                     http: None,
@@ -164,7 +168,12 @@ impl Engine {
             warn_days: self.probe.warn_days,
             crit_days: self.probe.crit_days,
         };
-        verdict::judge(target, &record, &ctx)
+        // Judged under the protocols the hello offered, which the report names.
+        let judged = Target {
+            ssl_protocols: protocols,
+            ..target.clone()
+        };
+        verdict::judge(&judged, &record, &ctx)
     }
 }
 
@@ -210,6 +219,7 @@ fn crashed(target: &Target, error: &str) -> OriginReport {
         cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
         verdict: Verdict::from_findings([&finding]),
         findings: vec![finding],
+        origin_ssl_protocols: Vec::new(),
         address_source: None,
         addresses: Vec::new(),
         elapsed_ms: 0,

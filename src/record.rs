@@ -90,11 +90,9 @@ impl TlsVersion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandshakeKind {
     /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
-    /// rustls implements, CloudFront's groups and signature schemes).
+    /// rustls implements, CloudFront's groups and signature schemes): completes the key
+    /// exchange the raw CloudFront hello only starts.
     CloudFront,
-    /// rustls TLS 1.2 with every suite, group and signature scheme it has: a diagnostic that
-    /// tells whether a failed CloudFront handshake failed on suites/schemes or on the version.
-    Tls12Any,
     /// rustls TLS 1.3 only: tells TLS 1.3-only origins apart and reads their chain.
     Tls13,
 }
@@ -137,16 +135,95 @@ pub struct Negotiated {
     pub signature_error: Option<String>,
 }
 
+/// What the server answered to one raw ClientHello: CloudFront's own (`tls::cloudfront_hello`)
+/// or a version-scan hello (`tls::scan_hello`). Only the cleartext part of the handshake is
+/// read; no key exchange is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelloRecord {
+    /// The ServerHello (or HelloRetryRequest), if one came.
+    pub server_hello: Option<HelloAnswer>,
+    /// How the exchange ended.
+    pub end: HelloEnd,
+}
+
+/// A ServerHello and what followed it in the server's first flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelloAnswer {
+    /// The version chosen (supported_versions when present), as sent on the wire.
+    pub version_code: u16,
+    /// `version_code` as a known version; `None` for anything else (a draft, garbage).
+    pub version: Option<TlsVersion>,
+    /// The cipher suite chosen (IANA code).
+    pub suite: u16,
+    /// The server answered with a HelloRetryRequest (TLS 1.3 only).
+    pub hello_retry: bool,
+    /// The certificates in the order sent, leaf first, DER; `None` when no Certificate message
+    /// came in cleartext (TLS 1.3 encrypts it, or the flight ended before it).
+    pub chain: Option<Vec<Vec<u8>>>,
+    /// The named curve of an ECDHE ServerKeyExchange.
+    pub curve: Option<u16>,
+    /// A CertificateRequest came (fact 17).
+    pub client_cert_requested: bool,
+}
+
+/// How a raw hello exchange ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelloEnd {
+    /// The first flight was complete: ServerHelloDone (TLS <= 1.2), encrypted records after a
+    /// TLS 1.3 ServerHello, or a HelloRetryRequest.
+    Complete,
+    /// A fatal alert (or close_notify); warning alerts do not end the flight.
+    Alert { level: u8, description: u8 },
+    /// The answer is not TLS: the first bytes received, raw (renderers sanitise them).
+    NotTls { first_bytes: Vec<u8> },
+    /// An SSLv2-format answer.
+    Sslv2,
+    /// The server closed the connection (EOF) before the flight was complete.
+    Closed,
+    /// The server reset the connection.
+    Reset,
+    /// The flight was not complete within the timeout.
+    TimedOut { after: Duration },
+    /// A length over the parser's documented limits (`tls::server::MAX_*`).
+    TooLarge { message: String },
+    /// Bytes that are not a valid first flight, with the parser's message.
+    Malformed { message: String },
+    /// Any other I/O failure, with its message.
+    Failed { message: String },
+}
+
+/// One hello of the version scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionProbe {
+    pub version: TlsVersion,
+    /// `None` when the scan did not open a connection for this version because the CloudFront
+    /// hello already answered it (see `from_cloudfront_hello`).
+    pub connect: Option<ConnectOutcome>,
+    /// `None` when the connection failed.
+    pub hello: Option<HelloRecord>,
+    /// The answer is the CloudFront hello's: it chose this version (supported), or a lower one
+    /// although this one was offered (not supported). No connection of its own was opened.
+    pub from_cloudfront_hello: bool,
+}
+
 /// Everything probed at one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressRecord {
     pub address: SocketAddr,
-    /// The TCP connect of the CloudFront handshake's connection.
+    /// The TCP connect of the CloudFront hello's connection.
     pub connect: ConnectOutcome,
-    /// `None` when the TCP connection failed.
+    /// The answer to exactly the hello CloudFront would send. `None` when the TCP connection
+    /// failed.
+    pub hello: Option<HelloRecord>,
+    /// The version scan (SSLv3 to TLS 1.3), oldest first. Empty when it was not run: the TCP
+    /// connection failed, or the CloudFront hello got no TLS answer (silence, not TLS).
+    pub versions: Vec<VersionProbe>,
+    /// A rustls handshake with CloudFront's parameters, run when the CloudFront hello chose a
+    /// suite rustls implements: it completes the key exchange and checks the server's
+    /// signature, which the raw hello does not. `None` when not run.
     pub cloudfront: Option<HandshakeOutcome>,
-    /// The diagnostic handshake, run only when the CloudFront one failed: the TLS 1.2 one with
-    /// everything rustls has if it negotiated, else the TLS 1.3 one. `None` when not needed.
+    /// A rustls TLS 1.3 handshake, run only when the version scan found TLS 1.3 and no
+    /// cleartext hello revealed a certificate chain: it reads the chain of a TLS 1.3-only origin.
     pub modern: Option<HandshakeOutcome>,
     /// The HTTP request(s) sent after the handshakes (`--http`, `--exposure`); `None` when
     /// not asked for.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::report::CloudFrontRef;
 use crate::secret::Redacted;
+use crate::tls::SslProtocol;
 
 /// How the origin is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,10 @@ pub struct Target {
     pub source: String,
     /// For CloudFront input: where the origin sits and what its configuration alone says.
     pub cloudfront: Option<CloudFrontTarget>,
+    /// The `OriginSslProtocols` CloudFront would use with this origin: from the distribution
+    /// for CloudFront input, empty when the input does not say (then `--origin-ssl-protocols`
+    /// or its default, TLSv1.2, applies; see `Target::protocols`).
+    pub ssl_protocols: Vec<SslProtocol>,
 }
 
 /// What a CloudFront distribution says about a target before any probe.
@@ -52,6 +57,16 @@ pub struct CloudFrontTarget {
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Target {
+    /// The protocols CloudFront's hello offers this origin: `flag` (`--origin-ssl-protocols`)
+    /// when given, else the input's, else TLSv1.2 alone (the API's default for new origins).
+    pub fn protocols(&self, flag: Option<&[SslProtocol]>) -> Vec<SslProtocol> {
+        match flag {
+            Some(list) if !list.is_empty() => list.to_vec(),
+            _ if !self.ssl_protocols.is_empty() => self.ssl_protocols.clone(),
+            _ => vec![SslProtocol::Tls12],
+        }
+    }
+
     /// The origin name as text (an IP literal without brackets).
     pub fn origin(&self) -> String {
         match &self.name {

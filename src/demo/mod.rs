@@ -252,12 +252,14 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
             host_header: demo.host_header.map(str::to_string),
             source: format!("demo origin {}", i + 1),
             cloudfront: None,
+            ssl_protocols: Vec::new(),
         });
     }
     let store = TrustStore::from_pem(DEMO_ROOTS, "built-in demo root (certs/test-roots.pem)")
         .context("loading the demo's fixture root")?;
     let probe = ProbeConfig {
         host_header: None,
+        origin_ssl_protocols: None,
         concurrency: 64,
         // Short timeouts keep the silent origin's would-504 quick; real runs default to 5s/10s.
         connect_timeout: Duration::from_secs(2),

@@ -85,6 +85,7 @@ impl TargetList {
                     port,
                     host_header: host_header.map(str::to_string),
                     source: source_name,
+                    ssl_protocols: Vec::new(),
                     cloudfront: None,
                 };
                 if self.seen.insert((target.origin(), port)) {

@@ -1,9 +1,10 @@
 //! rustls handshakes that record instead of verifying.
 //!
-//! Three client profiles: `CloudFront` (as close to CloudFront's origin offer as rustls can be:
+//! Two client profiles: `CloudFront` (as close to CloudFront's origin offer as rustls can be:
 //! TLS 1.2 only, CloudFront's ECDHE-GCM suites, groups x25519/P-256/P-384, CloudFront's
-//! signature schemes without RSA-PSS; facts 1-8), `Tls12Any` and `Tls13` (everything rustls has
-//! at that version, to diagnose a failed CloudFront handshake). The
+//! signature schemes without RSA-PSS; facts 1-8), run to complete the key exchange after the
+//! raw CloudFront hello chose a suite rustls implements, and `Tls13` (everything rustls has at
+//! TLS 1.3), run to read the chain of an origin that speaks nothing older. The
 //! certificate verifier accepts any chain and keeps it exactly as sent, in the order sent: the
 //! handshake never aborts on a bad certificate, so `cert` can judge it afterwards.
 //! Never judges; every byte read is counted against a limit.
@@ -225,7 +226,6 @@ fn client_config(
 ) -> Result<ClientConfig, rustls::Error> {
     let (provider, versions): (CryptoProvider, &[&rustls::SupportedProtocolVersion]) = match kind {
         HandshakeKind::CloudFront => (cloudfront_provider(), &[&rustls::version::TLS12]),
-        HandshakeKind::Tls12Any => (ring::default_provider(), &[&rustls::version::TLS12]),
         HandshakeKind::Tls13 => (ring::default_provider(), &[&rustls::version::TLS13]),
     };
     let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
@@ -254,7 +254,7 @@ impl Recorder {
         let algorithms = ring::default_provider().signature_verification_algorithms;
         let schemes = match kind {
             HandshakeKind::CloudFront => CLOUDFRONT_SCHEMES.to_vec(),
-            HandshakeKind::Tls12Any | HandshakeKind::Tls13 => algorithms.supported_schemes(),
+            HandshakeKind::Tls13 => algorithms.supported_schemes(),
         };
         Recorder {
             chain: Mutex::new(None),

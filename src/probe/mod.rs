@@ -6,6 +6,7 @@
 pub mod connect;
 pub mod handshake;
 pub mod http;
+pub mod raw;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,9 +15,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use crate::record::{
-    AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome, HttpOutcome, HttpRecord,
+    AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome, HelloAnswer, HelloEnd,
+    HelloRecord, HttpOutcome, HttpRecord, TlsVersion, VersionProbe,
 };
 use crate::secret::Redacted;
+use crate::tls::{self, ClientHelloSpec, SslProtocol};
 
 /// What the probes of one address need to know.
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub struct ProbeSettings {
     pub sni: Option<String>,
     pub connect_timeout: Duration,
     pub handshake_timeout: Duration,
+    /// The origin's `OriginSslProtocols`: what CloudFront's hello offers (never empty).
+    pub protocols: Vec<SslProtocol>,
     /// The HTTP request to send after the handshakes, if asked for.
     pub http: Option<HttpSettings>,
 }
@@ -42,41 +47,219 @@ pub struct HttpSettings {
     pub timeout: Duration,
 }
 
-/// Probes one address: the CloudFront-like handshake; only if that fails in a way a second
-/// opinion can explain (alert, close, reset, other TLS error), TLS 1.2 with everything rustls
-/// has (did it fail on suites and schemes, or on the version?), and only if that fails too,
-/// TLS 1.3 (a TLS 1.3-only origin; its chain is still read). Ready origins, timeouts and
-/// non-TLS answers cost one connection; the worst case is three, one after another.
+/// Probes one address, at most seven connections, each holding a permit of its own:
+///
+/// 1. the exact hello CloudFront would send (`tls::cloudfront_hello`): version, suite and the
+///    chain as CloudFront would receive them, whatever the suite;
+/// 2. then, at once: the version scan (one hello per version, SSLv3 to TLS 1.3, skipping what
+///    the CloudFront hello already answered), and, when the CloudFront hello chose a suite
+///    rustls implements, a rustls handshake with CloudFront's parameters that completes the key
+///    exchange and checks the server's signature;
+/// 3. only when no hello showed a certificate chain in cleartext and the scan found TLS 1.3:
+///    a rustls TLS 1.3 handshake, to read the chain of an origin that speaks nothing older.
+///
+/// A failed connect, a silent server or a non-TLS answer to the CloudFront hello ends it there:
+/// other hellos would only meet the same. Then the `--http` request(s), if asked for.
 pub async fn probe_address(
     address: SocketAddr,
     settings: &ProbeSettings,
     permits: &Arc<Semaphore>,
 ) -> AddressRecord {
     let started = Instant::now();
-    let (connect, cloudfront) =
-        one_handshake(address, settings, permits, HandshakeKind::CloudFront).await;
-    let modern = if cloudfront.as_ref().is_some_and(explainable) {
-        let tls12 = diagnostic(address, settings, permits, HandshakeKind::Tls12Any).await;
-        if matches!(tls12, HandshakeOutcome::Negotiated(_)) || !explainable(&tls12) {
-            Some(tls12)
-        } else {
-            Some(diagnostic(address, settings, permits, HandshakeKind::Tls13).await)
+    let spec = tls::cloudfront_hello(&settings.protocols, settings.sni.as_deref());
+    let (connect, hello) = raw_hello(address, settings, permits, spec).await;
+    let Some(hello) = hello else {
+        let http = match &settings.http {
+            None => None,
+            Some(http) => Some(http_probe(address, settings, http, None, permits).await),
+        };
+        return AddressRecord {
+            address,
+            connect,
+            hello: None,
+            versions: Vec::new(),
+            cloudfront: None,
+            modern: None,
+            http,
+            elapsed: started.elapsed(),
+        };
+    };
+    let allowed = tls::profile::allowed_versions(&settings.protocols);
+    let scan = answered_tls(&hello);
+    let known = |version| known_from_cloudfront_hello(&hello, &allowed, version);
+    let verify = rustls_can_complete(&hello);
+    let scan_one = |version: TlsVersion| {
+        let known = known(version);
+        let hello = &hello;
+        async move {
+            if !scan {
+                return None;
+            }
+            if known {
+                return Some(VersionProbe {
+                    version,
+                    connect: None,
+                    hello: Some(without_chain(hello)),
+                    from_cloudfront_hello: true,
+                });
+            }
+            let spec = tls::scan_hello(version, settings.sni.as_deref());
+            let (connect, hello) = raw_hello(address, settings, permits, spec).await;
+            Some(VersionProbe {
+                version,
+                connect: Some(connect),
+                hello,
+                from_cloudfront_hello: false,
+            })
         }
+    };
+    let (ssl3, tls10, tls11, tls12, tls13, cloudfront) = tokio::join!(
+        scan_one(TlsVersion::Ssl3),
+        scan_one(TlsVersion::Tls10),
+        scan_one(TlsVersion::Tls11),
+        scan_one(TlsVersion::Tls12),
+        scan_one(TlsVersion::Tls13),
+        async {
+            if verify {
+                Some(diagnostic(address, settings, permits, HandshakeKind::CloudFront).await)
+            } else {
+                None
+            }
+        },
+    );
+    let versions: Vec<VersionProbe> = [ssl3, tls10, tls11, tls12, tls13]
+        .into_iter()
+        .flatten()
+        .collect();
+    let modern = if needs_tls13_chain(&hello, &versions) {
+        Some(diagnostic(address, settings, permits, HandshakeKind::Tls13).await)
     } else {
         None
     };
     let http = match &settings.http {
         None => None,
-        Some(http) => Some(http_probe(address, settings, http, cloudfront.as_ref(), permits).await),
+        Some(http) => Some(
+            http_probe(
+                address,
+                settings,
+                http,
+                Some((&hello, cloudfront.as_ref())),
+                permits,
+            )
+            .await,
+        ),
     };
     AddressRecord {
         address,
         connect,
+        hello: Some(hello),
+        versions,
         cloudfront,
         modern,
         http,
         elapsed: started.elapsed(),
     }
+}
+
+/// Whether the CloudFront hello got a TLS answer worth a version scan: a ServerHello, an
+/// alert, a close or reset. Silence, a non-TLS answer or an oversized flight would only repeat.
+fn answered_tls(hello: &HelloRecord) -> bool {
+    hello.server_hello.is_some()
+        || matches!(
+            hello.end,
+            HelloEnd::Alert { .. }
+                | HelloEnd::Closed
+                | HelloEnd::Reset
+                | HelloEnd::Malformed { .. }
+        )
+}
+
+/// Whether the CloudFront hello already answered the scan's question for `version`: it chose
+/// `version` (supported), or chose an older allowed version although `version` was offered
+/// (not supported: servers choose the highest version both sides have).
+fn known_from_cloudfront_hello(
+    hello: &HelloRecord,
+    allowed: &[TlsVersion],
+    version: TlsVersion,
+) -> bool {
+    let Some(answer) = &hello.server_hello else {
+        return false;
+    };
+    match answer.version {
+        Some(chosen) if !answer.hello_retry && allowed.contains(&chosen) => {
+            version == chosen || (version > chosen && allowed.contains(&version))
+        }
+        _ => false,
+    }
+}
+
+/// The CloudFront hello's record for a version-scan entry: the chain is not copied twice.
+fn without_chain(hello: &HelloRecord) -> HelloRecord {
+    HelloRecord {
+        server_hello: hello.server_hello.as_ref().map(|a| HelloAnswer {
+            chain: None,
+            ..a.clone()
+        }),
+        end: hello.end.clone(),
+    }
+}
+
+/// CloudFront's suites that rustls implements (fact 5): the ECDHE AES-GCM ones.
+pub const RUSTLS_CLOUDFRONT_SUITES: &[u16] = &[0xc02b, 0xc02c, 0xc02f, 0xc030];
+
+/// Whether a rustls handshake can finish what the CloudFront hello started: a complete TLS 1.2
+/// flight with a suite rustls implements.
+fn rustls_can_complete(hello: &HelloRecord) -> bool {
+    hello.end == HelloEnd::Complete
+        && hello.server_hello.as_ref().is_some_and(|a| {
+            !a.hello_retry
+                && a.version == Some(TlsVersion::Tls12)
+                && RUSTLS_CLOUDFRONT_SUITES.contains(&a.suite)
+        })
+}
+
+/// The TLS 1.3 handshake is needed only to read a chain no cleartext hello showed, from an
+/// origin whose scan found TLS 1.3.
+fn needs_tls13_chain(hello: &HelloRecord, versions: &[VersionProbe]) -> bool {
+    let has_chain = |h: &HelloRecord| h.server_hello.as_ref().is_some_and(|a| a.chain.is_some());
+    let tls13 = versions.iter().any(|v| {
+        v.version == TlsVersion::Tls13
+            && v.hello.as_ref().is_some_and(|h| {
+                h.server_hello
+                    .as_ref()
+                    .is_some_and(|a| a.hello_retry || a.version == Some(TlsVersion::Tls13))
+            })
+    });
+    tls13
+        && !has_chain(hello)
+        && !versions
+            .iter()
+            .filter_map(|v| v.hello.as_ref())
+            .any(has_chain)
+}
+
+/// One raw hello on a connection of its own, holding a permit.
+async fn raw_hello(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    permits: &Arc<Semaphore>,
+    spec: ClientHelloSpec,
+) -> (ConnectOutcome, Option<HelloRecord>) {
+    // As in `one_handshake`: the semaphore is never closed; never probe without a permit.
+    let Ok(_permit) = permits.acquire().await else {
+        return (
+            ConnectOutcome::Failed {
+                message: "run is shutting down".to_string(),
+            },
+            None,
+        );
+    };
+    let (outcome, stream) = connect::connect(address, settings.connect_timeout).await;
+    let Some(stream) = stream else {
+        return (outcome, None);
+    };
+    let record = raw::exchange(stream, spec, settings.handshake_timeout).await;
+    (outcome, Some(record))
 }
 
 /// The `--http` request, and for `--exposure` the one without the custom headers, each on a
@@ -86,9 +269,10 @@ async fn http_probe(
     address: SocketAddr,
     settings: &ProbeSettings,
     http: &HttpSettings,
-    cloudfront: Option<&HandshakeOutcome>,
+    handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>,
     permits: &Arc<Semaphore>,
 ) -> HttpRecord {
+    let cloudfront = handshakes.and_then(|(_, c)| c);
     let host = settings
         .sni
         .clone()
@@ -100,7 +284,7 @@ async fn http_probe(
         header_names: http.headers.iter().map(|(n, _)| n.clone()).collect(),
         exposure: http.exposure,
         with_headers: HttpOutcome::NotPossible {
-            why: not_negotiated(cloudfront),
+            why: not_negotiated(handshakes),
         },
         without_headers: None,
     };
@@ -126,25 +310,37 @@ async fn http_probe(
 }
 
 /// Why there is no CloudFront-like TLS session to send the request over, as plain facts.
-fn not_negotiated(cloudfront: Option<&HandshakeOutcome>) -> String {
-    let what = match cloudfront {
-        None => "the TCP connection failed".to_string(),
-        Some(HandshakeOutcome::Negotiated(_)) => "it completed".to_string(),
-        Some(HandshakeOutcome::Alert { description }) => {
-            format!("the origin sent alert {description}")
-        }
-        Some(HandshakeOutcome::NotTls { .. }) => "the port does not answer TLS".to_string(),
-        Some(HandshakeOutcome::Closed) => "the origin closed the connection".to_string(),
-        Some(HandshakeOutcome::Reset) => "the origin reset the connection".to_string(),
-        Some(HandshakeOutcome::TimedOut { .. }) => "it timed out".to_string(),
-        Some(HandshakeOutcome::TooLarge { limit }) => {
-            format!("the origin sent more than {limit} bytes")
-        }
-        Some(HandshakeOutcome::Failed { message }) => message.clone(),
+fn not_negotiated(handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>) -> String {
+    let Some((hello, cloudfront)) = handshakes else {
+        return "the TCP connection failed".to_string();
     };
-    format!(
-        "the TLS 1.2 handshake with CloudFront's suites that rustls implements did not complete ({what})"
-    )
+    if let Some(outcome) = cloudfront {
+        return format!(
+            "the rustls handshake with CloudFront's parameters did not complete ({})",
+            describe_handshake(outcome)
+        );
+    }
+    match &hello.server_hello {
+        Some(a) if hello.end == HelloEnd::Complete => format!(
+            "CloudFront would negotiate {} with {}, which this build's HTTP client (rustls) cannot speak",
+            a.version.map_or("an unknown version", TlsVersion::as_str),
+            tls::codes::cipher_suite_name(a.suite)
+        ),
+        _ => "CloudFront's hello did not complete a handshake (see the TLS findings)".to_string(),
+    }
+}
+
+fn describe_handshake(outcome: &HandshakeOutcome) -> String {
+    match outcome {
+        HandshakeOutcome::Negotiated(_) => "it completed".to_string(),
+        HandshakeOutcome::Alert { description } => format!("the origin sent alert {description}"),
+        HandshakeOutcome::NotTls { .. } => "the port does not answer TLS".to_string(),
+        HandshakeOutcome::Closed => "the origin closed the connection".to_string(),
+        HandshakeOutcome::Reset => "the origin reset the connection".to_string(),
+        HandshakeOutcome::TimedOut { .. } => "it timed out".to_string(),
+        HandshakeOutcome::TooLarge { limit } => format!("the origin sent more than {limit} bytes"),
+        HandshakeOutcome::Failed { message } => message.clone(),
+    }
 }
 
 async fn with_permit(permits: &Arc<Semaphore>, request: http::HttpRequest<'_>) -> HttpOutcome {
@@ -155,17 +351,6 @@ async fn with_permit(permits: &Arc<Semaphore>, request: http::HttpRequest<'_>) -
         };
     };
     http::send(request).await
-}
-
-/// Failures a handshake with other parameters can explain.
-fn explainable(outcome: &HandshakeOutcome) -> bool {
-    matches!(
-        outcome,
-        HandshakeOutcome::Alert { .. }
-            | HandshakeOutcome::Closed
-            | HandshakeOutcome::Reset
-            | HandshakeOutcome::Failed { .. }
-    )
 }
 
 /// A diagnostic handshake on a connection of its own; a failed connect becomes a failure.

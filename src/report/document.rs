@@ -4,6 +4,8 @@
 //! as they are, so a field renamed here is a breaking change for every consumer. Strings that
 //! came from servers are already sanitised (see `sanitize`) when they are put here.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::finding::{Finding, Verdict};
@@ -120,6 +122,9 @@ pub struct OriginReport {
     /// Origin-level findings (DNS, name form, disagreeing addresses). Address findings are
     /// under `addresses`.
     pub findings: Vec<Finding>,
+    /// The `OriginSslProtocols` CloudFront's hello offered (`--origin-ssl-protocols`, the
+    /// distribution's, or the default `TLSv1.2`).
+    pub origin_ssl_protocols: Vec<&'static str>,
     /// Where the addresses came from: `dns`, `--resolve`, `literal`; null when resolution failed.
     pub address_source: Option<&'static str>,
     pub addresses: Vec<AddressReport>,
@@ -221,12 +226,17 @@ pub struct AddressReport {
     pub address: String,
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
-    /// The version negotiated by the CloudFront-like handshake (`TLSv1.2`), or null.
+    /// The version CloudFront would negotiate (`TLSv1.2`), or null when its hello fails.
     pub tls_version: Option<&'static str>,
-    /// IANA name of the suite the CloudFront-like handshake negotiated, or null.
+    /// IANA name of the suite CloudFront would negotiate, or null.
     pub cipher_suite: Option<String>,
-    /// Which handshake the chain below came from: `cloudfront` (what CloudFront would receive)
-    /// or `modern` (read with TLS 1.3 or other suites because the CloudFront-like one failed).
+    /// What the server answered to CloudFront's exact hello; null when TCP failed.
+    pub hello: Option<HelloSummary>,
+    /// The version scan, by version (`SSLv3` ... `TLSv1.3`); empty when it was not run.
+    pub versions: BTreeMap<&'static str, VersionSummary>,
+    /// Which hello the chain below came from: `cloudfront` (the answer to CloudFront's own
+    /// hello: what CloudFront would receive), `version-scan` (a scan hello, because
+    /// CloudFront's failed) or `tls13` (a TLS 1.3 handshake: the origin speaks nothing older).
     pub chain_source: Option<&'static str>,
     /// The certificates exactly as sent, in the order sent.
     pub chain: Vec<CertSummary>,
@@ -234,6 +244,38 @@ pub struct AddressReport {
     /// The `--http` request, or null when not asked for.
     pub http: Option<HttpSummary>,
     pub elapsed_ms: u64,
+}
+
+/// The answer to CloudFront's exact hello.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HelloSummary {
+    /// How the exchange ended: `complete`, `alert`, `not-tls`, `sslv2`, `closed`, `reset`,
+    /// `timed-out`, `too-large`, `malformed` or `failed`.
+    pub end: &'static str,
+    /// The end in words (the alert's name, the first bytes of a non-TLS answer), when not
+    /// `complete`.
+    pub detail: Option<String>,
+    /// The version the ServerHello chose, even one CloudFront does not allow; null without one.
+    pub version: Option<String>,
+    /// The suite the ServerHello chose (IANA name), null without one.
+    pub suite: Option<String>,
+    /// How many certificates came in cleartext; null when no Certificate message did.
+    pub certificates: Option<usize>,
+    /// The ECDHE curve of the ServerKeyExchange, if any.
+    pub curve: Option<String>,
+}
+
+/// One version of the version scan.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VersionSummary {
+    /// `supported`, `not-supported` or `inconclusive`.
+    pub support: &'static str,
+    /// For `supported`: the suite the origin chose when offered every suite of the version.
+    pub suite: Option<String>,
+    /// For the others: what was seen (`alert protocol_version (70)`, `answered with TLSv1`).
+    pub detail: Option<String>,
+    /// The answer came from CloudFront's hello; no connection of its own was opened.
+    pub from_cloudfront_hello: bool,
 }
 
 /// What the `--http` request of one address got back. Never holds a header value.

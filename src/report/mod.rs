@@ -312,6 +312,7 @@ pub(crate) mod fixtures {
             cloudfront: None,
             verdict,
             findings,
+            origin_ssl_protocols: vec!["TLSv1.2"],
             address_source: if addresses.is_empty() {
                 None
             } else {
@@ -328,10 +329,45 @@ pub(crate) mod fixtures {
         chain: Vec<CertSummary>,
         findings: Vec<Finding>,
     ) -> AddressReport {
+        let suite = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+        let hello = tls_version.map(|v| HelloSummary {
+            end: "complete",
+            detail: None,
+            version: Some(v.to_owned()),
+            suite: Some(suite.to_owned()),
+            certificates: Some(chain.len()),
+            curve: Some("x25519".to_owned()),
+        });
+        let scan = |support: &'static str, suite: Option<&str>, detail: Option<&str>, cf: bool| {
+            VersionSummary {
+                support,
+                suite: suite.map(str::to_owned),
+                detail: detail.map(str::to_owned),
+                from_cloudfront_hello: cf,
+            }
+        };
+        let refused = Some("alert protocol_version (70)");
+        let versions = match tls_version {
+            None => std::collections::BTreeMap::new(),
+            Some(_) => [
+                ("SSLv3", scan("not-supported", None, refused, false)),
+                ("TLSv1", scan("not-supported", None, refused, false)),
+                ("TLSv1.1", scan("not-supported", None, refused, false)),
+                ("TLSv1.2", scan("supported", Some(suite), None, true)),
+                (
+                    "TLSv1.3",
+                    scan("supported", Some("TLS_AES_128_GCM_SHA256"), None, false),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        };
         AddressReport {
             address: address.to_owned(),
             verdict: Verdict::from_findings(&findings),
             findings,
+            hello,
+            versions,
             tls_version,
             cipher_suite: tls_version.map(|_| "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".to_owned()),
             chain_source: tls_version.map(|_| "cloudfront"),

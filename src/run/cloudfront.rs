@@ -199,6 +199,7 @@ fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Resul
         cloudfront: Some(reference(dist, origin, None)),
         verdict: Verdict::from_findings(&findings),
         findings,
+        origin_ssl_protocols: Vec::new(),
         address_source: None,
         addresses: Vec::new(),
         elapsed_ms: 0,

@@ -8,6 +8,7 @@
 pub mod cert_rules;
 pub mod http_rules;
 pub mod net_rules;
+pub mod tls_rules;
 
 use std::time::Duration;
 
@@ -16,12 +17,15 @@ use rustls::pki_types::UnixTime;
 use crate::cert::{self, TrustStore};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
-    AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, HttpOutcome, HttpRecord,
-    OriginRecord,
+    AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
+    HttpOutcome, HttpRecord, OriginRecord, VersionProbe,
 };
-use crate::report::{AddressReport, CertSummary, HttpSummary, OriginReport};
+use crate::report::{
+    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
+};
 use crate::sanitize;
 use crate::target::Target;
+use crate::tls;
 use cert_rules::CertRuleContext;
 
 /// What judging needs besides the records.
@@ -58,6 +62,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         _ => None,
     };
     OriginReport {
+        origin_ssl_protocols: target.ssl_protocols.iter().map(|p| p.as_str()).collect(),
         schema_version: None,
         run: None,
         origin,
@@ -81,24 +86,25 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
     let mut cipher_suite = None;
     let mut chain_source = None;
     let mut chain_summaries = Vec::new();
-    if let Some(cf) = &record.cloudfront {
-        findings.extend(net_rules::handshake(
-            cf,
-            record.modern.as_ref(),
-            target.port,
-        ));
-        // The chain CloudFront would receive; failing that, the one a modern client gets, so
-        // certificate problems are reported too and the operator can fix everything at once.
-        let chain = match (cf, record.modern.as_ref()) {
-            (HandshakeOutcome::Negotiated(n), _) => {
-                tls_version = Some(n.version.as_str());
-                cipher_suite = Some(n.suite.clone());
-                Some(("cloudfront", &n.chain))
-            }
-            (_, Some(HandshakeOutcome::Negotiated(m))) => Some(("modern", &m.chain)),
-            _ => None,
+    if let Some(hello) = &record.hello {
+        let tls_ctx = tls_rules::TlsRuleContext {
+            protocols: &target.ssl_protocols,
+            port: target.port,
         };
-        if let Some((source, chain)) = chain {
+        let (tls_findings, negotiation) = tls_rules::handshake(
+            &tls_ctx,
+            hello,
+            &record.versions,
+            record.cloudfront.as_ref(),
+        );
+        findings.extend(tls_findings);
+        if let Some(n) = negotiation {
+            tls_version = Some(n.version.as_str());
+            cipher_suite = Some(tls::codes::cipher_suite_name(n.suite));
+        }
+        // The chain CloudFront would receive; failing that, the one another hello revealed,
+        // so certificate problems are reported too and the operator can fix everything at once.
+        if let Some((source, chain)) = chain_to_judge(record) {
             let names = target.acceptable_names();
             let analysis = cert::analyse(chain, &names, ctx.store, ctx.now);
             let rule_ctx = CertRuleContext {
@@ -109,7 +115,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 roots: ctx.store.info(),
             };
             findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));
-            if let HandshakeOutcome::Negotiated(n) = cf
+            if let Some(HandshakeOutcome::Negotiated(n)) = &record.cloudfront
                 && let Some(message) = &n.signature_error
                 && !ring_cannot_check(analysis.summaries.first())
             {
@@ -127,6 +133,12 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         _ => None,
     };
     AddressReport {
+        hello: record.hello.as_ref().map(hello_summary),
+        versions: record
+            .versions
+            .iter()
+            .map(|v| (v.version.as_str(), version_summary(v)))
+            .collect(),
         address,
         verdict: Verdict::from_findings(&findings),
         findings,
@@ -137,6 +149,82 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         connect_ms,
         http: record.http.as_ref().map(http_summary),
         elapsed_ms: millis(record.elapsed),
+    }
+}
+
+/// The chain to judge, and where it came from: `cloudfront` (the answer to CloudFront's own
+/// hello, exactly as CloudFront would receive it), `version-scan` (the newest TLS <= 1.2 scan
+/// hello that showed one), `tls13` (the rustls TLS 1.3 handshake).
+fn chain_to_judge(record: &AddressRecord) -> Option<(&'static str, &Vec<Vec<u8>>)> {
+    if let Some(chain) = record.hello.as_ref().and_then(chain_of) {
+        return Some(("cloudfront", chain));
+    }
+    if let Some(chain) = record
+        .versions
+        .iter()
+        .rev()
+        .filter_map(|v| v.hello.as_ref())
+        .find_map(chain_of)
+    {
+        return Some(("version-scan", chain));
+    }
+    match &record.modern {
+        Some(HandshakeOutcome::Negotiated(m)) => Some(("tls13", &m.chain)),
+        _ => None,
+    }
+}
+
+fn chain_of(hello: &HelloRecord) -> Option<&Vec<Vec<u8>>> {
+    hello.server_hello.as_ref().and_then(|a| a.chain.as_ref())
+}
+
+/// The report's view of the answer to CloudFront's hello: facts only, server text sanitised.
+fn hello_summary(hello: &HelloRecord) -> HelloSummary {
+    let end = match &hello.end {
+        HelloEnd::Complete => "complete",
+        HelloEnd::Alert { .. } => "alert",
+        HelloEnd::NotTls { .. } => "not-tls",
+        HelloEnd::Sslv2 => "sslv2",
+        HelloEnd::Closed => "closed",
+        HelloEnd::Reset => "reset",
+        HelloEnd::TimedOut { .. } => "timed-out",
+        HelloEnd::TooLarge { .. } => "too-large",
+        HelloEnd::Malformed { .. } => "malformed",
+        HelloEnd::Failed { .. } => "failed",
+    };
+    let answer = hello.server_hello.as_ref();
+    HelloSummary {
+        end,
+        detail: (hello.end != HelloEnd::Complete).then(|| tls_rules::describe_end(&hello.end)),
+        version: answer.map(|a| {
+            a.version.map_or_else(
+                || format!("0x{:04x}", a.version_code),
+                |v| v.as_str().to_string(),
+            )
+        }),
+        suite: answer.map(|a| tls::codes::cipher_suite_name(a.suite)),
+        certificates: answer.and_then(|a| a.chain.as_ref().map(Vec::len)),
+        curve: answer.and_then(|a| a.curve).map(|c| {
+            tls::codes::group_name(c).map_or_else(|| format!("0x{c:04x}"), str::to_string)
+        }),
+    }
+}
+
+fn version_summary(probe: &VersionProbe) -> VersionSummary {
+    let support = tls_rules::support(probe);
+    let (suite, detail) = match &support {
+        tls_rules::Support::Supported { suite } => {
+            (Some(tls::codes::cipher_suite_name(*suite)), None)
+        }
+        tls_rules::Support::NotSupported { why } | tls_rules::Support::Inconclusive { why } => {
+            (None, Some(why.clone()))
+        }
+    };
+    VersionSummary {
+        support: support.as_str(),
+        suite,
+        detail,
+        from_cloudfront_hello: probe.from_cloudfront_hello,
     }
 }
 

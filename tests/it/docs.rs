@@ -26,6 +26,7 @@ fn rules_in_source() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for file in [
         "verdict/net_rules.rs",
+        "verdict/tls_rules.rs",
         "verdict/cert_rules.rs",
         "verdict/http_rules.rs",
         "verdict/mod.rs",

@@ -67,8 +67,10 @@ async fn fatal_alert_to_every_hello_would_502_with_the_alert_named() {
             .contains("handshake_failure (40)"),
         "{f:#}"
     );
-    // rustls cannot offer CloudFront's CBC/RSA suites, so this cannot be certain yet.
-    assert_eq!(f["confidence"], "unverified");
+    // Every version-scan hello got the same alert: the refusal is certain, its cause is not.
+    assert_eq!(f["confidence"], "inferred");
+    let versions = &o["addresses"][0]["versions"];
+    assert_eq!(versions["TLSv1.2"]["support"], "not-supported", "{o:#}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,7 +78,7 @@ async fn tls13_only_origin_would_502_and_its_chain_is_still_judged() {
     let origin = tls_origin_on("expired", LOCALHOST, |s| s.versions = Versions::Tls13).await;
     let o = check("expired.test", &origin, &[]).await.origin();
     assert_verdict(&o, "would-502", Some("tls.tls13-only"));
-    assert_eq!(o["addresses"][0]["chain_source"], "modern");
+    assert_eq!(o["addresses"][0]["chain_source"], "tls13");
     assert!(rules(&o).contains(&"cert.expired".to_string()), "{o:#}");
 }
 

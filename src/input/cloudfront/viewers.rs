@@ -113,6 +113,7 @@ pub fn targets(
             }),
             host_header,
             source: source.clone(),
+            ssl_protocols: custom.ssl_protocols.clone(),
         })
         .collect())
 }

@@ -61,6 +61,7 @@
 //! | `cloudfront` | object or null | for CloudFront input: `distribution_id`, `distribution_domain` (string or null), `origin_id`, `origin_protocol_policy` (string or null), `viewer_name` (the alias this row checks when Host is forwarded, or null); null for `check` |
 //! | `verdict` | string | `ready`, `warn`, `would-502` or `would-504`: the worst of the findings below |
 //! | `findings` | array | origin-level finding objects (DNS, name form, addresses that disagree) |
+//! | `origin_ssl_protocols` | array of strings | the `OriginSslProtocols` CloudFront's hello offered (`TLSv1.2`, ...): `--origin-ssl-protocols`, else the distribution's, else `TLSv1.2`; empty for origins not probed |
 //! | `address_source` | string or null | `dns`, `--resolve` or `literal`; null when resolution failed |
 //! | `addresses` | array | one address object per resolved address; empty when none resolved |
 //! | `elapsed_ms` | integer | wall time spent on the origin |
@@ -83,9 +84,11 @@
 //! | `address` | string | `ip:port`, `[v6]:port` for IPv6 |
 //! | `verdict` | string | as for the origin, from this address's findings |
 //! | `findings` | array | finding objects about this address |
-//! | `tls_version` | string or null | version the CloudFront-like handshake negotiated (`TLSv1.2`) |
-//! | `cipher_suite` | string or null | IANA name of the suite it negotiated |
-//! | `chain_source` | string or null | `cloudfront` (the chain CloudFront would receive) or `modern` (read by another handshake because the CloudFront-like one failed) |
+//! | `tls_version` | string or null | version CloudFront would negotiate (`TLSv1.2`); null when its hello fails |
+//! | `cipher_suite` | string or null | IANA name of the suite CloudFront would negotiate |
+//! | `hello` | object or null | the answer to CloudFront's exact hello (below); null when TCP failed |
+//! | `versions` | object | the version scan: keys `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`, each a version object (below); empty when not run (TCP failed, or no TLS answer to CloudFront's hello) |
+//! | `chain_source` | string or null | `cloudfront` (the answer to CloudFront's hello: the chain CloudFront would receive), `version-scan` (a scan hello's, because CloudFront's failed) or `tls13` (a TLS 1.3 handshake's: the origin speaks nothing older) |
 //! | `chain` | array | certificate objects exactly as sent, in the order sent; empty when none was read |
 //! | `connect_ms` | integer or null | TCP connect time; null when the connection failed |
 //! | `http` | object or null | the `--http` request (below); null when not asked for |
@@ -104,6 +107,26 @@
 //! | `bytes_read` | integer or null | body bytes read (at most 64 KiB) |
 //! | `elapsed_ms` | integer or null | from sending the request to the end of the body read |
 //! | `status_without_headers` | integer or null | `--exposure`: status of the request without the custom headers |
+//!
+//! The **`hello`** object:
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `end` | string | `complete`, `alert`, `not-tls`, `sslv2`, `closed`, `reset`, `timed-out`, `too-large`, `malformed` or `failed` |
+//! | `detail` | string or null | the end in words when not `complete` (`alert handshake_failure (40)`, the first bytes of a non-TLS answer) |
+//! | `version` | string or null | the version the ServerHello chose, even one CloudFront does not allow (`0x....` when unknown); null without a ServerHello |
+//! | `suite` | string or null | IANA name of the suite the ServerHello chose |
+//! | `certificates` | integer or null | certificates received in cleartext; null when no Certificate message came |
+//! | `curve` | string or null | the ECDHE curve of the ServerKeyExchange (`x25519`, `secp256r1`, ...) |
+//!
+//! A **version** object (`versions` entry):
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `support` | string | `supported`, `not-supported` (an alert, or an older version chosen) or `inconclusive` (no answer that says either: a close without an alert, a timeout, not TLS) |
+//! | `suite` | string or null | for `supported`: the suite chosen when offered every suite of the version |
+//! | `detail` | string or null | for the others: what was seen |
+//! | `from_cloudfront_hello` | boolean | answered by CloudFront's hello (it chose this version, or an older one although this one was offered); no connection of its own was opened |
 //!
 //! A **certificate** (`chain` entry):
 //!
@@ -147,6 +170,7 @@
 //!       "cloudfront": null,
 //!       "verdict": "warn",
 //!       "findings": [],
+//!       "origin_ssl_protocols": ["TLSv1.2"],
 //!       "address_source": "dns",
 //!       "addresses": [
 //!         {
@@ -164,6 +188,21 @@
 //!           ],
 //!           "tls_version": "TLSv1.2",
 //!           "cipher_suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+//!           "hello": {
+//!             "end": "complete",
+//!             "detail": null,
+//!             "version": "TLSv1.2",
+//!             "suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+//!             "certificates": 1,
+//!             "curve": "x25519"
+//!           },
+//!           "versions": {
+//!             "SSLv3": { "support": "not-supported", "suite": null, "detail": "alert handshake_failure (40)", "from_cloudfront_hello": false },
+//!             "TLSv1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "from_cloudfront_hello": false },
+//!             "TLSv1.1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "from_cloudfront_hello": false },
+//!             "TLSv1.2": { "support": "supported", "suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "detail": null, "from_cloudfront_hello": true },
+//!             "TLSv1.3": { "support": "supported", "suite": "TLS_AES_128_GCM_SHA256", "detail": null, "from_cloudfront_hello": false }
+//!           },
 //!           "chain_source": "cloudfront",
 //!           "chain": [
 //!             {
@@ -197,7 +236,7 @@
 //! A JSON Lines record (one line; an origin whose name did not resolve in time):
 //!
 //! ```jsonl
-//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"address_source":null,"addresses":[],"elapsed_ms":5003}
+//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"origin_ssl_protocols":["TLSv1.2"],"address_source":null,"addresses":[],"elapsed_ms":5003}
 //! ```
 
 use std::borrow::Cow;

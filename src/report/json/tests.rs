@@ -71,6 +71,7 @@ const ORIGIN: &[(&str, Kind)] = &[
     ("cloudfront", Kind::ObjectOrNull),
     ("verdict", VERDICTS),
     ("findings", Kind::Array),
+    ("origin_ssl_protocols", Kind::Array),
     ("address_source", Kind::StrOrNull),
     ("addresses", Kind::Array),
     ("elapsed_ms", Kind::UInt),
@@ -95,6 +96,8 @@ const ADDRESS: &[(&str, Kind)] = &[
     ("findings", Kind::Array),
     ("tls_version", Kind::StrOrNull),
     ("cipher_suite", Kind::StrOrNull),
+    ("hello", Kind::ObjectOrNull),
+    ("versions", Kind::Object),
     ("chain_source", Kind::StrOrNull),
     ("chain", Kind::Array),
     ("connect_ms", Kind::UIntOrNull),
@@ -122,6 +125,38 @@ const HTTP: &[(&str, Kind)] = &[
     ("elapsed_ms", Kind::UIntOrNull),
     ("status_without_headers", Kind::UIntOrNull),
 ];
+const HELLO: &[(&str, Kind)] = &[
+    (
+        "end",
+        Kind::OneOf(&[
+            "complete",
+            "alert",
+            "not-tls",
+            "sslv2",
+            "closed",
+            "reset",
+            "timed-out",
+            "too-large",
+            "malformed",
+            "failed",
+        ]),
+    ),
+    ("detail", Kind::StrOrNull),
+    ("version", Kind::StrOrNull),
+    ("suite", Kind::StrOrNull),
+    ("certificates", Kind::UIntOrNull),
+    ("curve", Kind::StrOrNull),
+];
+const VERSION: &[(&str, Kind)] = &[
+    (
+        "support",
+        Kind::OneOf(&["supported", "not-supported", "inconclusive"]),
+    ),
+    ("suite", Kind::StrOrNull),
+    ("detail", Kind::StrOrNull),
+    ("from_cloudfront_hello", Kind::Bool),
+];
+const VERSION_KEYS: &[&str] = &["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 const CERT: &[(&str, Kind)] = &[
     ("position", Kind::UInt),
     ("subject", Kind::Str),
@@ -201,6 +236,13 @@ fn check_origin(v: &Value, fields: &[(&str, Kind)]) {
         }
         if !address["http"].is_null() {
             object(&address["http"], "http", HTTP);
+        }
+        if !address["hello"].is_null() {
+            object(&address["hello"], "hello", HELLO);
+        }
+        for (version, entry) in address["versions"].as_object().into_iter().flatten() {
+            assert!(VERSION_KEYS.contains(&version.as_str()), "version key {version}");
+            object(entry, "version", VERSION);
         }
         for cert in array(address, "chain") {
             let cert = object(cert, "certificate", CERT);

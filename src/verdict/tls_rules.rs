@@ -1,0 +1,657 @@
+//! CloudFront rules about the TLS handshake: the answer to CloudFront's exact hello, the
+//! version scan that explains a refusal, and the rustls handshake that completes the exchange.
+//!
+//! Each rule cites its fact in `cloudfront-origin-facts.md` (versions 1-3, suites 5-6, curves 7,
+//! signature schemes 8, errors 21-23). Pure: no I/O. The version scan's meaning per version
+//! (`support`) lives here too, because "supported" is already a reading of the bytes.
+
+use crate::finding::{Confidence, Finding, Impact, finding};
+use crate::record::{
+    HandshakeOutcome, HelloAnswer, HelloEnd, HelloRecord, TlsVersion, VersionProbe,
+};
+use crate::sanitize;
+use crate::tls::codes::{Cipher, KeyExchange, alert_name, cipher_suite, group_name};
+use crate::tls::profile::{CLOUDFRONT_GROUPS, CLOUDFRONT_SUITES, allowed_versions};
+use crate::tls::{SslProtocol, cloudfront_hello};
+
+/// What the version scan says about one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Support {
+    /// The server chose this version (`suite`: what it chose from the scan's broad list).
+    Supported { suite: u16 },
+    /// An alert, or a ServerHello with an older version.
+    NotSupported { why: String },
+    /// No answer that says either: silence, a close or reset without an alert, not TLS.
+    Inconclusive { why: String },
+}
+
+impl Support {
+    /// The word reports use: `supported`, `not-supported`, `inconclusive`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Support::Supported { .. } => "supported",
+            Support::NotSupported { .. } => "not-supported",
+            Support::Inconclusive { .. } => "inconclusive",
+        }
+    }
+}
+
+/// Reads one version-scan entry. Never guesses: only an alert or an older ServerHello is "not
+/// supported", and a close without an alert is inconclusive.
+pub fn support(probe: &VersionProbe) -> Support {
+    let asked = probe.version.as_str();
+    let Some(hello) = &probe.hello else {
+        return Support::Inconclusive {
+            why: match &probe.connect {
+                Some(c) => format!("no connection ({})", super::net_rules::describe_connect(c)),
+                None => "not probed".to_string(),
+            },
+        };
+    };
+    if let Some(a) = &hello.server_hello {
+        if a.hello_retry {
+            return if probe.version == TlsVersion::Tls13 {
+                Support::Supported { suite: a.suite }
+            } else {
+                Support::Inconclusive {
+                    why: format!("a HelloRetryRequest to a {asked} hello"),
+                }
+            };
+        }
+        return match a.version {
+            Some(v) if v == probe.version => Support::Supported { suite: a.suite },
+            Some(v) if v < probe.version => Support::NotSupported {
+                why: format!("answered with {}", v.as_str()),
+            },
+            _ => Support::Inconclusive {
+                why: format!(
+                    "answered version 0x{:04x} to a {asked} hello",
+                    a.version_code
+                ),
+            },
+        };
+    }
+    match &hello.end {
+        HelloEnd::Alert { description, .. } => Support::NotSupported {
+            why: format!("alert {}", alert(*description)),
+        },
+        other => Support::Inconclusive {
+            why: describe_end(other),
+        },
+    }
+}
+
+/// The rule context: which protocols CloudFront's hello offered, on which port.
+#[derive(Debug, Clone, Copy)]
+pub struct TlsRuleContext<'a> {
+    pub protocols: &'a [SslProtocol],
+    pub port: u16,
+}
+
+/// What CloudFront would negotiate, when its hello was answered acceptably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negotiation {
+    pub version: TlsVersion,
+    pub suite: u16,
+}
+
+/// The findings about the handshake, and what CloudFront would negotiate (if anything).
+/// `verify` is the rustls handshake with CloudFront's parameters, when it was run.
+pub fn handshake(
+    ctx: &TlsRuleContext<'_>,
+    hello: &HelloRecord,
+    versions: &[VersionProbe],
+    verify: Option<&HandshakeOutcome>,
+) -> (Vec<Finding>, Option<Negotiation>) {
+    match &hello.server_hello {
+        Some(answer) => answered(ctx, answer, &hello.end, versions, verify),
+        None => (vec![no_server_hello(ctx, &hello.end, versions)], None),
+    }
+}
+
+fn answered(
+    ctx: &TlsRuleContext<'_>,
+    a: &HelloAnswer,
+    end: &HelloEnd,
+    versions: &[VersionProbe],
+    verify: Option<&HandshakeOutcome>,
+) -> (Vec<Finding>, Option<Negotiation>) {
+    let allowed = allowed(ctx.protocols);
+    let offered = cloudfront_hello(ctx.protocols, None).cipher_suites;
+    if a.hello_retry {
+        return (
+            vec![illegal_answer(
+                "answered with a HelloRetryRequest (TLS 1.3), which CloudFront's hello does not offer"
+                    .to_string(),
+            )],
+            None,
+        );
+    }
+    let version = match a.version {
+        Some(v) if allowed.contains(&v) => v,
+        Some(v) if allowed.first().is_some_and(|min| v < *min) => {
+            return (
+                vec![no_common_version(ctx, &supported(versions), None)],
+                None,
+            );
+        }
+        _ => {
+            return (
+                vec![illegal_answer(format!(
+                    "chose version 0x{:04x}, which CloudFront's hello (offering {}) does not allow",
+                    a.version_code,
+                    list(ctx.protocols)
+                ))],
+                None,
+            );
+        }
+    };
+    if !offered.contains(&a.suite) {
+        return (
+            vec![illegal_answer(format!(
+                "chose {}, which CloudFront's hello does not offer",
+                suite_label(a.suite)
+            ))],
+            None,
+        );
+    }
+    let negotiation = Negotiation {
+        version,
+        suite: a.suite,
+    };
+    let mut out = Vec::new();
+    match end {
+        HelloEnd::Complete => {}
+        HelloEnd::TimedOut { after } => {
+            out.push(timeout(*after, "after its ServerHello"));
+            return (out, Some(negotiation));
+        }
+        other => {
+            out.push(incomplete(&negotiation, &describe_end(other)));
+            return (out, Some(negotiation));
+        }
+    }
+    if let Some(f) = legacy_version(version) {
+        out.push(f);
+    }
+    if let Some(f) = legacy_cipher(a.suite) {
+        out.push(f);
+    }
+    if let Some(curve) = a.curve
+        && !CLOUDFRONT_GROUPS.contains(&curve)
+    {
+        out.push(finding(
+            "tls.curve-not-offered",
+            Impact::Would502,
+            Confidence::Inferred,
+            7,
+            format!(
+                "the origin chose the curve {} for ECDHE, which CloudFront's hello does not offer (it offers X25519, P-256 and P-384)",
+                group_label(curve)
+            ),
+            "let the origin use X25519, P-256 (prime256v1) or P-384 (secp384r1) for ECDHE",
+        ));
+    }
+    if a.client_cert_requested {
+        out.push(client_certificate_requested());
+    }
+    match verify {
+        None | Some(HandshakeOutcome::Negotiated(_)) => {}
+        Some(HandshakeOutcome::TimedOut { after }) => {
+            out.push(timeout(*after, "while completing the key exchange"));
+        }
+        Some(other) => out.push(incomplete(&negotiation, &describe_handshake(other))),
+    }
+    (out, Some(negotiation))
+}
+
+/// Fact 17: CloudFront drops the request when an origin asks for a client certificate.
+fn client_certificate_requested() -> Finding {
+    finding(
+        "tls.client-certificate-requested",
+        Impact::Would502,
+        Confidence::Inferred,
+        17,
+        "the origin asks for a client certificate; CloudFront drops the request when an origin asks for one (unless origin mTLS is configured)".to_string(),
+        "stop requesting client certificates on this listener, or configure OriginMtlsConfig on the CloudFront origin",
+    )
+}
+
+/// No ServerHello came back: say what did, and use the version scan to explain a refusal.
+fn no_server_hello(ctx: &TlsRuleContext<'_>, end: &HelloEnd, versions: &[VersionProbe]) -> Finding {
+    let port = ctx.port;
+    match end {
+        HelloEnd::NotTls { first_bytes } => finding(
+            "tls.not-tls",
+            Impact::Would502,
+            Confidence::Documented,
+            21,
+            format!(
+                "port {port} does not speak TLS; it answered: {}",
+                sanitize::bytes(first_bytes)
+            ),
+            format!(
+                "set the origin's HTTPS port to the port where TLS listens, or serve TLS on port {port}"
+            ),
+        ),
+        HelloEnd::Sslv2 => finding(
+            "tls.sslv2",
+            Impact::Would502,
+            Confidence::Documented,
+            2,
+            "the origin answered CloudFront's hello in SSLv2, which CloudFront does not speak"
+                .to_string(),
+            "enable TLS 1.2 on the origin",
+        ),
+        HelloEnd::TimedOut { after } => timeout(*after, "to CloudFront's hello"),
+        HelloEnd::TooLarge { message } => finding(
+            "tls.too-large",
+            Impact::Would502,
+            Confidence::Inferred,
+            21,
+            format!(
+                "the origin's answer to CloudFront's hello is over this tool's limits: {}",
+                sanitize::text(message)
+            ),
+            "serve only the leaf and its intermediates; a handshake this large is broken or hostile",
+        ),
+        HelloEnd::Malformed { message } => finding(
+            "tls.malformed",
+            Impact::Would502,
+            Confidence::Inferred,
+            21,
+            format!(
+                "the origin's answer to CloudFront's hello is not valid TLS: {}",
+                sanitize::text(message)
+            ),
+            "check what listens on the HTTPS port; a TLS server (or a middlebox in front of it) sends invalid handshake bytes",
+        ),
+        HelloEnd::Failed { message } => finding(
+            "tls.failed",
+            Impact::Would502,
+            Confidence::Inferred,
+            21,
+            format!(
+                "sending CloudFront's hello failed: {}",
+                sanitize::text(message)
+            ),
+            "check the origin's TLS listener and re-run",
+        ),
+        HelloEnd::Alert { .. } | HelloEnd::Closed | HelloEnd::Reset | HelloEnd::Complete => {
+            refusal(ctx, end, versions)
+        }
+    }
+}
+
+/// CloudFront's hello was refused (alert, close, reset). The version scan says why.
+fn refusal(ctx: &TlsRuleContext<'_>, end: &HelloEnd, versions: &[VersionProbe]) -> Finding {
+    let allowed = allowed(ctx.protocols);
+    let supported = supported(versions);
+    let what = describe_end(end);
+    let common: Vec<(TlsVersion, u16)> = supported
+        .iter()
+        .copied()
+        .filter(|(v, _)| allowed.contains(v))
+        .collect();
+    if supported.is_empty() {
+        return unexplained(ctx, end, versions);
+    }
+    if common.is_empty() {
+        if supported.iter().all(|(v, _)| *v == TlsVersion::Tls13) {
+            return finding(
+                "tls.tls13-only",
+                Impact::Would502,
+                Confidence::Documented,
+                1,
+                format!(
+                    "the origin refused CloudFront's hello ({what}); the version scan finds TLSv1.3 only, and CloudFront offers origins TLS 1.2 at most"
+                ),
+                "enable TLS 1.2 on the origin with a suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256)",
+            );
+        }
+        return no_common_version(ctx, &supported, Some(&what));
+    }
+    // A version in common: the refusal is about suites, curves or signature schemes.
+    let (version, suite) = common
+        .iter()
+        .copied()
+        .max_by_key(|(v, _)| *v)
+        .unwrap_or((TlsVersion::Tls12, 0));
+    let cloudfront_suite = CLOUDFRONT_SUITES.contains(&suite)
+        && cipher_suite(suite).is_some_and(|s| s.valid_at(version));
+    if !cloudfront_suite {
+        return finding(
+            "tls.no-shared-cipher",
+            Impact::Would502,
+            Confidence::Documented,
+            5,
+            format!(
+                "the origin refused CloudFront's suites ({what}); offered every suite at {}, it chose {}{}",
+                version.as_str(),
+                suite_label(suite),
+                why_not_cloudfront(suite)
+            ),
+            "enable at least one suite CloudFront offers origins, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256",
+        );
+    }
+    finding(
+        "tls.no-shared-parameters",
+        Impact::Would502,
+        Confidence::Inferred,
+        8,
+        format!(
+            "the origin refused CloudFront's hello ({what}) but chose {} at {} when offered every curve and signature scheme: no curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)",
+            suite_label(suite),
+            version.as_str()
+        ),
+        "serve an RSA (2048-4096 bit) or ECDSA P-256 certificate and let the origin sign with PKCS#1 or ECDSA and use X25519, P-256 or P-384",
+    )
+}
+
+/// A refusal the version scan cannot explain: no version answered at all.
+fn unexplained(ctx: &TlsRuleContext<'_>, end: &HelloEnd, versions: &[VersionProbe]) -> Finding {
+    let all_refused = !versions.is_empty()
+        && versions
+            .iter()
+            .all(|v| matches!(support(v), Support::NotSupported { .. }));
+    let confidence = if all_refused {
+        Confidence::Inferred
+    } else {
+        Confidence::Unverified
+    };
+    let scan = if versions.is_empty() {
+        "no version scan was made".to_string()
+    } else if all_refused {
+        "it also refused a hello for every version from SSLv3 to TLS 1.3, each with every suite"
+            .to_string()
+    } else {
+        format!(
+            "the version scan is inconclusive ({})",
+            scan_summary(versions)
+        )
+    };
+    let fix = "check the origin's TLS configuration for the SNI CloudFront sends (a server that knows no certificate for that name often refuses every hello), and that it accepts TLS 1.2 with a suite from CloudFront's list";
+    let offered = list(ctx.protocols);
+    match end {
+        HelloEnd::Closed => finding(
+            "tls.closed",
+            Impact::Would502,
+            confidence,
+            21,
+            format!(
+                "the origin closed the connection without an alert on CloudFront's hello (offering {offered}); {scan}"
+            ),
+            fix,
+        ),
+        HelloEnd::Reset => finding(
+            "tls.reset",
+            Impact::Would502,
+            confidence,
+            21,
+            format!(
+                "the origin reset the connection on CloudFront's hello (offering {offered}); {scan}"
+            ),
+            "check the origin's TLS configuration and any middlebox (WAF, load balancer) that drops TLS handshakes",
+        ),
+        _ => finding(
+            "tls.handshake-refused",
+            Impact::Would502,
+            confidence,
+            21,
+            format!(
+                "the origin answered CloudFront's hello (offering {offered}) with {}; {scan}",
+                describe_end(end)
+            ),
+            fix,
+        ),
+    }
+}
+
+/// Facts 1-2: no version both sides allow.
+fn no_common_version(
+    ctx: &TlsRuleContext<'_>,
+    supported: &[(TlsVersion, u16)],
+    refusal: Option<&str>,
+) -> Finding {
+    let offers: Vec<&str> = supported.iter().map(|(v, _)| v.as_str()).collect();
+    let offers = if offers.is_empty() {
+        "an older version than CloudFront's hello allows".to_string()
+    } else {
+        format!("only {}", offers.join(", "))
+    };
+    let how = refusal.map_or_else(
+        || "answered CloudFront's hello with an older version".to_string(),
+        |r| format!("refused CloudFront's hello ({r})"),
+    );
+    // The lowest version the origin has that an OriginSslProtocols value can allow.
+    let needed = supported
+        .iter()
+        .filter_map(|(v, _)| SslProtocol::for_version(*v))
+        .max();
+    let fix = match needed {
+        Some(p) if p > SslProtocol::Ssl3 => format!(
+            "enable TLSv1.2 on the origin (best), or add {p} to the origin's OriginSslProtocols (try it first with --origin-ssl-protocols {})",
+            list_with(ctx.protocols, p)
+        ),
+        _ => "enable TLSv1.2 on the origin".to_string(),
+    };
+    finding(
+        "tls.no-common-version",
+        Impact::Would502,
+        Confidence::Documented,
+        1,
+        format!(
+            "the origin offers {offers} and {how}; CloudFront is allowed {} for this origin (OriginSslProtocols)",
+            list(ctx.protocols)
+        ),
+        fix,
+    )
+}
+
+fn illegal_answer(what: String) -> Finding {
+    finding(
+        "tls.illegal-answer",
+        Impact::Would502,
+        Confidence::Inferred,
+        21,
+        format!("the origin {what}; a TLS client aborts such a handshake"),
+        "check the origin's TLS stack (or the middlebox in front of it): it answers with parameters the client did not offer",
+    )
+}
+
+fn incomplete(n: &Negotiation, what: &str) -> Finding {
+    finding(
+        "tls.handshake-incomplete",
+        Impact::Would502,
+        Confidence::Inferred,
+        21,
+        format!(
+            "the origin answered CloudFront's hello ({}, {}) but the handshake did not complete: {what}",
+            n.version.as_str(),
+            suite_label(n.suite)
+        ),
+        "check the origin's certificate and key configuration for the SNI CloudFront sends, and its logs for the handshake error",
+    )
+}
+
+fn timeout(after: std::time::Duration, when: &str) -> Finding {
+    finding(
+        "tls.timeout",
+        Impact::Would504,
+        Confidence::Inferred,
+        23,
+        format!(
+            "the origin accepted the TCP connection but sent no complete TLS answer {when} within {:.1}s",
+            after.as_secs_f64()
+        ),
+        "check that TLS (not plain HTTP or another protocol that waits for the client) listens on the HTTPS port, and that the origin is not overloaded",
+    )
+}
+
+/// Fact 2 and RFC 8996: it works, but the version is deprecated.
+fn legacy_version(version: TlsVersion) -> Option<Finding> {
+    if version >= TlsVersion::Tls12 {
+        return None;
+    }
+    Some(finding(
+        "tls.legacy-version",
+        Impact::Warn,
+        Confidence::Documented,
+        2,
+        format!(
+            "CloudFront would negotiate {} with this origin; SSLv3, TLS 1.0 and 1.1 are deprecated (RFC 7568, RFC 8996)",
+            version.as_str()
+        ),
+        "enable TLS 1.2 on the origin, then allow only TLSv1.2 in the origin's OriginSslProtocols",
+    ))
+}
+
+/// Fact 5: 3DES and RC4 are on CloudFront's list, and broken.
+fn legacy_cipher(suite: u16) -> Option<Finding> {
+    let s = cipher_suite(suite)?;
+    if !matches!(s.cipher, Cipher::TripleDes | Cipher::Rc4) {
+        return None;
+    }
+    Some(finding(
+        "tls.legacy-cipher",
+        Impact::Warn,
+        Confidence::Documented,
+        5,
+        format!(
+            "CloudFront would negotiate {} with this origin, a {} suite (broken: RFC 7465, Sweet32)",
+            suite_label(suite),
+            if s.cipher == Cipher::Rc4 {
+                "RC4"
+            } else {
+                "3DES"
+            }
+        ),
+        "prefer an ECDHE-GCM suite on the origin (e.g. ECDHE-RSA-AES128-GCM-SHA256) and remove 3DES and RC4",
+    ))
+}
+
+/// Why a suite is not one CloudFront offers, for the no-shared-cipher reason.
+fn why_not_cloudfront(suite: u16) -> &'static str {
+    let Some(s) = cipher_suite(suite) else {
+        return ", which is not on CloudFront's origin list";
+    };
+    match (s.kx, s.cipher) {
+        (KeyExchange::DheRsa, _) => ": DHE key exchange, which CloudFront does not offer (fact 6)",
+        (_, Cipher::Chacha20Poly1305) => ": ChaCha20-Poly1305, which CloudFront does not offer",
+        (KeyExchange::Rsa, Cipher::AesGcm) => {
+            ": RSA key exchange with AES-GCM, which is not on CloudFront's list (its RSA suites are CBC)"
+        }
+        (_, Cipher::Camellia) => ": Camellia, which CloudFront does not offer",
+        _ => ", which is not on CloudFront's origin list",
+    }
+}
+
+/// Versions the scan found supported, oldest first, with the suite each chose.
+fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
+    versions
+        .iter()
+        .filter_map(|v| match support(v) {
+            Support::Supported { suite } => Some((v.version, suite)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `SSLv3 not-supported (alert ...), TLSv1 inconclusive (...)`.
+fn scan_summary(versions: &[VersionProbe]) -> String {
+    versions
+        .iter()
+        .map(|v| match support(v) {
+            Support::Supported { .. } => format!("{} supported", v.version.as_str()),
+            Support::NotSupported { why } => {
+                format!("{} not supported ({why})", v.version.as_str())
+            }
+            Support::Inconclusive { why } => format!("{} inconclusive ({why})", v.version.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn allowed(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
+    let versions = allowed_versions(protocols);
+    if versions.is_empty() {
+        vec![TlsVersion::Tls12]
+    } else {
+        versions
+    }
+}
+
+fn list(protocols: &[SslProtocol]) -> String {
+    if protocols.is_empty() {
+        return "TLSv1.2".to_string();
+    }
+    protocols
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `protocols` plus `p`, comma-separated, as `--origin-ssl-protocols` takes it.
+fn list_with(protocols: &[SslProtocol], p: SslProtocol) -> String {
+    let mut all = protocols.to_vec();
+    all.push(p);
+    all.sort();
+    all.dedup();
+    all.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// `TLS_RSA_WITH_AES_128_CBC_SHA (AES128-SHA)`, or `0x1234` for an unknown code.
+pub fn suite_label(code: u16) -> String {
+    match cipher_suite(code) {
+        Some(s) if s.openssl != s.iana => format!("{} ({})", s.iana, s.openssl),
+        Some(s) => s.iana.to_string(),
+        None => format!("0x{code:04x}"),
+    }
+}
+
+fn group_label(code: u16) -> String {
+    group_name(code).map_or_else(|| format!("0x{code:04x}"), str::to_string)
+}
+
+fn alert(description: u8) -> String {
+    match alert_name(description) {
+        Some(name) => format!("{name} ({description})"),
+        None => format!("{description}"),
+    }
+}
+
+/// How a raw hello exchange ended, in words.
+pub fn describe_end(end: &HelloEnd) -> String {
+    match end {
+        HelloEnd::Complete => "a complete answer".to_string(),
+        HelloEnd::Alert { description, .. } => format!("alert {}", alert(*description)),
+        HelloEnd::NotTls { first_bytes } => {
+            format!("a non-TLS answer: {}", sanitize::bytes(first_bytes))
+        }
+        HelloEnd::Sslv2 => "an SSLv2 answer".to_string(),
+        HelloEnd::Closed => "connection closed without an alert".to_string(),
+        HelloEnd::Reset => "connection reset".to_string(),
+        HelloEnd::TimedOut { after } => format!("no answer within {:.1}s", after.as_secs_f64()),
+        HelloEnd::TooLarge { message } => format!("too large: {}", sanitize::text(message)),
+        HelloEnd::Malformed { message } => format!("invalid TLS: {}", sanitize::text(message)),
+        HelloEnd::Failed { message } => sanitize::text(message),
+    }
+}
+
+fn describe_handshake(outcome: &HandshakeOutcome) -> String {
+    match outcome {
+        HandshakeOutcome::Negotiated(_) => "it completed".to_string(),
+        HandshakeOutcome::Alert { description } => format!("alert {description}"),
+        HandshakeOutcome::NotTls { .. } => "not TLS".to_string(),
+        HandshakeOutcome::Closed => "connection closed".to_string(),
+        HandshakeOutcome::Reset => "connection reset".to_string(),
+        HandshakeOutcome::TimedOut { .. } => "timed out".to_string(),
+        HandshakeOutcome::TooLarge { limit } => format!("more than {limit} bytes"),
+        HandshakeOutcome::Failed { message } => sanitize::text(message),
+    }
+}
+
+#[cfg(test)]
+#[path = "tls_rules_tests.rs"]
+mod tests;

@@ -1,0 +1,349 @@
+use std::time::Duration;
+
+use super::*;
+use crate::record::{ConnectOutcome, HelloAnswer};
+
+const ECDHE_RSA_AES128_GCM: u16 = 0xc02f;
+const AES128_SHA: u16 = 0x002f;
+const DES_CBC3_SHA: u16 = 0x000a;
+const DHE_RSA_AES128_GCM: u16 = 0x009e;
+const ECDHE_RSA_CHACHA20: u16 = 0xcca8;
+const TLS13_AES128_GCM: u16 = 0x1301;
+
+fn answer(version: TlsVersion, suite: u16) -> HelloAnswer {
+    HelloAnswer {
+        version_code: crate::tls::codes::version_code(version),
+        version: Some(version),
+        suite,
+        hello_retry: false,
+        chain: Some(vec![]),
+        curve: None,
+        client_cert_requested: false,
+    }
+}
+
+fn complete(a: HelloAnswer) -> HelloRecord {
+    HelloRecord {
+        server_hello: Some(a),
+        end: HelloEnd::Complete,
+    }
+}
+
+fn alert(description: u8) -> HelloRecord {
+    HelloRecord {
+        server_hello: None,
+        end: HelloEnd::Alert {
+            level: 2,
+            description,
+        },
+    }
+}
+
+fn closed() -> HelloRecord {
+    HelloRecord {
+        server_hello: None,
+        end: HelloEnd::Closed,
+    }
+}
+
+fn probe(version: TlsVersion, hello: HelloRecord) -> VersionProbe {
+    VersionProbe {
+        version,
+        connect: Some(ConnectOutcome::Connected {
+            after: Duration::from_millis(1),
+        }),
+        hello: Some(hello),
+        from_cloudfront_hello: false,
+    }
+}
+
+/// A scan where `supported` versions answer with their suite and every other one alerts.
+fn scan(supported: &[(TlsVersion, u16)]) -> Vec<VersionProbe> {
+    [
+        TlsVersion::Ssl3,
+        TlsVersion::Tls10,
+        TlsVersion::Tls11,
+        TlsVersion::Tls12,
+        TlsVersion::Tls13,
+    ]
+    .into_iter()
+    .map(|v| match supported.iter().find(|(s, _)| *s == v) {
+        Some((_, suite)) => probe(v, complete(answer(v, *suite))),
+        None => probe(v, alert(70)),
+    })
+    .collect()
+}
+
+fn judge(
+    protocols: &[SslProtocol],
+    hello: &HelloRecord,
+    versions: &[VersionProbe],
+) -> Vec<Finding> {
+    let ctx = TlsRuleContext {
+        protocols,
+        port: 443,
+    };
+    handshake(&ctx, hello, versions, None).0
+}
+
+const TLS12: &[SslProtocol] = &[SslProtocol::Tls12];
+const TLS1_TO_12: &[SslProtocol] = &[SslProtocol::Tls1, SslProtocol::Tls11, SslProtocol::Tls12];
+
+#[test]
+fn rsa_key_exchange_cbc_is_ready() {
+    let hello = complete(answer(TlsVersion::Tls12, AES128_SHA));
+    let ctx = TlsRuleContext {
+        protocols: TLS12,
+        port: 443,
+    };
+    let (findings, negotiation) = handshake(&ctx, &hello, &scan(&[]), None);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(
+        negotiation,
+        Some(Negotiation {
+            version: TlsVersion::Tls12,
+            suite: AES128_SHA
+        })
+    );
+}
+
+#[test]
+fn tls10_only_origin_fails_under_tls12_and_warns_under_tls1() {
+    let versions = scan(&[(TlsVersion::Tls10, 0xc013)]);
+    let f = judge(TLS12, &alert(70), &versions);
+    assert_eq!(f[0].rule, "tls.no-common-version");
+    assert_eq!(f[0].impact, Impact::Would502);
+    assert_eq!(f[0].confidence, Confidence::Documented);
+    assert!(f[0].reason.contains("only TLSv1 "), "{}", f[0].reason);
+    assert!(
+        f[0].fix.contains("--origin-ssl-protocols TLSv1,TLSv1.2"),
+        "{}",
+        f[0].fix
+    );
+    // A server answering an older version than allowed is the same finding.
+    let f = judge(
+        TLS12,
+        &complete(answer(TlsVersion::Tls10, 0xc013)),
+        &versions,
+    );
+    assert_eq!(f[0].rule, "tls.no-common-version");
+    // Allowed: a legacy-version warning only.
+    let f = judge(
+        TLS1_TO_12,
+        &complete(answer(TlsVersion::Tls10, 0xc013)),
+        &versions,
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule, f[0].impact),
+        ("tls.legacy-version", Impact::Warn)
+    );
+}
+
+#[test]
+fn tls13_only_is_told_apart_from_cipher_mismatch() {
+    let f = judge(
+        TLS12,
+        &alert(70),
+        &scan(&[(TlsVersion::Tls13, TLS13_AES128_GCM)]),
+    );
+    assert_eq!(f[0].rule, "tls.tls13-only");
+    let f = judge(
+        TLS12,
+        &alert(40),
+        &scan(&[
+            (TlsVersion::Tls12, ECDHE_RSA_CHACHA20),
+            (TlsVersion::Tls13, TLS13_AES128_GCM),
+        ]),
+    );
+    assert_eq!(f[0].rule, "tls.no-shared-cipher");
+    assert!(f[0].reason.contains("ChaCha20"), "{}", f[0].reason);
+    assert!(
+        f[0].reason.contains("handshake_failure (40)"),
+        "{}",
+        f[0].reason
+    );
+}
+
+#[test]
+fn dhe_only_names_dhe() {
+    let f = judge(
+        TLS12,
+        &alert(40),
+        &scan(&[(TlsVersion::Tls12, DHE_RSA_AES128_GCM)]),
+    );
+    assert_eq!(f[0].rule, "tls.no-shared-cipher");
+    assert_eq!(f[0].confidence, Confidence::Documented);
+    assert!(f[0].reason.contains("DHE key exchange"), "{}", f[0].reason);
+}
+
+#[test]
+fn refused_with_a_cloudfront_suite_available_is_a_parameter_mismatch() {
+    let f = judge(
+        TLS12,
+        &alert(40),
+        &scan(&[(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)]),
+    );
+    assert_eq!(f[0].rule, "tls.no-shared-parameters");
+}
+
+#[test]
+fn unexplained_refusal_confidence_follows_the_scan() {
+    let f = judge(TLS12, &alert(112), &scan(&[]));
+    assert_eq!(f[0].rule, "tls.handshake-refused");
+    assert_eq!(f[0].confidence, Confidence::Inferred);
+    assert!(
+        f[0].reason.contains("unrecognized_name (112)"),
+        "{}",
+        f[0].reason
+    );
+    let inconclusive: Vec<VersionProbe> = [TlsVersion::Tls12, TlsVersion::Tls13]
+        .into_iter()
+        .map(|v| probe(v, closed()))
+        .collect();
+    let f = judge(TLS12, &closed(), &inconclusive);
+    assert_eq!(f[0].rule, "tls.closed");
+    assert_eq!(f[0].confidence, Confidence::Unverified);
+}
+
+#[test]
+fn legacy_cipher_warns() {
+    let f = judge(
+        TLS12,
+        &complete(answer(TlsVersion::Tls12, DES_CBC3_SHA)),
+        &[],
+    );
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].rule, f[0].impact),
+        ("tls.legacy-cipher", Impact::Warn)
+    );
+    assert!(f[0].reason.contains("3DES"));
+}
+
+#[test]
+fn answers_outside_the_offer_are_illegal() {
+    // A suite CloudFront does not offer.
+    let f = judge(
+        TLS12,
+        &complete(answer(TlsVersion::Tls12, ECDHE_RSA_CHACHA20)),
+        &[],
+    );
+    assert_eq!(f[0].rule, "tls.illegal-answer");
+    // TLS 1.3 to a TLS 1.2 hello.
+    let f = judge(
+        TLS12,
+        &complete(answer(TlsVersion::Tls13, TLS13_AES128_GCM)),
+        &[],
+    );
+    assert_eq!(f[0].rule, "tls.illegal-answer");
+    // A HelloRetryRequest.
+    let mut hrr = answer(TlsVersion::Tls13, TLS13_AES128_GCM);
+    hrr.hello_retry = true;
+    let f = judge(TLS12, &complete(hrr), &[]);
+    assert_eq!(f[0].rule, "tls.illegal-answer");
+}
+
+#[test]
+fn curve_client_certificate_and_incomplete_handshakes() {
+    let mut a = answer(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM);
+    a.curve = Some(0x0019);
+    a.client_cert_requested = true;
+    let rules: Vec<&str> = judge(TLS12, &complete(a), &[])
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    assert_eq!(
+        rules,
+        ["tls.curve-not-offered", "tls.client-certificate-requested"]
+    );
+    let cut = HelloRecord {
+        server_hello: Some(answer(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)),
+        end: HelloEnd::Alert {
+            level: 2,
+            description: 80,
+        },
+    };
+    let f = judge(TLS12, &cut, &[]);
+    assert_eq!(f[0].rule, "tls.handshake-incomplete");
+    assert!(
+        f[0].reason.contains("internal_error (80)"),
+        "{}",
+        f[0].reason
+    );
+    let ctx = TlsRuleContext {
+        protocols: TLS12,
+        port: 443,
+    };
+    let verify = HandshakeOutcome::Failed {
+        message: "peer misbehaved".into(),
+    };
+    let (f, _) = handshake(
+        &ctx,
+        &complete(answer(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)),
+        &[],
+        Some(&verify),
+    );
+    assert_eq!(f[0].rule, "tls.handshake-incomplete");
+}
+
+#[test]
+fn non_tls_answers() {
+    let not_tls = HelloRecord {
+        server_hello: None,
+        end: HelloEnd::NotTls {
+            first_bytes: b"HTTP/1.1 400 Bad Request\r\n\x1b[2J".to_vec(),
+        },
+    };
+    let f = judge(TLS12, &not_tls, &[]);
+    assert_eq!(f[0].rule, "tls.not-tls");
+    assert!(
+        f[0].reason
+            .contains("HTTP/1.1 400 Bad Request\\x0d\\x0a\\x1b[2J"),
+        "{}",
+        f[0].reason
+    );
+    let silent = HelloRecord {
+        server_hello: None,
+        end: HelloEnd::TimedOut {
+            after: Duration::from_secs(3),
+        },
+    };
+    let f = judge(TLS12, &silent, &[]);
+    assert_eq!((f[0].rule, f[0].impact), ("tls.timeout", Impact::Would504));
+}
+
+#[test]
+fn support_is_never_guessed() {
+    let lower = probe(
+        TlsVersion::Tls12,
+        complete(answer(TlsVersion::Tls10, 0xc013)),
+    );
+    assert!(matches!(support(&lower), Support::NotSupported { .. }));
+    let mut hrr = answer(TlsVersion::Tls13, TLS13_AES128_GCM);
+    hrr.hello_retry = true;
+    assert!(matches!(
+        support(&probe(TlsVersion::Tls13, complete(hrr))),
+        Support::Supported { .. }
+    ));
+    assert!(matches!(
+        support(&probe(TlsVersion::Tls11, closed())),
+        Support::Inconclusive { .. }
+    ));
+    assert!(matches!(
+        support(&probe(TlsVersion::Ssl3, alert(40))),
+        Support::NotSupported { .. }
+    ));
+    let higher = probe(
+        TlsVersion::Tls10,
+        complete(answer(TlsVersion::Tls12, 0xc02f)),
+    );
+    assert!(matches!(support(&higher), Support::Inconclusive { .. }));
+    let refused = VersionProbe {
+        version: TlsVersion::Tls12,
+        connect: Some(ConnectOutcome::Refused),
+        hello: None,
+        from_cloudfront_hello: false,
+    };
+    assert_eq!(support(&refused).as_str(), "inconclusive");
+}
