@@ -101,6 +101,11 @@ const LEAVES: &[LeafSpec] = &[
     // IP SANs only: rcgen turns strings that parse as IP addresses into iPAddress entries.
     leaf("ip", &["127.0.0.1", "::1"]),
     LeafSpec { usage: Usage::ClientAuth, ..leaf("no-server-auth", &["no-server-auth.test"]) },
+    // RSA, for origins that only speak RSA key exchange or TLS 1.0 (served by openssl s_server).
+    LeafSpec {
+        key: KeyKind::Rsa { bits: 2048 },
+        ..leaf("legacy", &["legacy.test", "rsa-kx.test", "tls10.test"])
+    },
 ];
 
 /// RSA keys at least this large can take a minute or more to generate, so an existing key file

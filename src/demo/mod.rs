@@ -6,6 +6,7 @@
 //! its defect must produce, so the demo doubles as a self-check: it exits 0 only when every
 //! origin got its expected verdict. Never touches anything beyond loopback.
 
+pub mod openssl;
 pub mod servers;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -54,6 +55,13 @@ pub enum DemoServer {
     },
     Refuse,
     Silent,
+    /// `openssl s_server` with these arguments: what rustls cannot serve. Skipped (and said
+    /// so) when `openssl` is not on PATH.
+    Openssl {
+        chain: &'static [u8],
+        key: &'static [u8],
+        args: &'static [&'static str],
+    },
 }
 
 const fn tls(chain: &'static [u8], key: &'static [u8]) -> DemoServer {
@@ -198,6 +206,28 @@ pub const FLEET: &[DemoOrigin] = &[
         Some("tls.tls13-only"),
     ),
     origin(
+        "rsa-kx.test",
+        // Only CloudFront's RSA-key-exchange CBC suite: rustls cannot speak it, CloudFront can.
+        DemoServer::Openssl {
+            chain: fixture!("legacy.chain.pem"),
+            key: fixture!("legacy.key.pem"),
+            args: &["-cipher", "AES128-SHA:@SECLEVEL=0", "-no_tls1_3"],
+        },
+        Verdict::Ready,
+        None,
+    ),
+    origin(
+        "tls10.test",
+        // TLS 1.0 only, judged under the default OriginSslProtocols (TLSv1.2).
+        DemoServer::Openssl {
+            chain: fixture!("legacy.chain.pem"),
+            key: fixture!("legacy.key.pem"),
+            args: &["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"],
+        },
+        Verdict::Would502,
+        Some("tls.no-common-version"),
+    ),
+    origin(
         "refused.test",
         DemoServer::Refuse,
         Verdict::Would502,
@@ -232,14 +262,27 @@ pub fn run(args: DemoArgs) -> i32 {
 
 async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut running: Vec<Origin> = Vec::with_capacity(FLEET.len());
+    let mut running: Vec<Running> = Vec::with_capacity(FLEET.len());
     let mut targets = Vec::with_capacity(FLEET.len());
     let mut overrides = Vec::with_capacity(FLEET.len());
-    for (i, demo) in FLEET.iter().enumerate() {
+    let have_openssl = openssl::available().await;
+    let fleet = fleet(have_openssl);
+    if !have_openssl {
+        eprintln!(
+            "demo: openssl not found on PATH: skipping the origins only openssl s_server can serve ({})",
+            FLEET
+                .iter()
+                .filter(|d| matches!(d.server, DemoServer::Openssl { .. }))
+                .map(|d| d.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for (i, demo) in fleet.iter().enumerate() {
         let server = start(demo, loopback)
             .await
             .with_context(|| format!("starting demo origin {}", demo.name))?;
-        let port = server.addr.port();
+        let port = server.addr().port();
         running.push(server);
         overrides.push(ResolveOverride {
             host: demo.name.to_string(),
@@ -287,7 +330,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
     let summary = outcome.summary;
     drop(running);
 
-    let mismatches = mismatches(&results);
+    let mismatches = mismatches(&fleet, &results);
     let human = output.format == Format::Table && output.path.is_none();
     for m in &mismatches {
         eprintln!("origin-probe: demo: {m}");
@@ -309,9 +352,12 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
 }
 
 /// Compares results with the fleet's expectations; one line per surprise.
-fn mismatches(results: &[(String, Option<String>, Verdict, Vec<&'static str>)]) -> Vec<String> {
+fn mismatches(
+    fleet: &[&DemoOrigin],
+    results: &[(String, Option<String>, Verdict, Vec<&'static str>)],
+) -> Vec<String> {
     let mut out = Vec::new();
-    for demo in FLEET {
+    for demo in fleet {
         let found = results
             .iter()
             .find(|(name, host, _, _)| name == demo.name && host.as_deref() == demo.host_header);
@@ -339,8 +385,37 @@ fn mismatches(results: &[(String, Option<String>, Verdict, Vec<&'static str>)]) 
     out
 }
 
-async fn start(demo: &DemoOrigin, ip: IpAddr) -> Result<Origin> {
+/// The origins this machine can run: all of `FLEET`, or those not needing openssl.
+pub fn fleet(have_openssl: bool) -> Vec<&'static DemoOrigin> {
+    FLEET
+        .iter()
+        .filter(|d| have_openssl || !matches!(d.server, DemoServer::Openssl { .. }))
+        .collect()
+}
+
+/// A running demo origin: one of ours, or an `openssl s_server` child.
+#[derive(Debug)]
+enum Running {
+    Ours(Origin),
+    Openssl(openssl::OpensslOrigin),
+}
+
+impl Running {
+    fn addr(&self) -> std::net::SocketAddr {
+        match self {
+            Running::Ours(o) => o.addr,
+            Running::Openssl(o) => o.addr,
+        }
+    }
+}
+
+async fn start(demo: &DemoOrigin, ip: IpAddr) -> Result<Running> {
     let behaviour = match demo.server {
+        DemoServer::Openssl { chain, key, args } => {
+            return Ok(Running::Openssl(
+                openssl::start(chain, key, args, ip).await?,
+            ));
+        }
         DemoServer::Refuse => Behaviour::Refuse,
         DemoServer::Silent => Behaviour::Silent,
         DemoServer::Tls {
@@ -356,5 +431,5 @@ async fn start(demo: &DemoOrigin, ip: IpAddr) -> Result<Origin> {
             Behaviour::Tls(servers::server_config(&spec).map_err(anyhow::Error::msg)?)
         }
     };
-    Ok(servers::start(behaviour, ip).await?)
+    Ok(Running::Ours(servers::start(behaviour, ip).await?))
 }

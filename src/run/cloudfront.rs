@@ -22,10 +22,23 @@ use crate::input::cloudfront::{
 use crate::output;
 use crate::plan::{self, PlanDecision, PlannedChange};
 use crate::report::OriginReport;
+use crate::tls::SslProtocol;
 
 /// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
 /// decides from.
-type RowVerdicts = BTreeMap<(Option<String>, String), Vec<(Verdict, Vec<String>)>>;
+type RowVerdicts = BTreeMap<(Option<String>, String), Vec<Row>>;
+
+/// What the plan needs of one row.
+#[derive(Debug)]
+struct Row {
+    verdict: Verdict,
+    /// `rule: reason` of the findings that fail.
+    failing: Vec<String>,
+    /// The `OriginSslProtocols` the row was judged under.
+    protocols: Vec<SslProtocol>,
+    /// `address: version` for every address that negotiated an older version than TLS 1.2.
+    legacy: Vec<String>,
+}
 
 pub(super) fn run(args: CloudfrontArgs) -> i32 {
     let output = args.output.into_config();
@@ -121,10 +134,26 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
                     .filter(|f| f.impact >= crate::finding::Impact::Would504)
                     .map(|f| format!("{}: {}", f.rule, f.reason))
                     .collect();
+                let legacy = o
+                    .addresses
+                    .iter()
+                    .filter_map(|a| Some((a, a.tls_version?)))
+                    .filter(|(_, v)| !matches!(*v, "TLSv1.2" | "TLSv1.3"))
+                    .map(|(a, v)| format!("{} negotiates {v}", a.address))
+                    .collect();
                 verdicts
                     .entry((cf.distribution_id.clone(), cf.origin_id.clone()))
                     .or_default()
-                    .push((o.verdict, failing));
+                    .push(Row {
+                        verdict: o.verdict,
+                        failing,
+                        protocols: o
+                            .origin_ssl_protocols
+                            .iter()
+                            .filter_map(|p| SslProtocol::parse(p).ok())
+                            .collect(),
+                        legacy,
+                    });
             }
         },
     ));
@@ -207,7 +236,8 @@ fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Resul
 }
 
 /// Writes the plan: every custom origin whose rows are all ready or warn switches to
-/// https-only with TLSv1.2; the rest stay as they are, with their reasons.
+/// https-only, with TLSv1.2 or the older protocols it needs; the rest stay as they are, with
+/// their reasons.
 fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()> {
     let Some(dist) = doc.distributions.first() else {
         anyhow::bail!("{}: no distribution to plan", doc.source);
@@ -221,20 +251,35 @@ fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()>
             ))
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let switch = !rows.is_empty() && rows.iter().all(|(v, _)| !v.fails());
+        let switch = !rows.is_empty() && rows.iter().all(|r| !r.verdict.fails());
         // Rows of one origin (one per viewer name) often fail for the same reason: say it once.
         let mut reasons: Vec<&str> = Vec::new();
-        for reason in rows.iter().flat_map(|(_, failing)| failing.iter()) {
+        // For a kept origin, what fails; for a switched one, what needs an old version.
+        let said: Vec<&String> = if switch {
+            rows.iter().flat_map(|r| r.legacy.iter()).collect()
+        } else {
+            rows.iter().flat_map(|r| r.failing.iter()).collect()
+        };
+        for reason in said {
             if !reasons.contains(&reason.as_str()) {
                 reasons.push(reason);
             }
         }
-        let reason = reasons.join("; ");
+        // TLSv1.2 alone when every address negotiated TLS 1.2 (it chose 1.2 when offered up to
+        // 1.2, so offering only 1.2 changes nothing); otherwise exactly the protocols the
+        // verdict was judged under, which the origin needs (the plan warns about them).
+        let ssl_protocols = if rows.iter().all(|r| r.legacy.is_empty()) {
+            vec![SslProtocol::Tls12]
+        } else {
+            rows.first()
+                .map(|r| r.protocols.clone())
+                .unwrap_or_default()
+        };
         decisions.push(PlanDecision {
             origin_id: origin.id.clone(),
             switch,
-            ssl_protocols: Vec::new(),
-            reason,
+            ssl_protocols,
+            reason: reasons.join("; "),
         });
     }
     let plan = plan::plan(doc, &decisions)?;

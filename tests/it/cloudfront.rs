@@ -326,3 +326,89 @@ async fn malformed_documents_get_one_line_naming_the_file() {
         assert!(r.stderr.contains(needle), "{fixture}: {}", r.stderr);
     }
 }
+
+/// A TLS 1.0-only origin (openssl s_server) in a distribution whose `OriginSslProtocols` allow
+/// TLSv1: CloudFront's hello offers up to TLS 1.2 with TLS 1.0 allowed, so it works (a legacy
+/// warning); the plan switches it keeping those protocols and warns. With `--origin-ssl-protocols
+/// TLSv1.2` the same origin would fail, so the plan keeps it.
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_origin_is_judged_under_its_own_protocols_and_planned_with_them() {
+    let origin = crate::support::openssl_origin("legacy", &["-tls1"]).await;
+    let port = origin.addr.port();
+    let mut legacy = custom_origin("legacy", "tls10.test", port, "http-only");
+    legacy["CustomOriginConfig"]["OriginSslProtocols"] =
+        json!({ "Quantity": 3, "Items": ["TLSv1", "TLSv1.1", "TLSv1.2"] });
+    let doc = envelope(
+        "legacy",
+        &[],
+        vec![legacy],
+        behavior("legacy", None, None),
+        vec![],
+    );
+    let fleet = Fleet {
+        _origins: vec![],
+        doc,
+        resolve: vec![format!("tls10.test:{port}:127.0.0.1")],
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_path = dir.path().join("plan.json");
+    let plan_arg = plan_path.to_str().expect("utf8");
+    let r = run_cloudfront(&fleet, &["--format", "json", "--plan", plan_arg]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let o = row(&report, "legacy", None);
+    assert_eq!(o["verdict"], "warn", "{o:#}");
+    assert_eq!(
+        o["origin_ssl_protocols"],
+        json!(["TLSv1", "TLSv1.1", "TLSv1.2"])
+    );
+    assert_eq!(o["addresses"][0]["tls_version"], "TLSv1");
+    assert!(
+        crate::support::rules(o).contains(&"tls.legacy-version".to_string()),
+        "{o:#}"
+    );
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(&plan_path).expect("read"))
+        .expect("plan is JSON");
+    let coc = &plan["Origins"]["Items"][0]["CustomOriginConfig"];
+    assert_eq!(coc["OriginProtocolPolicy"], "https-only");
+    assert_eq!(
+        coc["OriginSslProtocols"],
+        json!({ "Quantity": 3, "Items": ["TLSv1", "TLSv1.1", "TLSv1.2"] })
+    );
+    assert!(
+        r.stderr.contains("warning") && r.stderr.contains("negotiates TLSv1"),
+        "{}",
+        r.stderr
+    );
+
+    // The flag overrides the distribution: under TLSv1.2 alone it would fail, and stays.
+    std::fs::remove_file(&plan_path).expect("remove plan");
+    let r = run_cloudfront(
+        &fleet,
+        &[
+            "--format",
+            "json",
+            "--plan",
+            plan_arg,
+            "--origin-ssl-protocols",
+            "TLSv1.2",
+        ],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let o = row(&report, "legacy", None);
+    assert_eq!(o["verdict"], "would-502", "{o:#}");
+    assert!(
+        crate::support::rules(o).contains(&"tls.no-common-version".to_string()),
+        "{o:#}"
+    );
+    assert!(
+        !plan_path.exists() || {
+            let plan: Value =
+                serde_json::from_str(&std::fs::read_to_string(&plan_path).expect("read"))
+                    .expect("plan is JSON");
+            plan["Origins"]["Items"][0]["CustomOriginConfig"]["OriginProtocolPolicy"] == "http-only"
+        }
+    );
+}

@@ -241,7 +241,10 @@ fn check_origin(v: &Value, fields: &[(&str, Kind)]) {
             object(&address["hello"], "hello", HELLO);
         }
         for (version, entry) in address["versions"].as_object().into_iter().flatten() {
-            assert!(VERSION_KEYS.contains(&version.as_str()), "version key {version}");
+            assert!(
+                VERSION_KEYS.contains(&version.as_str()),
+                "version key {version}"
+            );
             object(entry, "version", VERSION);
         }
         for cert in array(address, "chain") {
