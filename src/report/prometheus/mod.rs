@@ -32,7 +32,7 @@
 //! | `address` | address families | `ip:port`, `[v6]:port` for IPv6 |
 //! | `verdict` | verdict families | `ready`, `warn`, `would-504`, `would-502` |
 //! | `rule`, `impact`, `confidence` | `origin_probe_findings` | as the JSON finding fields |
-//! | `version` | `origin_probe_tls_version_info` | as the JSON `tls_version` (`TLSv1.2`) |
+//! | `version` | `origin_probe_tls_version_info`, `origin_probe_tls_version_supported` | as the JSON `tls_version` (`TLSv1.2`); the version-scan key (`SSLv3` ... `TLSv1.3`) |
 //! | `source`, `description` | `origin_probe_roots_info` | as the JSON `roots` fields |
 //!
 //! # Metric families
@@ -47,7 +47,8 @@
 //! | `origin_probe_findings` | gauge | origin, `rule`, `impact`, `confidence` | findings | findings of the origin and its addresses (a finding on two addresses counts 2); only pairs that occur are written |
 //! | `origin_probe_probe_duration_seconds` | gauge | origin | seconds | wall time spent on the origin (DNS and every probe of every address) |
 //! | `origin_probe_address_verdict` | gauge | address, `verdict` | 1 or 0 | as `origin_probe_verdict`, for one address |
-//! | `origin_probe_tls_version_info` | gauge | address, `version` | 1 | the version the CloudFront-like handshake negotiated; absent when none was |
+//! | `origin_probe_tls_version_info` | gauge | address, `version` | 1 | the version CloudFront would negotiate; absent when its hello fails |
+//! | `origin_probe_tls_version_supported` | gauge | address, `version` | 1 or 0 | the version scan: 1 supported, 0 not supported; absent when inconclusive or not scanned (alert on a legacy version appearing, or TLS 1.2 going away) |
 //! | `probe_ssl_earliest_cert_expiry` | gauge | address | Unix seconds | the earliest `notAfter` of the chain the address sent; absent when no chain was read |
 //!
 //! "origin" stands for `origin`, `port` and, when present, `host_header`, `distribution_id` and
@@ -55,8 +56,8 @@
 //!
 //! `probe_ssl_earliest_cert_expiry` means what it means in the blackbox exporter: the earliest
 //! expiry among the certificates the server sent, whatever their order and whether or not they
-//! chain. It is usually the chain CloudFront would receive; when the CloudFront-like handshake
-//! failed (JSON `chain_source` `modern`), it is the chain sent to a modern client instead, still
+//! chain. It is usually the chain CloudFront would receive; when CloudFront's hello failed (JSON
+//! `chain_source` `version-scan` or `tls13`), it is the chain another hello revealed, still
 //! worth watching. The blackbox names `probe_duration_seconds` and `probe_tls_version_info` are
 //! not reused: ours time several handshakes per address and report the version CloudFront would
 //! negotiate, not the one a modern client gets.
@@ -103,9 +104,16 @@
 //! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="warn"} 0
 //! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-504"} 0
 //! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-502"} 0
-//! # HELP origin_probe_tls_version_info TLS version the CloudFront-like handshake negotiated with the address.
+//! # HELP origin_probe_tls_version_info TLS version CloudFront would negotiate with the address.
 //! # TYPE origin_probe_tls_version_info gauge
 //! origin_probe_tls_version_info{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! # HELP origin_probe_tls_version_supported Version scan: 1 if the address speaks the version, 0 if it refuses it.
+//! # TYPE origin_probe_tls_version_supported gauge
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="SSLv3"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.1"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.3"} 1
 //! # HELP probe_ssl_earliest_cert_expiry Returns earliest SSL cert expiry in unixtime
 //! # TYPE probe_ssl_earliest_cert_expiry gauge
 //! probe_ssl_earliest_cert_expiry{origin="www.example.com",port="443",address="192.0.2.10:443"} 1767268800
@@ -220,7 +228,11 @@ fn render(report: &Report, run: &RunMeta) -> String {
     );
     let mut tls_version = Family::new(
         "origin_probe_tls_version_info",
-        "TLS version the CloudFront-like handshake negotiated with the address.",
+        "TLS version CloudFront would negotiate with the address.",
+    );
+    let mut supported = Family::new(
+        "origin_probe_tls_version_supported",
+        "Version scan: 1 if the address speaks the version, 0 if it refuses it.",
     );
     // The blackbox exporter's HELP text, verbatim: the same family, described the same way.
     let mut expiry = Family::new(
@@ -253,6 +265,16 @@ fn render(report: &Report, run: &RunMeta) -> String {
                 push_label(&mut l, "version", version);
                 tls_version.sample(l, "1".to_owned());
             }
+            for (version, scan) in &address.versions {
+                let value = match scan.support {
+                    "supported" => "1",
+                    "not-supported" => "0",
+                    _ => continue,
+                };
+                let mut l = labels.clone();
+                push_label(&mut l, "version", version);
+                supported.sample(l, value.to_owned());
+            }
             if let Some(not_after) = earliest_expiry(address) {
                 expiry.sample(labels, not_after.to_string());
             }
@@ -270,6 +292,7 @@ fn render(report: &Report, run: &RunMeta) -> String {
         duration,
         address_verdict,
         tls_version,
+        supported,
         expiry,
     ] {
         family.push_to(&mut out);

@@ -260,6 +260,34 @@ fn push_details(
     for entry in entries {
         push_entry(out, entry, rule_width, paint);
     }
+    if origin.all_findings().any(|f| f.rule.starts_with("tls.")) {
+        push_version_scans(out, origin);
+    }
+}
+
+/// One line per scanned address, under origins with a handshake finding: which versions the
+/// origin speaks is what the fix depends on (`TLSv1 yes, TLSv1.1 no, ..., TLSv1.3 ?`).
+fn push_version_scans(out: &mut String, origin: &OriginReport) {
+    for address in origin.addresses.iter().filter(|a| !a.versions.is_empty()) {
+        let scan: Vec<String> = address
+            .versions
+            .iter()
+            .map(|(version, v)| {
+                let word = match v.support {
+                    "supported" => "yes",
+                    "not-supported" => "no",
+                    _ => "?",
+                };
+                format!("{version} {word}")
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{FINDING_INDENT}versions  {}: {}",
+            visible(&address.address),
+            scan.join(", ")
+        );
+    }
 }
 
 fn push_entry(out: &mut String, entry: &FindingGroup, rule_width: usize, paint: Paint) {
