@@ -120,6 +120,15 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub concurrency: usize,
 
+    /// Most simultaneous connections to one address (ip:port), across every origin, so names
+    /// behind one load balancer do not become a connection storm.
+    #[arg(long, value_name = "N", default_value_t = crate::probe::limits::DEFAULT_PER_ADDRESS)]
+    pub address_concurrency: usize,
+
+    /// Most new connections per second across the whole run (default: no limit).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+
     /// How long to wait for a TCP connection (e.g. 5s, 1500ms).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub connect_timeout: Duration,

@@ -39,6 +39,10 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 pub struct ProbeConfig {
     pub host_header: Option<String>,
     pub concurrency: usize,
+    /// `--address-concurrency`: most connections to one address at once.
+    pub per_address: usize,
+    /// `--rate`: most new connections per second across the run; `None` for no limit.
+    pub rate: Option<u32>,
     pub connect_timeout: Duration,
     /// Per DNS lookup and per TLS handshake.
     pub timeout: Duration,
@@ -97,6 +101,10 @@ pub struct Config {
 pub enum ConfigError {
     #[error("--concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
     Concurrency(usize),
+    #[error("--address-concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
+    AddressConcurrency(usize),
+    #[error("--rate must be at least 1 new connection per second")]
+    Rate,
     #[error("--{flag} must be more than 0 and at most {}s, got {value:?}", MAX_TIMEOUT.as_secs())]
     Timeout { flag: &'static str, value: Duration },
     #[error("--host-header {value:?}: {reason}")]
@@ -123,6 +131,12 @@ impl ProbeArgs {
         if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
             return Err(ConfigError::Concurrency(self.concurrency));
         }
+        if self.address_concurrency == 0 || self.address_concurrency > MAX_CONCURRENCY {
+            return Err(ConfigError::AddressConcurrency(self.address_concurrency));
+        }
+        if self.rate == Some(0) {
+            return Err(ConfigError::Rate);
+        }
         for (flag, value) in [
             ("connect-timeout", self.connect_timeout),
             ("timeout", self.timeout),
@@ -143,6 +157,8 @@ impl ProbeArgs {
             ProbeConfig {
                 host_header,
                 concurrency: self.concurrency,
+                per_address: self.address_concurrency,
+                rate: self.rate,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
                 warn_days: self.warn_days,

@@ -12,13 +12,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rustls::pki_types::UnixTime;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::cert::TrustStore;
 use crate::config::ProbeConfig;
 use crate::finding::{Confidence, Impact, Verdict, finding};
-use crate::probe::{self, HttpSettings, ProbeSettings};
+use crate::probe::{self, HttpSettings, Limits, ProbeSettings};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
 use crate::report::OriginReport;
 use crate::resolve::Resolver;
@@ -29,10 +28,10 @@ use crate::verdict::{self, JudgeContext};
 #[derive(Debug)]
 pub struct Engine {
     resolver: Resolver,
-    /// The one bound on simultaneous sockets (DNS queries and TCP connections) across the whole
-    /// run: `--concurrency`. Holding it per socket, not per origin, keeps a slow origin with
-    /// many addresses from starving the rest and keeps file descriptors under the limit.
-    permits: Arc<Semaphore>,
+    /// The bounds on sockets: `--concurrency` for every socket of the run (per socket, not per
+    /// origin, so a slow origin with many addresses cannot starve the rest and file
+    /// descriptors stay under the limit), `--address-concurrency` per address, `--rate`.
+    limits: Arc<Limits>,
     probe: ProbeConfig,
     store: TrustStore,
     now: UnixTime,
@@ -48,7 +47,11 @@ impl Engine {
     ) -> Arc<Engine> {
         Arc::new(Engine {
             resolver,
-            permits: Arc::new(Semaphore::new(probe.concurrency)),
+            limits: Arc::new(Limits::new(
+                probe.concurrency,
+                probe.per_address,
+                probe.rate,
+            )),
             probe,
             store,
             now,
@@ -101,10 +104,10 @@ impl Engine {
     async fn probe_origin(&self, target: &Target) -> OriginReport {
         let started = Instant::now();
         let dns = {
-            // A DNS query is a socket too; it shares the bound (see `permits`).
-            match self.permits.acquire().await {
-                Ok(_permit) => self.resolver.resolve(target).await,
-                Err(_) => DnsOutcome::Failed {
+            // A DNS query is a socket too; it shares the bound (see `limits`).
+            match self.limits.socket().await {
+                Some(_permit) => self.resolver.resolve(target).await,
+                None => DnsOutcome::Failed {
                     message: "run is shutting down".to_string(),
                 },
             }
@@ -125,10 +128,9 @@ impl Engine {
         for (i, ip) in addresses.iter().enumerate() {
             let address = SocketAddr::new(*ip, target.port);
             let settings = settings.clone();
-            let permits = Arc::clone(&self.permits);
-            probes.spawn(
-                async move { (i, probe::probe_address(address, &settings, &permits).await) },
-            );
+            let limits = Arc::clone(&self.limits);
+            probes
+                .spawn(async move { (i, probe::probe_address(address, &settings, &limits).await) });
         }
         let mut records: Vec<Option<AddressRecord>> = vec![None; addresses.len()];
         while let Some(joined) = probes.join_next().await {

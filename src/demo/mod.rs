@@ -304,6 +304,8 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         host_header: None,
         origin_ssl_protocols: None,
         concurrency: 64,
+        per_address: crate::probe::limits::DEFAULT_PER_ADDRESS,
+        rate: None,
         // Short timeouts keep the silent origin's would-504 quick; real runs default to 5s/10s.
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(3),

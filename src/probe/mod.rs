@@ -6,13 +6,11 @@
 pub mod connect;
 pub mod handshake;
 pub mod http;
+pub mod limits;
 pub mod raw;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use tokio::sync::Semaphore;
 
 use crate::record::{
     AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome, HelloAnswer, HelloEnd,
@@ -20,6 +18,7 @@ use crate::record::{
 };
 use crate::secret::Redacted;
 use crate::tls::{self, ClientHelloSpec, SslProtocol};
+pub use limits::Limits;
 
 /// What the probes of one address need to know.
 #[derive(Debug, Clone)]
@@ -63,15 +62,15 @@ pub struct HttpSettings {
 pub async fn probe_address(
     address: SocketAddr,
     settings: &ProbeSettings,
-    permits: &Arc<Semaphore>,
+    limits: &Limits,
 ) -> AddressRecord {
     let started = Instant::now();
     let spec = tls::cloudfront_hello(&settings.protocols, settings.sni.as_deref());
-    let (connect, hello) = raw_hello(address, settings, permits, spec).await;
+    let (connect, hello) = raw_hello(address, settings, limits, spec).await;
     let Some(hello) = hello else {
         let http = match &settings.http {
             None => None,
-            Some(http) => Some(http_probe(address, settings, http, None, permits).await),
+            Some(http) => Some(http_probe(address, settings, http, None, limits).await),
         };
         return AddressRecord {
             address,
@@ -104,7 +103,7 @@ pub async fn probe_address(
                 });
             }
             let spec = tls::scan_hello(version, settings.sni.as_deref());
-            let (connect, hello) = raw_hello(address, settings, permits, spec).await;
+            let (connect, hello) = raw_hello(address, settings, limits, spec).await;
             Some(VersionProbe {
                 version,
                 connect: Some(connect),
@@ -121,7 +120,7 @@ pub async fn probe_address(
         scan_one(TlsVersion::Tls13),
         async {
             if verify {
-                Some(diagnostic(address, settings, permits, HandshakeKind::CloudFront).await)
+                Some(diagnostic(address, settings, limits, HandshakeKind::CloudFront).await)
             } else {
                 None
             }
@@ -132,7 +131,7 @@ pub async fn probe_address(
         .flatten()
         .collect();
     let modern = if needs_tls13_chain(&hello, &versions) {
-        Some(diagnostic(address, settings, permits, HandshakeKind::Tls13).await)
+        Some(diagnostic(address, settings, limits, HandshakeKind::Tls13).await)
     } else {
         None
     };
@@ -144,7 +143,7 @@ pub async fn probe_address(
                 settings,
                 http,
                 Some((&hello, cloudfront.as_ref())),
-                permits,
+                limits,
             )
             .await,
         ),
@@ -242,11 +241,11 @@ fn needs_tls13_chain(hello: &HelloRecord, versions: &[VersionProbe]) -> bool {
 async fn raw_hello(
     address: SocketAddr,
     settings: &ProbeSettings,
-    permits: &Arc<Semaphore>,
+    limits: &Limits,
     spec: ClientHelloSpec,
 ) -> (ConnectOutcome, Option<HelloRecord>) {
-    // As in `one_handshake`: the semaphore is never closed; never probe without a permit.
-    let Ok(_permit) = permits.acquire().await else {
+    // The semaphores are never closed; if one were, never probe without a permit.
+    let Some(_permit) = limits.connection(address).await else {
         return (
             ConnectOutcome::Failed {
                 message: "run is shutting down".to_string(),
@@ -270,7 +269,7 @@ async fn http_probe(
     settings: &ProbeSettings,
     http: &HttpSettings,
     handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>,
-    permits: &Arc<Semaphore>,
+    limits: &Limits,
 ) -> HttpRecord {
     let cloudfront = handshakes.and_then(|(_, c)| c);
     let host = settings
@@ -298,13 +297,13 @@ async fn http_probe(
         headers: &http.headers,
         timeout: http.timeout,
     };
-    record.with_headers = with_permit(permits, request).await;
+    record.with_headers = with_permit(limits, request).await;
     if http.exposure && !http.headers.is_empty() {
         let bare = http::HttpRequest {
             headers: &[],
             ..request
         };
-        record.without_headers = Some(with_permit(permits, bare).await);
+        record.without_headers = Some(with_permit(limits, bare).await);
     }
     record
 }
@@ -343,9 +342,9 @@ fn describe_handshake(outcome: &HandshakeOutcome) -> String {
     }
 }
 
-async fn with_permit(permits: &Arc<Semaphore>, request: http::HttpRequest<'_>) -> HttpOutcome {
-    // As in `one_handshake`: the semaphore is never closed; never probe without a permit.
-    let Ok(_permit) = permits.acquire().await else {
+async fn with_permit(limits: &Limits, request: http::HttpRequest<'_>) -> HttpOutcome {
+    // As in `one_handshake`: the semaphores are never closed; never probe without a permit.
+    let Some(_permit) = limits.connection(request.address).await else {
         return HttpOutcome::Failed {
             message: "run is shutting down".to_string(),
         };
@@ -357,13 +356,16 @@ async fn with_permit(permits: &Arc<Semaphore>, request: http::HttpRequest<'_>) -
 async fn diagnostic(
     address: SocketAddr,
     settings: &ProbeSettings,
-    permits: &Arc<Semaphore>,
+    limits: &Limits,
     kind: HandshakeKind,
 ) -> HandshakeOutcome {
-    match one_handshake(address, settings, permits, kind).await {
+    match one_handshake(address, settings, limits, kind).await {
         (_, Some(outcome)) => outcome,
         (other, None) => HandshakeOutcome::Failed {
-            message: format!("the diagnostic connection failed: {other:?}"),
+            message: format!(
+                "its connection failed ({})",
+                crate::verdict::net_rules::describe_connect(&other)
+            ),
         },
     }
 }
@@ -371,12 +373,12 @@ async fn diagnostic(
 async fn one_handshake(
     address: SocketAddr,
     settings: &ProbeSettings,
-    permits: &Arc<Semaphore>,
+    limits: &Limits,
     kind: HandshakeKind,
 ) -> (ConnectOutcome, Option<HandshakeOutcome>) {
-    // The semaphore is never closed, so acquire cannot fail; if it ever were, probing without
-    // a permit would break the concurrency bound, so report it as a failed connect instead.
-    let Ok(_permit) = permits.acquire().await else {
+    // The semaphores are never closed, so acquire cannot fail; if one ever were, probing
+    // without a permit would break the bounds, so report it as a failed connect instead.
+    let Some(_permit) = limits.connection(address).await else {
         return (
             ConnectOutcome::Failed {
                 message: "run is shutting down".to_string(),

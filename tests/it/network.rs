@@ -269,3 +269,116 @@ async fn reset_during_the_handshake_would_502() {
     let o = check("resetting.test", &origin, &[]).await.origin();
     assert_verdict(&o, "would-502", Some("tls.reset"));
 }
+
+/// With a descriptor limit far below what the run wants at once, connections wait for a free
+/// descriptor instead of failing: every origin still gets its real verdict.
+#[tokio::test(flavor = "multi_thread")]
+async fn running_out_of_file_descriptors_waits_instead_of_failing_origins() {
+    let mut origins = Vec::new();
+    for _ in 0..12 {
+        origins.push(tls_origin("good").await);
+    }
+    let bin = env!("CARGO_BIN_EXE_origin-probe");
+    // `ulimit -n 40` in a shell that then becomes origin-probe: about 60 sockets are wanted at
+    // once (12 origins, up to 6 probes each), so EMFILE is certain.
+    let mut args: Vec<String> = vec![
+        "-c".into(),
+        "ulimit -n 40 && exec \"$0\" \"$@\"".into(),
+        bin.into(),
+        "check".into(),
+    ];
+    for o in &origins {
+        args.push(format!("good.test:{}", o.addr.port()));
+    }
+    for o in &origins {
+        args.push("--resolve".into());
+        args.push(format!("good.test:{}:127.0.0.1", o.addr.port()));
+    }
+    for a in [
+        "--roots",
+        &fixture_path("test-roots.pem"),
+        "--format",
+        "json",
+        "--address-concurrency",
+        "8",
+    ] {
+        args.push(a.to_string());
+    }
+    let output = tokio::time::timeout(
+        crate::support::RUN_DEADLINE,
+        tokio::process::Command::new("sh")
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("finished in time")
+    .expect("ran");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}\n{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let origins_out = report["origins"].as_array().expect("origins");
+    assert_eq!(origins_out.len(), 12);
+    for o in origins_out {
+        assert_eq!(o["verdict"], "ready", "{o:#}");
+    }
+}
+
+/// Many names behind one address (a load balancer): never more than `--address-concurrency`
+/// connections to it at once, and never more than 7 connections per origin for the TLS probes.
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_to_one_address_stay_under_the_per_address_cap() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let open = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let total = Arc::new(AtomicUsize::new(0));
+    let (o, p, t) = (open.clone(), peak.clone(), total.clone());
+    let server = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (o, p) = (o.clone(), p.clone());
+            t.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let now = o.fetch_add(1, Ordering::SeqCst) + 1;
+                p.fetch_max(now, Ordering::SeqCst);
+                // Hold the connection a while, then close it without a word: a TLS refusal.
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                o.fetch_sub(1, Ordering::SeqCst);
+                drop(stream);
+            });
+        }
+    });
+    let port = addr.port();
+    let names: Vec<String> = (0..10).map(|i| format!("site{i}.test")).collect();
+    let mut args: Vec<String> = vec!["check".into()];
+    args.extend(names.iter().map(|n| format!("{n}:{port}")));
+    for n in &names {
+        args.push("--resolve".into());
+        args.push(format!("{n}:{port}:127.0.0.1"));
+    }
+    for a in [
+        "--format",
+        "json",
+        "--timeout",
+        "2s",
+        "--address-concurrency",
+        "2",
+    ] {
+        args.push(a.into());
+    }
+    let r = run(&args).await;
+    server.abort();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(report["origins"].as_array().map(Vec::len), Some(10));
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&peak), "peak {peak} connections at once");
+    let total = total.load(Ordering::SeqCst);
+    assert!(total <= 10 * 7, "{total} connections for 10 origins");
+}
