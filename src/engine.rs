@@ -9,9 +9,11 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rustls::pki_types::UnixTime;
+use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use crate::cert::TrustStore;
@@ -23,6 +25,57 @@ use crate::report::OriginReport;
 use crate::resolve::Resolver;
 use crate::target::Target;
 use crate::verdict::{self, JudgeContext};
+
+/// How long origins in flight may still run once a stop is requested.
+pub const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// A request to stop a run (Ctrl-C): shared between whoever asks and the engine.
+#[derive(Debug, Default)]
+pub struct Stop {
+    requested: AtomicBool,
+    notify: Notify,
+}
+
+impl Stop {
+    pub fn request(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+
+    /// Returns once a stop is requested.
+    pub async fn wait(&self) {
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so a request in between is not missed.
+            notified.as_mut().enable();
+            if self.is_requested() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunEnd {
+    /// A stop was requested before every target had started: some were never probed.
+    pub stopped: bool,
+    /// Origins abandoned in flight when the grace ran out (no report for them).
+    pub abandoned: usize,
+}
+
+async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
 
 /// Everything the engine shares between tasks.
 #[derive(Debug)]
@@ -65,15 +118,31 @@ impl Engine {
     pub async fn run(
         self: &Arc<Self>,
         targets: impl IntoIterator<Item = Target>,
-        mut on_done: impl FnMut(usize, OriginReport),
+        on_done: impl FnMut(usize, OriginReport),
     ) {
+        self.run_until(targets, &Stop::default(), on_done).await;
+    }
+
+    /// As [`run`](Self::run), until `stop` is requested: then no further origin starts, the
+    /// origins in flight get `STOP_GRACE` to finish (their own timeouts bound them anyway), and
+    /// whatever is still running after that is abandoned without a report.
+    pub async fn run_until(
+        self: &Arc<Self>,
+        targets: impl IntoIterator<Item = Target>,
+        stop: &Stop,
+        mut on_done: impl FnMut(usize, OriginReport),
+    ) -> RunEnd {
         let max_in_flight = self.probe.concurrency.saturating_mul(2).max(1);
         let mut tasks = JoinSet::new();
         let mut in_flight: HashMap<tokio::task::Id, (usize, Target)> = HashMap::new();
         let mut targets = targets.into_iter().enumerate();
         let mut exhausted = false;
+        let mut grace_until: Option<tokio::time::Instant> = None;
         loop {
-            while !exhausted && tasks.len() < max_in_flight {
+            if grace_until.is_none() && stop.is_requested() {
+                grace_until = Some(tokio::time::Instant::now() + STOP_GRACE);
+            }
+            while !exhausted && grace_until.is_none() && tasks.len() < max_in_flight {
                 let Some((index, target)) = targets.next() else {
                     exhausted = true;
                     break;
@@ -83,7 +152,21 @@ impl Engine {
                 let handle = tasks.spawn(async move { engine.probe_origin(&task_target).await });
                 in_flight.insert(handle.id(), (index, target));
             }
-            let Some(joined) = tasks.join_next_with_id().await else {
+            if tasks.is_empty() {
+                break;
+            }
+            let joined = tokio::select! {
+                joined = tasks.join_next_with_id() => joined,
+                () = stop.wait(), if grace_until.is_none() => continue,
+                () = sleep_until_or_never(grace_until) => {
+                    // The grace is over: abandon what is left, reporting nothing for it.
+                    let abandoned = in_flight.len();
+                    tasks.abort_all();
+                    while tasks.join_next().await.is_some() {}
+                    return RunEnd { stopped: true, abandoned };
+                }
+            };
+            let Some(joined) = joined else {
                 break;
             };
             match joined {
@@ -98,6 +181,11 @@ impl Engine {
                     }
                 }
             }
+        }
+        RunEnd {
+            // Stopped before every target had started: the report is incomplete.
+            stopped: grace_until.is_some() && !exhausted,
+            abandoned: 0,
         }
     }
 
