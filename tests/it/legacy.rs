@@ -27,15 +27,15 @@ const LEGACY: &str = "TLSv1,TLSv1.1,TLSv1.2";
 /// What one run must show. Strings in `reason` / `fix` must all appear in the finding of
 /// `rule` (the one that decides the verdict).
 #[derive(Debug, Clone, Copy)]
-struct Expect {
-    verdict: &'static str,
+struct Expect<'a> {
+    verdict: &'a str,
     /// Every rule id of the report, in any order; empty for a clean ready.
-    rules: &'static [&'static str],
-    rule: Option<&'static str>,
-    reason: &'static [&'static str],
-    fix: &'static [&'static str],
+    rules: &'a [&'a str],
+    rule: Option<&'a str>,
+    reason: &'a [&'a str],
+    fix: &'a [&'a str],
     /// `tls_version` and `cipher_suite` (None: both null).
-    negotiated: Option<(&'static str, &'static str)>,
+    negotiated: Option<(&'a str, &'a str)>,
 }
 
 /// Probes `name` at `addr` with `--origin-ssl-protocols protocols`; checks the protocols are
@@ -79,7 +79,7 @@ fn text<'a>(v: &'a Value, field: &str) -> &'a str {
 }
 
 /// Checks `o` against `e`; `context` names the run in failure messages.
-fn check_expect(o: &Value, e: &Expect, context: &str) {
+fn check_expect(o: &Value, e: &Expect<'_>, context: &str) {
     assert_eq!(o["verdict"], e.verdict, "{context}: verdict\n{o:#}");
     let mut got = rules(o);
     got.sort();
@@ -283,6 +283,116 @@ async fn tls11_only_is_no_common_version_by_default_and_a_legacy_warning_when_al
             ],
             context,
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls11_only_under_protocols_with_a_gap_is_no_common_version_not_an_illegal_answer() {
+    // CloudFront's hello offers TLSv1 and TLSv1.2 (client_version 1.2); a TLS <= 1.2 server
+    // may answer any version up to that, so a TLS 1.1 ServerHello is legal: CloudFront simply
+    // does not allow 1.1. The fix is to allow it, not to "check the origin's TLS stack".
+    let Some(origin) = openssl(
+        "tls11_gap",
+        "rsa2048",
+        &["-cipher", "DEFAULT:@SECLEVEL=0", "-tls1_1"],
+    )
+    .await
+    else {
+        return;
+    };
+    let o = probe("rsa2048.test", origin.addr, "TLSv1,TLSv1.2").await;
+    check_expect(
+        &o,
+        &Expect {
+            verdict: "would-502",
+            rules: &["tls.no-common-version"],
+            rule: Some("tls.no-common-version"),
+            reason: &[
+                "the origin offers only TLSv1.1 and",
+                "allowed TLSv1, TLSv1.2",
+            ],
+            fix: &["--origin-ssl-protocols TLSv1,TLSv1.1,TLSv1.2"],
+            negotiated: None,
+        },
+        "TLS 1.1 only, TLSv1,TLSv1.2",
+    );
+    assert_eq!(hello(&o)["version"], "TLSv1.1", "{o:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls12_only_under_protocols_without_tls12_is_told_to_allow_tls12() {
+    // The origin already speaks TLS 1.2: "enable TLSv1.2 on the origin" would be no fix.
+    let Some(origin) = openssl(
+        "tls12_not_allowed",
+        "rsa2048",
+        &["-cipher", "DEFAULT:@SECLEVEL=0", "-tls1_2"],
+    )
+    .await
+    else {
+        return;
+    };
+    let (tls1, ssl3) = tokio::join!(
+        probe("rsa2048.test", origin.addr, "TLSv1"),
+        probe("rsa2048.test", origin.addr, "SSLv3"),
+    );
+    for (o, protocols, suggested) in [
+        (&tls1, "TLSv1", "--origin-ssl-protocols TLSv1,TLSv1.2"),
+        (&ssl3, "SSLv3", "--origin-ssl-protocols SSLv3,TLSv1.2"),
+    ] {
+        check_expect(
+            o,
+            &Expect {
+                verdict: "would-502",
+                rules: &["tls.no-common-version"],
+                rule: Some("tls.no-common-version"),
+                reason: &["the origin offers only TLSv1.2 and refused CloudFront's hello"],
+                fix: &["add TLSv1.2 to the origin's OriginSslProtocols", suggested],
+                negotiated: None,
+            },
+            protocols,
+        );
+        let fix = text(&crate::support::finding(o, "tls.no-common-version"), "fix").to_string();
+        assert!(
+            !fix.contains("enable TLSv1.2 on the origin"),
+            "{protocols}: {fix}"
+        );
+        assert_eq!(hello(o)["end"], "alert", "{protocols}: {o:#}");
+        check_scan(o, &[("TLSv1.2", "supported", None)], protocols);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ecdhe_only_on_a_curve_cloudfront_lacks_is_no_shared_parameters_under_both() {
+    let Some(origin) = openssl(
+        "p521_only",
+        "rsa2048",
+        &[
+            "-cipher",
+            "ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
+            "-curves",
+            "secp521r1",
+            "-no_tls1_3",
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let (modern, legacy) = probe_both("rsa2048.test", origin.addr).await;
+    for (o, context) in [(&modern, "TLSv1.2"), (&legacy, "TLSv1-1.2")] {
+        check_expect(
+            o,
+            &Expect {
+                verdict: "would-502",
+                rules: &["tls.no-shared-parameters"],
+                rule: Some("tls.no-shared-parameters"),
+                reason: &["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (ECDHE-RSA-AES128-SHA) at TLSv1.2"],
+                fix: &["X25519, P-256 or P-384"],
+                negotiated: None,
+            },
+            context,
+        );
+        assert_eq!(hello(o)["end"], "alert", "{context}: {o:#}");
     }
 }
 
@@ -731,6 +841,11 @@ async fn canned_3des_flight_warns_legacy_cipher_under_both() {
             },
             context,
         );
+        let reason = text(&crate::support::finding(o, "tls.legacy-cipher"), "reason").to_string();
+        assert!(
+            reason.contains("Sweet32") && !reason.contains("RFC 7465"),
+            "{reason}"
+        );
     }
 }
 
@@ -756,12 +871,23 @@ async fn canned_tls10_rc4_flight_is_two_warnings_when_tls10_is_allowed() {
             verdict: "warn",
             rules: &["tls.legacy-version", "tls.legacy-cipher"],
             rule: Some("tls.legacy-cipher"),
-            reason: &["TLS_RSA_WITH_RC4_128_MD5 (RC4-MD5)", "RC4 suite"],
+            reason: &[
+                "TLS_RSA_WITH_RC4_128_MD5 (RC4-MD5)",
+                "an RC4 suite",
+                "RFC 7465",
+            ],
             fix: &[],
             negotiated: Some(("TLSv1", "TLS_RSA_WITH_RC4_128_MD5")),
         },
         "TLS 1.0 RC4, TLSv1-1.2",
     );
+    // Sweet32 is the 3DES attack (64-bit blocks); RC4 is RFC 7465's.
+    let reason = text(
+        &crate::support::finding(&legacy, "tls.legacy-cipher"),
+        "reason",
+    )
+    .to_string();
+    assert!(!reason.contains("Sweet32"), "{reason}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
