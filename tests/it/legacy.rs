@@ -534,6 +534,119 @@ async fn dhe_only_would_502_naming_the_dhe_suite_under_both() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn dhe_only_at_tls10_is_no_common_version_then_no_shared_cipher() {
+    // Two problems at once: the version (by default) hides the suite (once TLS 1.0 is allowed).
+    let Some(origin) = openssl(
+        "dhe_tls10",
+        "rsa2048",
+        &["-cipher", "DHE-RSA-AES128-SHA:@SECLEVEL=0", "-tls1"],
+    )
+    .await
+    else {
+        return;
+    };
+    let (modern, legacy) = probe_both("rsa2048.test", origin.addr).await;
+    check_expect(
+        &modern,
+        &Expect {
+            verdict: "would-502",
+            rules: &["tls.no-common-version"],
+            rule: Some("tls.no-common-version"),
+            reason: &["the origin offers only TLSv1 and", "handshake_failure (40)"],
+            fix: &["enable TLSv1.2 on the origin"],
+            negotiated: None,
+        },
+        "DHE at TLS 1.0, TLSv1.2",
+    );
+    check_expect(
+        &legacy,
+        &Expect {
+            verdict: "would-502",
+            rules: &["tls.no-shared-cipher"],
+            rule: Some("tls.no-shared-cipher"),
+            reason: &[
+                "at TLSv1,",
+                "TLS_DHE_RSA_WITH_AES_128_CBC_SHA (DHE-RSA-AES128-SHA)",
+                "DHE key exchange",
+            ],
+            fix: &[],
+            negotiated: None,
+        },
+        "DHE at TLS 1.0, TLSv1-1.2",
+    );
+    for (o, context) in [(&modern, "TLSv1.2"), (&legacy, "TLSv1-1.2")] {
+        check_scan(
+            o,
+            &[
+                (
+                    "TLSv1",
+                    "supported",
+                    Some("TLS_DHE_RSA_WITH_AES_128_CBC_SHA"),
+                ),
+                ("TLSv1.2", "not-supported", None),
+            ],
+            context,
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls10_11_and_13_without_12_negotiates_tls11_when_allowed() {
+    let Some(origin) = openssl(
+        "no_tls12",
+        "rsa2048",
+        &["-cipher", "DEFAULT:@SECLEVEL=0", "-no_tls1_2"],
+    )
+    .await
+    else {
+        return;
+    };
+    let (modern, legacy) = probe_both("rsa2048.test", origin.addr).await;
+    check_expect(
+        &modern,
+        &Expect {
+            verdict: "would-502",
+            rules: &["tls.no-common-version"],
+            rule: Some("tls.no-common-version"),
+            reason: &["the origin offers only TLSv1, TLSv1.1, TLSv1.3 and"],
+            // The newest version an OriginSslProtocols value can allow.
+            fix: &["add TLSv1.1", "--origin-ssl-protocols TLSv1.1,TLSv1.2"],
+            negotiated: None,
+        },
+        "no TLS 1.2, TLSv1.2",
+    );
+    check_expect(
+        &legacy,
+        &Expect {
+            verdict: "warn",
+            rules: &["tls.legacy-version"],
+            rule: Some("tls.legacy-version"),
+            reason: &["negotiate TLSv1.1 with this origin"],
+            fix: &[],
+            negotiated: Some(("TLSv1.1", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA")),
+        },
+        "no TLS 1.2, TLSv1-1.2",
+    );
+    let scanned = [
+        ("SSLv3", "not-supported", None),
+        ("TLSv1", "supported", None),
+        ("TLSv1.1", "supported", None),
+        ("TLSv1.2", "not-supported", None),
+        ("TLSv1.3", "supported", None),
+    ];
+    check_scan(&modern, &scanned, "TLSv1.2");
+    check_scan(&legacy, &scanned, "TLSv1-1.2");
+    // Allowed 1.0-1.2, CloudFront's hello answered 1.1 (chosen) and 1.2 (passed over) itself.
+    for (version, known) in [("TLSv1", false), ("TLSv1.1", true), ("TLSv1.2", true)] {
+        assert_eq!(
+            scan(&legacy, version)["from_cloudfront_hello"],
+            known,
+            "{version}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn aes128_sha_only_is_ready_under_both() {
     // RSA key exchange with AES-CBC: on CloudFront's list, and nothing rustls can offer.
     let Some(origin) = openssl(
