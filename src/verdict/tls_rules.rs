@@ -129,7 +129,10 @@ fn answered(
     }
     let version = match a.version {
         Some(v) if allowed.contains(&v) => v,
-        Some(v) if allowed.first().is_some_and(|min| v < *min) => {
+        // Older than the highest version offered, yet not allowed (below the lowest, or in a
+        // gap such as TLSv1,TLSv1.2): a TLS <= 1.2 hello offers every version up to its
+        // client_version, so this answer is legal and the versions simply do not meet.
+        Some(v) if allowed.last().is_some_and(|max| v < *max) => {
             return (
                 vec![no_common_version(ctx, &supported(versions), None)],
                 None,
@@ -429,6 +432,11 @@ fn no_common_version(
         .filter_map(|(v, _)| SslProtocol::for_version(*v))
         .max();
     let fix = match needed {
+        // The origin already speaks TLS 1.2: only OriginSslProtocols can change.
+        Some(SslProtocol::Tls12) => format!(
+            "add TLSv1.2 to the origin's OriginSslProtocols; the origin already speaks it (try it first with --origin-ssl-protocols {})",
+            list_with(ctx.protocols, SslProtocol::Tls12)
+        ),
         Some(p) if p > SslProtocol::Ssl3 => format!(
             "enable TLSv1.2 on the origin (best), or add {p} to the origin's OriginSslProtocols (try it first with --origin-ssl-protocols {})",
             list_with(ctx.protocols, p)
@@ -518,12 +526,12 @@ fn legacy_cipher(suite: u16) -> Option<Finding> {
         Confidence::Documented,
         5,
         format!(
-            "CloudFront would negotiate {} with this origin, a {} suite (broken: RFC 7465, Sweet32)",
+            "CloudFront would negotiate {} with this origin, {}",
             suite_label(suite),
             if s.cipher == Cipher::Rc4 {
-                "RC4"
+                "an RC4 suite (broken; prohibited in TLS by RFC 7465)"
             } else {
-                "3DES"
+                "a 3DES suite (64-bit blocks, broken by Sweet32: CVE-2016-2183)"
             }
         ),
         "prefer an ECDHE-GCM suite on the origin (e.g. ECDHE-RSA-AES128-GCM-SHA256) and remove 3DES and RC4",

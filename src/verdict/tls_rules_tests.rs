@@ -222,6 +222,78 @@ fn legacy_cipher_warns() {
 }
 
 #[test]
+fn legacy_cipher_names_the_weakness_of_its_cipher() {
+    const RC4_MD5: u16 = 0x0004;
+    let f = judge(TLS12, &complete(answer(TlsVersion::Tls12, RC4_MD5)), &[]);
+    assert!(f[0].reason.contains("an RC4 suite"), "{}", f[0].reason);
+    assert!(f[0].reason.contains("RFC 7465"), "{}", f[0].reason);
+    assert!(!f[0].reason.contains("Sweet32"), "{}", f[0].reason);
+    let f = judge(
+        TLS12,
+        &complete(answer(TlsVersion::Tls12, DES_CBC3_SHA)),
+        &[],
+    );
+    assert!(f[0].reason.contains("a 3DES suite"), "{}", f[0].reason);
+    assert!(f[0].reason.contains("Sweet32"), "{}", f[0].reason);
+    assert!(!f[0].reason.contains("RFC 7465"), "{}", f[0].reason);
+}
+
+#[test]
+fn a_tls12_origin_outside_the_allowed_protocols_is_told_to_allow_tls12() {
+    // The origin already speaks TLS 1.2; enabling it there is no fix.
+    let versions = scan(&[(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)]);
+    for (protocols, list) in [
+        (&[SslProtocol::Tls1][..], "TLSv1,TLSv1.2"),
+        (&[SslProtocol::Ssl3][..], "SSLv3,TLSv1.2"),
+    ] {
+        let f = judge(protocols, &alert(70), &versions);
+        assert_eq!(f[0].rule, "tls.no-common-version");
+        assert!(
+            f[0].fix
+                .contains("add TLSv1.2 to the origin's OriginSslProtocols")
+                && f[0].fix.contains(&format!("--origin-ssl-protocols {list}"))
+                && !f[0].fix.contains("enable TLSv1.2 on the origin"),
+            "{}",
+            f[0].fix
+        );
+    }
+    // An origin without TLS 1.2 is still told to enable it first.
+    let f = judge(TLS12, &alert(70), &scan(&[(TlsVersion::Tls10, 0xc013)]));
+    assert!(
+        f[0].fix.starts_with("enable TLSv1.2 on the origin (best)"),
+        "{}",
+        f[0].fix
+    );
+}
+
+#[test]
+fn a_version_in_a_gap_of_the_allowed_protocols_is_no_common_version() {
+    // TLSv1,TLSv1.2 offered (client_version 1.2); the origin legally answers TLS 1.1.
+    let versions = scan(&[(TlsVersion::Tls11, 0xc013)]);
+    let f = judge(
+        &[SslProtocol::Tls1, SslProtocol::Tls12],
+        &complete(answer(TlsVersion::Tls11, 0xc013)),
+        &versions,
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].rule, "tls.no-common-version");
+    assert!(f[0].reason.contains("only TLSv1.1 "), "{}", f[0].reason);
+    assert!(
+        f[0].fix
+            .contains("--origin-ssl-protocols TLSv1,TLSv1.1,TLSv1.2"),
+        "{}",
+        f[0].fix
+    );
+    // Above the highest version offered stays illegal.
+    let f = judge(
+        &[SslProtocol::Tls1],
+        &complete(answer(TlsVersion::Tls12, 0xc013)),
+        &versions,
+    );
+    assert_eq!(f[0].rule, "tls.illegal-answer");
+}
+
+#[test]
 fn answers_outside_the_offer_are_illegal() {
     // A suite CloudFront does not offer.
     let f = judge(

@@ -10,6 +10,7 @@ mod cloudfront;
 mod demo;
 mod docs;
 mod http;
+mod legacy;
 mod monitoring;
 mod network;
 mod support;
