@@ -337,13 +337,26 @@ fn refusal(ctx: &TlsRuleContext<'_>, end: &HelloEnd, versions: &[VersionProbe]) 
             "enable at least one suite CloudFront offers origins, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256",
         );
     }
+    // The curve the scan's answer chose, when it is one CloudFront does not offer.
+    let odd_curve = versions
+        .iter()
+        .filter(|v| v.version == version)
+        .filter_map(|v| v.hello.as_ref()?.server_hello.as_ref()?.curve)
+        .find(|c| !CLOUDFRONT_GROUPS.contains(c));
+    let cause = match odd_curve {
+        Some(curve) => format!(
+            "it chose the curve {} for ECDHE, and CloudFront offers only X25519, P-256 and P-384",
+            group_label(curve)
+        ),
+        None => "no curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)".to_string(),
+    };
     finding(
         "tls.no-shared-parameters",
         Impact::Would502,
         Confidence::Inferred,
         8,
         format!(
-            "the origin refused CloudFront's hello ({what}) but chose {} at {} when offered every curve and signature scheme: no curve or signature scheme in common with CloudFront (an Ed25519 or RSA-PSS-only key, for example; see the key findings)",
+            "the origin refused CloudFront's hello ({what}) but chose {} at {} when offered every curve and signature scheme: {cause}",
             suite_label(suite),
             version.as_str()
         ),
@@ -426,12 +439,34 @@ fn no_common_version(
         || "answered CloudFront's hello with an older version".to_string(),
         |r| format!("refused CloudFront's hello ({r})"),
     );
-    // The lowest version the origin has that an OriginSslProtocols value can allow.
+    // The newest version the origin has that an OriginSslProtocols value can allow, and the
+    // suite it chose there.
     let needed = supported
         .iter()
-        .filter_map(|(v, _)| SslProtocol::for_version(*v))
-        .max();
-    let fix = match needed {
+        .filter_map(|(v, s)| Some((SslProtocol::for_version(*v)?, *v, *s)))
+        .max_by_key(|(p, _, _)| *p);
+    // Allowing that version helps only if the origin's suite there is one CloudFront offers.
+    if let Some((p, version, suite)) = needed
+        && !(CLOUDFRONT_SUITES.contains(&suite)
+            && cipher_suite(suite).is_some_and(|s| s.valid_at(version)))
+    {
+        return finding(
+            "tls.no-common-version",
+            Impact::Would502,
+            Confidence::Documented,
+            1,
+            format!(
+                "the origin offers {offers} and {how}; CloudFront is allowed {} for this origin (OriginSslProtocols)",
+                list(ctx.protocols)
+            ),
+            format!(
+                "enable TLSv1.2 on the origin with a suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256); allowing {p} would not help: at {p} the origin chose {}{}",
+                suite_label(suite),
+                why_not_cloudfront(suite)
+            ),
+        );
+    }
+    let fix = match needed.map(|(p, _, _)| p) {
         // The origin already speaks TLS 1.2: only OriginSslProtocols can change.
         Some(SslProtocol::Tls12) => format!(
             "add TLSv1.2 to the origin's OriginSslProtocols; the origin already speaks it (try it first with --origin-ssl-protocols {})",

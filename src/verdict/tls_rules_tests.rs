@@ -419,3 +419,30 @@ fn support_is_never_guessed() {
     };
     assert_eq!(support(&refused).as_str(), "inconclusive");
 }
+
+#[test]
+fn allowing_an_old_version_is_not_suggested_when_its_suite_would_fail_too() {
+    // TLS 1.0 only, DHE only: adding TLSv1 to OriginSslProtocols would still fail on the suite.
+    let dhe_sha = 0x0033; // DHE-RSA-AES128-SHA
+    let f = judge(TLS12, &alert(70), &scan(&[(TlsVersion::Tls10, dhe_sha)]));
+    assert_eq!(f[0].rule, "tls.no-common-version");
+    assert!(f[0].fix.contains("would not help"), "{}", f[0].fix);
+    assert!(!f[0].fix.contains("--origin-ssl-protocols"), "{}", f[0].fix);
+    assert!(f[0].fix.contains("DHE"), "{}", f[0].fix);
+}
+
+#[test]
+fn a_curve_cloudfront_lacks_is_named() {
+    let mut versions = scan(&[(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)]);
+    if let Some(a) = versions
+        .iter_mut()
+        .find(|v| v.version == TlsVersion::Tls12)
+        .and_then(|v| v.hello.as_mut())
+        .and_then(|h| h.server_hello.as_mut())
+    {
+        a.curve = Some(0x0019);
+    }
+    let f = judge(TLS12, &alert(40), &versions);
+    assert_eq!(f[0].rule, "tls.no-shared-parameters");
+    assert!(f[0].reason.contains("secp521r1"), "{}", f[0].reason);
+}
