@@ -2,6 +2,7 @@
 //! and helpers to read its JSON report.
 
 pub mod dns;
+pub mod hostile;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::Stdio;
