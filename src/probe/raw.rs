@@ -89,6 +89,9 @@ async fn read_flight(
     while !parser.is_done() {
         match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
             Err(_) => {
+                // Text still waiting for its line end is "not TLS" already (`build` prefers
+                // the parser's event); anything that could still be TLS is a timeout.
+                parser.deadline_passed();
                 return Some(HelloEnd::TimedOut {
                     after: started.elapsed(),
                 });

@@ -307,10 +307,54 @@ fn endless_flights_hit_their_limits() {
     assert!(matches!(
         flight.error,
         Some(WireError::TooLarge {
-            what: "events in a flight",
+            what: "events in a flight (the last an alert)",
             ..
         })
     ));
+    // HelloRequest (type 0, empty) again and again, one record each.
+    let request = [0x16, 0x03, 0x03, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00];
+    assert_eq!(
+        parse_flight(&request.repeat(MAX_EVENTS + 1)).error,
+        Some(WireError::TooLarge {
+            what: "events in a flight (the last a handshake message)",
+            len: MAX_EVENTS + 1,
+            limit: MAX_EVENTS
+        })
+    );
+}
+
+#[test]
+fn a_deadline_turns_text_without_a_line_end_into_not_tls() {
+    let at_deadline = |bytes: &[u8]| {
+        let mut parser = FlightParser::new();
+        parser.feed(bytes).expect("no error yet");
+        assert!(!parser.is_done(), "decided before the deadline: {bytes:?}");
+        parser.deadline_passed();
+        (parser.is_done(), parser.take_events())
+    };
+    assert_eq!(
+        at_deadline(b"220 mail.example"),
+        (
+            true,
+            vec![ServerEvent::NotTls {
+                first_line: "220 mail.example".into()
+            }]
+        )
+    );
+    // What could still become a record, or an SSLv2 answer, stays a timeout.
+    for prefix in [&[0x16][..], &[0x80, 0x03], &[0x83, 0x2e, 0x04, 0x00]] {
+        assert_eq!(at_deadline(prefix), (false, vec![]), "{prefix:?}");
+    }
+    // So does a flight that started as TLS, and silence.
+    let mut parser = FlightParser::new();
+    parser
+        .feed(&[0x16, 0x03, 0x03, 0x00])
+        .expect("valid so far");
+    parser.deadline_passed();
+    assert!(!parser.is_done() && parser.take_events().is_empty());
+    let mut parser = FlightParser::new();
+    parser.deadline_passed();
+    assert!(!parser.is_done() && parser.take_events().is_empty());
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::mem;
 use crate::tls::codes::{ALERT_WARNING, KeyExchange, cipher_suite};
 use crate::tls::event::{Flight, ServerEvent, WireError};
 use crate::tls::messages;
-use crate::tls::sniff::{Sniffed, first_line, sniff};
+use crate::tls::sniff::{Sniffed, could_still_be_tls, first_line, sniff};
 
 /// Largest record payload accepted: 2^14 plaintext plus the 2048 bytes of expansion
 /// RFC 5246 §6.2.3 allows a TLSCiphertext. Plaintext over 2^14 is a protocol violation, but
@@ -153,6 +153,23 @@ impl FlightParser {
             self.error = Some(error.clone());
         }
         result
+    }
+
+    /// The caller's deadline passed with the stream still open. An answer already known not to
+    /// be TLS (text still waiting for its line end, say an SMTP banner without CRLF) becomes its
+    /// [`ServerEvent::NotTls`] now: no record can start with those bytes, whatever follows.
+    /// Anything else is left as it is: the caller reports the timeout.
+    pub fn deadline_passed(&mut self) {
+        if self.error.is_none()
+            && self.state == State::Sniff
+            && !self.buf.is_empty()
+            && !could_still_be_tls(&self.buf)
+        {
+            let first_line = first_line(&self.buf);
+            // The only event of the flight: the cap cannot be reached.
+            let _ = self.emit(ServerEvent::NotTls { first_line });
+            self.state = State::Done;
+        }
     }
 
     /// Takes the events produced so far.
@@ -369,11 +386,20 @@ impl FlightParser {
 
     fn emit(&mut self, event: ServerEvent) -> Result<(), WireError> {
         if self.emitted == MAX_EVENTS {
-            return Err(too_large(
-                "events in a flight",
-                self.emitted + 1,
-                MAX_EVENTS,
-            ));
+            // Name what kept coming: a stream of warning alerts or of small messages.
+            let what = match event {
+                ServerEvent::Alert { .. } => "events in a flight (the last an alert)",
+                ServerEvent::ServerHello(_)
+                | ServerEvent::Certificate(_)
+                | ServerEvent::ServerKeyExchange { .. }
+                | ServerEvent::CertificateRequest
+                | ServerEvent::ServerHelloDone
+                | ServerEvent::OtherHandshake { .. } => {
+                    "events in a flight (the last a handshake message)"
+                }
+                _ => "events in a flight",
+            };
+            return Err(too_large(what, self.emitted + 1, MAX_EVENTS));
         }
         self.emitted += 1;
         self.events.push(event);

@@ -49,6 +49,18 @@ pub(crate) fn sniff(buf: &[u8]) -> Sniffed {
     Sniffed::NeedMore
 }
 
+/// Whether more bytes could still make `buf` (on which [`sniff`] said `NeedMore`) TLS or SSLv2:
+/// one content-type byte, or the start of an SSLv2 header that has not yet shown its message
+/// type (third byte) or, for a SERVER-HELLO, its certificate type and version (bytes 4-6). Text
+/// that only waits for its line end cannot.
+pub(crate) fn could_still_be_tls(buf: &[u8]) -> bool {
+    match buf {
+        [0x14..=0x17] => true,
+        [b0, ..] if b0 & 0x80 != 0 => buf.len() < 3 || (buf.get(2) == Some(&0x04) && buf.len() < 7),
+        _ => false,
+    }
+}
+
 /// The bytes before the first CR or LF, sanitized.
 pub(crate) fn first_line(buf: &[u8]) -> String {
     let end = buf
@@ -103,6 +115,18 @@ mod tests {
         let long = vec![b'a'; MAX_FIRST_LINE + 10];
         assert_eq!(decide(&long), Sniffed::NotTls("a".repeat(MAX_FIRST_LINE)));
         assert_eq!(decide(b"no newline yet"), Sniffed::NeedMore);
+    }
+
+    #[test]
+    fn only_record_and_sslv2_prefixes_could_still_be_tls() {
+        assert!(could_still_be_tls(&[0x16]));
+        assert!(could_still_be_tls(&[0x80, 0x03]));
+        assert!(could_still_be_tls(&[0x83, 0x2e, 0x04, 0x00, 0x01]));
+        assert!(!could_still_be_tls(b"220 mail.example"));
+        assert!(!could_still_be_tls(b"\x16\x01ab"));
+        assert!(!could_still_be_tls(&[0x83, 0x2e, 0x05]));
+        assert!(!could_still_be_tls(b"\xef\xbb\xbfhi"));
+        assert!(!could_still_be_tls(&[]));
     }
 
     #[test]

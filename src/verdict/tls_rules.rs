@@ -169,6 +169,16 @@ fn answered(
             out.push(timeout(*after, "after its ServerHello"));
             return (out, Some(negotiation));
         }
+        // The parser refused what followed the ServerHello: its own rules, as without one (the
+        // limits on the Certificate message and its certificates apply only after a ServerHello).
+        HelloEnd::TooLarge { message } => {
+            out.push(too_large(&answered_with(&negotiation), message));
+            return (out, Some(negotiation));
+        }
+        HelloEnd::Malformed { message } => {
+            out.push(malformed(&answered_with(&negotiation), message));
+            return (out, Some(negotiation));
+        }
         other => {
             out.push(incomplete(&negotiation, &describe_end(other)));
             return (out, Some(negotiation));
@@ -247,28 +257,12 @@ fn no_server_hello(ctx: &TlsRuleContext<'_>, end: &HelloEnd, versions: &[Version
             "enable TLS 1.2 on the origin",
         ),
         HelloEnd::TimedOut { after } => timeout(*after, "to CloudFront's hello"),
-        HelloEnd::TooLarge { message } => finding(
-            "tls.too-large",
-            Impact::Would502,
-            Confidence::Inferred,
-            21,
-            format!(
-                "the origin's answer to CloudFront's hello is over this tool's limits: {}",
-                sanitize::text(message)
-            ),
-            "serve only the leaf and its intermediates; a handshake this large is broken or hostile",
-        ),
-        HelloEnd::Malformed { message } => finding(
-            "tls.malformed",
-            Impact::Would502,
-            Confidence::Inferred,
-            21,
-            format!(
-                "the origin's answer to CloudFront's hello is not valid TLS: {}",
-                sanitize::text(message)
-            ),
-            "check what listens on the HTTPS port; a TLS server (or a middlebox in front of it) sends invalid handshake bytes",
-        ),
+        HelloEnd::TooLarge { message } => {
+            too_large("the origin's answer to CloudFront's hello is", message)
+        }
+        HelloEnd::Malformed { message } => {
+            malformed("the origin's answer to CloudFront's hello is", message)
+        }
         HelloEnd::Failed { message } => finding(
             "tls.failed",
             Impact::Would502,
@@ -488,6 +482,42 @@ fn no_common_version(
             list(ctx.protocols)
         ),
         fix,
+    )
+}
+
+/// `tls.too-large`: `answer` says whose answer ("the origin's answer to CloudFront's hello is").
+fn too_large(answer: &str, message: &str) -> Finding {
+    finding(
+        "tls.too-large",
+        Impact::Would502,
+        Confidence::Inferred,
+        21,
+        format!(
+            "{answer} over this tool's limits: {}",
+            sanitize::text(message)
+        ),
+        "serve only the leaf and its intermediates; a handshake this large is broken or hostile",
+    )
+}
+
+/// `tls.malformed`: `answer` as for [`too_large`].
+fn malformed(answer: &str, message: &str) -> Finding {
+    finding(
+        "tls.malformed",
+        Impact::Would502,
+        Confidence::Inferred,
+        21,
+        format!("{answer} not valid TLS: {}", sanitize::text(message)),
+        "check what listens on the HTTPS port; a TLS server (or a middlebox in front of it) sends invalid handshake bytes",
+    )
+}
+
+/// "the rest of the origin's answer to CloudFront's hello (after a ServerHello choosing ...) is".
+fn answered_with(n: &Negotiation) -> String {
+    format!(
+        "the rest of the origin's answer to CloudFront's hello (after a ServerHello choosing {} and {}) is",
+        n.version.as_str(),
+        suite_label(n.suite)
     )
 }
 

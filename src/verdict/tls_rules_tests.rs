@@ -446,3 +446,59 @@ fn a_curve_cloudfront_lacks_is_named() {
     assert_eq!(f[0].rule, "tls.no-shared-parameters");
     assert!(f[0].reason.contains("secp521r1"), "{}", f[0].reason);
 }
+
+#[test]
+fn oversized_or_invalid_rest_after_a_server_hello_keeps_its_own_rule() {
+    // A hostile origin answers with a valid ServerHello, then a 16 MiB Certificate or garbage:
+    // the parser's limits and validity rules decide, as they do without a ServerHello.
+    let after_hello = |end: HelloEnd| HelloRecord {
+        server_hello: Some(answer(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)),
+        end,
+    };
+    let big = after_hello(HelloEnd::TooLarge {
+        message: "Certificate is 16777215, over the limit of 262144".into(),
+    });
+    let f = judge(TLS12, &big, &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule, f[0].impact),
+        ("tls.too-large", Impact::Would502)
+    );
+    assert!(
+        f[0].reason.contains("after a ServerHello choosing TLSv1.2")
+            && f[0]
+                .reason
+                .contains("Certificate is 16777215, over the limit of 262144"),
+        "{}",
+        f[0].reason
+    );
+    let garbage = after_hello(HelloEnd::Malformed {
+        message: "record of unknown content type 0x67".into(),
+    });
+    let f = judge(TLS12, &garbage, &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].rule, "tls.malformed");
+    assert!(
+        f[0].reason.contains("record of unknown content type 0x67"),
+        "{}",
+        f[0].reason
+    );
+    // Without a ServerHello the wording is unchanged.
+    let f = judge(
+        TLS12,
+        &HelloRecord {
+            server_hello: None,
+            end: HelloEnd::TooLarge {
+                message: "record is 70000, over the limit of 18432".into(),
+            },
+        },
+        &[],
+    );
+    assert_eq!(f[0].rule, "tls.too-large");
+    assert!(
+        f[0].reason
+            .starts_with("the origin's answer to CloudFront's hello is over this tool's limits"),
+        "{}",
+        f[0].reason
+    );
+}

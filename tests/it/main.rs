@@ -9,6 +9,7 @@ mod cli;
 mod cloudfront;
 mod demo;
 mod docs;
+mod hostile;
 mod http;
 mod legacy;
 mod monitoring;

@@ -2,6 +2,7 @@
 //! and helpers to read its JSON report.
 
 pub mod dns;
+pub mod hostile;
 pub mod legacy;
 
 use std::net::{IpAddr, Ipv4Addr};
