@@ -119,6 +119,26 @@ pub enum HandshakeOutcome {
     Failed { message: String },
 }
 
+impl HandshakeOutcome {
+    /// The outcome in words, for reasons (server text sanitised).
+    pub fn describe(&self) -> String {
+        match self {
+            HandshakeOutcome::Negotiated(_) => "it completed".to_string(),
+            HandshakeOutcome::Alert { description } => {
+                format!("the origin sent alert {description}")
+            }
+            HandshakeOutcome::NotTls { .. } => "the port does not answer TLS".to_string(),
+            HandshakeOutcome::Closed => "the origin closed the connection".to_string(),
+            HandshakeOutcome::Reset => "the origin reset the connection".to_string(),
+            HandshakeOutcome::TimedOut { .. } => "it timed out".to_string(),
+            HandshakeOutcome::TooLarge { limit } => {
+                format!("the origin sent more than {limit} bytes")
+            }
+            HandshakeOutcome::Failed { message } => crate::sanitize::text(message),
+        }
+    }
+}
+
 /// The parameters of a completed handshake and the certificate chain exactly as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Negotiated {

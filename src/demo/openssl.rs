@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 /// How long s_server may take to start listening.
@@ -69,13 +69,12 @@ pub async fn start(
     cmd.args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd.spawn()?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| io::Error::other("s_server has no stdout"))?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(io::Error::other("s_server has no stdout or stderr"));
+    };
     let mut lines = BufReader::new(stdout).lines();
     let addr = tokio::time::timeout(START_TIMEOUT, async {
         // s_server prints `ACCEPT 127.0.0.1:PORT` (or `ACCEPT [::1]:PORT`) once it listens.
@@ -88,10 +87,32 @@ pub async fn start(
     })
     .await
     .ok()
-    .flatten()
-    .ok_or_else(|| io::Error::other("openssl s_server did not start listening"))?;
-    // Keep draining stdout so s_server never blocks on a full pipe.
+    .flatten();
+    let Some(addr) = addr else {
+        // It refused its arguments (say, an unknown cipher): say why, in one line.
+        let mut why = String::new();
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            BufReader::new(stderr).take(4096).read_to_string(&mut why),
+        )
+        .await;
+        let why = why
+            .lines()
+            .next()
+            .unwrap_or("no message")
+            .trim()
+            .to_string();
+        return Err(io::Error::other(format!(
+            "openssl s_server {} did not start listening: {why}",
+            args.join(" ")
+        )));
+    };
+    // Keep draining both pipes so s_server never blocks on a full one.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(_)) = lines.next_line().await {}
+    });
     Ok(OpensslOrigin {
         addr,
         _child: child,

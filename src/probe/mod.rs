@@ -244,7 +244,22 @@ async fn raw_hello(
     limits: &Limits,
     spec: ClientHelloSpec,
 ) -> (ConnectOutcome, Option<HelloRecord>) {
-    // The semaphores are never closed; if one were, never probe without a permit.
+    with_connection(address, settings, limits, |stream| {
+        raw::exchange(stream, spec, settings.handshake_timeout)
+    })
+    .await
+}
+
+/// Takes a permit, connects, and runs `probe` over the connection; the permit is held until
+/// `probe` is done. The outcome is `None` when the TCP connection failed.
+async fn with_connection<T, F: Future<Output = T>>(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    probe: impl FnOnce(tokio::net::TcpStream) -> F,
+) -> (ConnectOutcome, Option<T>) {
+    // The semaphores are never closed, so this cannot fail; if one ever were, probing without
+    // a permit would break the bounds, so report it as a failed connect instead.
     let Some(_permit) = limits.connection(address).await else {
         return (
             ConnectOutcome::Failed {
@@ -254,11 +269,10 @@ async fn raw_hello(
         );
     };
     let (outcome, stream) = connect::connect(address, settings.connect_timeout).await;
-    let Some(stream) = stream else {
-        return (outcome, None);
-    };
-    let record = raw::exchange(stream, spec, settings.handshake_timeout).await;
-    (outcome, Some(record))
+    match stream {
+        Some(stream) => (outcome, Some(probe(stream).await)),
+        None => (outcome, None),
+    }
 }
 
 /// The `--http` request, and for `--exposure` the one without the custom headers, each on a
@@ -316,7 +330,7 @@ fn not_negotiated(handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>)
     if let Some(outcome) = cloudfront {
         return format!(
             "the rustls handshake with CloudFront's parameters did not complete ({})",
-            describe_handshake(outcome)
+            outcome.describe()
         );
     }
     match &hello.server_hello {
@@ -326,19 +340,6 @@ fn not_negotiated(handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>)
             tls::codes::cipher_suite_name(a.suite)
         ),
         _ => "CloudFront's hello did not complete a handshake (see the TLS findings)".to_string(),
-    }
-}
-
-fn describe_handshake(outcome: &HandshakeOutcome) -> String {
-    match outcome {
-        HandshakeOutcome::Negotiated(_) => "it completed".to_string(),
-        HandshakeOutcome::Alert { description } => format!("the origin sent alert {description}"),
-        HandshakeOutcome::NotTls { .. } => "the port does not answer TLS".to_string(),
-        HandshakeOutcome::Closed => "the origin closed the connection".to_string(),
-        HandshakeOutcome::Reset => "the origin reset the connection".to_string(),
-        HandshakeOutcome::TimedOut { .. } => "it timed out".to_string(),
-        HandshakeOutcome::TooLarge { limit } => format!("the origin sent more than {limit} bytes"),
-        HandshakeOutcome::Failed { message } => message.clone(),
     }
 }
 
@@ -376,27 +377,14 @@ async fn one_handshake(
     limits: &Limits,
     kind: HandshakeKind,
 ) -> (ConnectOutcome, Option<HandshakeOutcome>) {
-    // The semaphores are never closed, so acquire cannot fail; if one ever were, probing
-    // without a permit would break the bounds, so report it as a failed connect instead.
-    let Some(_permit) = limits.connection(address).await else {
-        return (
-            ConnectOutcome::Failed {
-                message: "run is shutting down".to_string(),
-            },
-            None,
-        );
-    };
-    let (outcome, stream) = connect::connect(address, settings.connect_timeout).await;
-    let Some(stream) = stream else {
-        return (outcome, None);
-    };
-    let handshake = handshake::handshake(
-        kind,
-        stream,
-        address.ip(),
-        settings.sni.as_deref(),
-        settings.handshake_timeout,
-    )
-    .await;
-    (outcome, Some(handshake))
+    with_connection(address, settings, limits, |stream| {
+        handshake::handshake(
+            kind,
+            stream,
+            address.ip(),
+            settings.sni.as_deref(),
+            settings.handshake_timeout,
+        )
+    })
+    .await
 }

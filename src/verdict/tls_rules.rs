@@ -213,7 +213,7 @@ fn answered(
         Some(HandshakeOutcome::TimedOut { after }) => {
             out.push(timeout(*after, "while completing the key exchange"));
         }
-        Some(other) => out.push(incomplete(&negotiation, &describe_handshake(other))),
+        Some(other) => out.push(incomplete(&negotiation, &other.describe())),
     }
     (out, Some(negotiation))
 }
@@ -440,27 +440,16 @@ fn no_common_version(
         .filter_map(|(v, s)| Some((SslProtocol::for_version(*v)?, *v, *s)))
         .max_by_key(|(p, _, _)| *p);
     // Allowing that version helps only if the origin's suite there is one CloudFront offers.
-    if let Some((p, version, suite)) = needed
-        && !(CLOUDFRONT_SUITES.contains(&suite)
-            && cipher_suite(suite).is_some_and(|s| s.valid_at(version)))
-    {
-        return finding(
-            "tls.no-common-version",
-            Impact::Would502,
-            Confidence::Documented,
-            1,
-            format!(
-                "the origin offers {offers} and {how}; CloudFront is allowed {} for this origin (OriginSslProtocols)",
-                list(ctx.protocols)
-            ),
-            format!(
-                "enable TLSv1.2 on the origin with a suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256); allowing {p} would not help: at {p} the origin chose {}{}",
-                suite_label(suite),
-                why_not_cloudfront(suite)
-            ),
-        );
-    }
+    let useless = needed.filter(|(_, version, suite)| {
+        !(CLOUDFRONT_SUITES.contains(suite)
+            && cipher_suite(*suite).is_some_and(|s| s.valid_at(*version)))
+    });
     let fix = match needed.map(|(p, _, _)| p) {
+        _ if let Some((p, _, suite)) = useless => format!(
+            "enable TLSv1.2 on the origin with a suite from CloudFront's list (e.g. ECDHE-RSA-AES128-GCM-SHA256); allowing {p} would not help: at {p} the origin chose {}{}",
+            suite_label(suite),
+            why_not_cloudfront(suite)
+        ),
         // The origin already speaks TLS 1.2: only OriginSslProtocols can change.
         Some(SslProtocol::Tls12) => format!(
             "add TLSv1.2 to the origin's OriginSslProtocols; the origin already speaks it (try it first with --origin-ssl-protocols {})",
@@ -709,19 +698,6 @@ pub fn describe_end(end: &HelloEnd) -> String {
         HelloEnd::TooLarge { message } => format!("too large: {}", sanitize::text(message)),
         HelloEnd::Malformed { message } => format!("invalid TLS: {}", sanitize::text(message)),
         HelloEnd::Failed { message } => sanitize::text(message),
-    }
-}
-
-fn describe_handshake(outcome: &HandshakeOutcome) -> String {
-    match outcome {
-        HandshakeOutcome::Negotiated(_) => "it completed".to_string(),
-        HandshakeOutcome::Alert { description } => format!("alert {description}"),
-        HandshakeOutcome::NotTls { .. } => "not TLS".to_string(),
-        HandshakeOutcome::Closed => "connection closed".to_string(),
-        HandshakeOutcome::Reset => "connection reset".to_string(),
-        HandshakeOutcome::TimedOut { .. } => "timed out".to_string(),
-        HandshakeOutcome::TooLarge { limit } => format!("more than {limit} bytes"),
-        HandshakeOutcome::Failed { message } => sanitize::text(message),
     }
 }
 

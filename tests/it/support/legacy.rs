@@ -7,12 +7,11 @@
 
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Duration;
 
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
-use super::{LOCALHOST, OpensslOrigin, fixture, fixture_path};
+use super::{LOCALHOST, OpensslOrigin, fixture};
 
 /// Whether `openssl` runs here. Missing: fails under `CI` (which installs it), else prints a
 /// note that bypasses the test harness's output capture (so a skip is never silent) and
@@ -57,68 +56,11 @@ pub fn skip_note(test: &str, why: &str) {
 /// so a test states every protocol and suite switch itself. Waits at most 10 s for it to
 /// listen; killed when dropped.
 pub async fn openssl_server(name: &str, args: &[&str]) -> OpensslOrigin {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let chain = String::from_utf8(fixture(&format!("{name}.chain.pem"))).expect("pem");
-    let split = chain
-        .find("-----END CERTIFICATE-----")
-        .expect("a certificate")
-        + "-----END CERTIFICATE-----\n".len();
-    let (leaf, rest) = chain.split_at(split.min(chain.len()));
-    let leaf_path = dir.path().join("leaf.pem");
-    let rest_path = dir.path().join("rest.pem");
-    std::fs::write(&leaf_path, leaf).expect("write leaf");
-    std::fs::write(&rest_path, rest).expect("write chain");
-    let mut cmd = tokio::process::Command::new("openssl");
-    cmd.args(["s_server", "-accept", "127.0.0.1:0", "-www"])
-        .arg("-cert")
-        .arg(&leaf_path)
-        .arg("-key")
-        .arg(fixture_path(&format!("{name}.key.pem")));
-    if !rest.trim().is_empty() {
-        cmd.arg("-cert_chain").arg(&rest_path);
-    }
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = cmd.spawn().expect("openssl s_server (install openssl)");
-    let stdout = child.stdout.take().expect("stdout");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stdout).lines();
-    let port = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(addr) = line.strip_prefix("ACCEPT ") {
-                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
-            }
-        }
-        None
-    })
-    .await
-    .ok()
-    .flatten();
-    let Some(port) = port else {
-        // It refused its arguments (say, an unknown cipher): show why.
-        let mut why = String::new();
-        let _ = tokio::time::timeout(
-            Duration::from_secs(2),
-            tokio::io::AsyncReadExt::read_to_string(&mut BufReader::new(stderr), &mut why),
-        )
-        .await;
-        panic!("openssl s_server {args:?} did not start listening:\n{why}");
-    };
-    // Keep draining both pipes so s_server never blocks on a full one.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(stderr).lines();
-        while let Ok(Some(_)) = lines.next_line().await {}
-    });
-    OpensslOrigin {
-        addr: std::net::SocketAddr::new(LOCALHOST, port),
-        _child: child,
-        _dir: dir,
-    }
+    let chain = fixture(&format!("{name}.chain.pem"));
+    let key = fixture(&format!("{name}.key.pem"));
+    origin_probe::demo::openssl::start(&chain, &key, args, LOCALHOST)
+        .await
+        .unwrap_or_else(|e| panic!("{e} (is openssl installed?)"))
 }
 
 // ---- Canned flights (RFC 6101, RFC 5246, RFC 8446; SSLv2 from draft-hickman) ----

@@ -218,70 +218,13 @@ pub fn assert_verdict(origin: &Value, verdict: &str, rule: Option<&str>) {
 }
 
 /// An `openssl s_server` origin, for what rustls cannot serve (RSA keys ring refuses, legacy
-/// protocols). Killed when dropped.
-pub struct OpensslOrigin {
-    pub addr: std::net::SocketAddr,
-    _child: tokio::process::Child,
-    _dir: tempfile::TempDir,
-}
+/// protocols): the demo's own. Killed when dropped.
+pub use origin_probe::demo::openssl::OpensslOrigin;
 
 /// Starts `openssl s_server` on 127.0.0.1 serving fixture `name` (leaf and its intermediates as
-/// in `<name>.chain.pem`) with `extra` arguments; waits at most 10 s for it to listen.
+/// in `<name>.chain.pem`) with every suite down to security level 0, plus `extra` arguments.
 pub async fn openssl_origin(name: &str, extra: &[&str]) -> OpensslOrigin {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let chain = String::from_utf8(fixture(&format!("{name}.chain.pem"))).expect("pem");
-    // s_server sends -cert first and -cert_chain after it: split the leaf from the rest.
-    let split = chain
-        .find("-----END CERTIFICATE-----")
-        .expect("a certificate")
-        + "-----END CERTIFICATE-----\n".len();
-    let (leaf, rest) = chain.split_at(split.min(chain.len()));
-    let leaf_path = dir.path().join("leaf.pem");
-    let rest_path = dir.path().join("rest.pem");
-    std::fs::write(&leaf_path, leaf).expect("write leaf");
-    std::fs::write(&rest_path, rest).expect("write chain");
-    let mut cmd = tokio::process::Command::new("openssl");
-    cmd.args([
-        "s_server",
-        "-accept",
-        "127.0.0.1:0",
-        "-www",
-        "-cipher",
-        "DEFAULT:@SECLEVEL=0",
-    ])
-    .arg("-cert")
-    .arg(&leaf_path)
-    .arg("-key")
-    .arg(fixture_path(&format!("{name}.key.pem")));
-    if !rest.trim().is_empty() {
-        cmd.arg("-cert_chain").arg(&rest_path);
-    }
-    cmd.args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    let mut child = cmd.spawn().expect("openssl s_server (install openssl)");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let port = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(addr) = line.strip_prefix("ACCEPT ") {
-                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
-            }
-        }
-        None
-    })
-    .await
-    .ok()
-    .flatten()
-    .expect("openssl s_server printed its port");
-    // Keep reading its stdout in the background so the pipe never fills and blocks it.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    OpensslOrigin {
-        addr: std::net::SocketAddr::new(LOCALHOST, port),
-        _child: child,
-        _dir: dir,
-    }
+    let mut args = vec!["-cipher", "DEFAULT:@SECLEVEL=0"];
+    args.extend_from_slice(extra);
+    legacy::openssl_server(name, &args).await
 }
