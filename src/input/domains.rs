@@ -46,6 +46,22 @@ pub enum TargetError {
     UnclosedBracket,
     #[error("{0:?} is not an IPv6 address")]
     BadIpv6(String),
+    #[error("an IPv6 address with a port needs brackets: [{addr}]:{port}")]
+    Ipv6NeedsBrackets { addr: String, port: String },
+    #[error(
+        "ambiguous IPv6 address: write [{whole}] for the address alone, or [{addr}]:{port} for an address and port"
+    )]
+    AmbiguousIpv6 {
+        whole: String,
+        addr: String,
+        port: String,
+    },
+    #[error("label {0:?} starts or ends with '-'")]
+    HyphenAtLabelEdge(String),
+    #[error(
+        "the last label {0:?} is a number; a host name cannot end in one (a mistyped IPv4 address?)"
+    )]
+    NumericLastLabel(String),
     #[error("scheme {0:?} is not HTTPS; give a host name or an https:// URL")]
     NotHttps(String),
     #[error("line is longer than {MAX_LINE_LEN} bytes")]
@@ -54,9 +70,10 @@ pub enum TargetError {
     NotUtf8,
 }
 
-/// One bad entry, with where it came from.
+/// One bad entry, with where it came from. `shown` is already sanitised (controls and bidi
+/// characters escaped as `\u{..}`), so it is quoted as is: `{:?}` would escape those escapes.
 #[derive(Debug, Error, PartialEq, Eq)]
-#[error("{source_name}: {shown:?}: {error}")]
+#[error("{source_name}: \"{shown}\": {error}")]
 pub struct InputError {
     /// `argument 2`, `origins.txt:14`, `stdin:3`.
     pub source_name: String,
@@ -228,11 +245,7 @@ pub fn parse_target(entry: &str) -> Result<(OriginName, u16), TargetError> {
         return Ok((OriginName::Ip(ip), port));
     }
     if rest.matches(':').count() > 1 {
-        // More than one colon and no brackets: only a bare IPv6 literal makes sense.
-        let ip: IpAddr = rest
-            .parse()
-            .map_err(|_| TargetError::BadIpv6(rest.to_string()))?;
-        return Ok((OriginName::Ip(ip), 443));
+        return bare_ipv6(rest);
     }
     let (host, port) = match rest.split_once(':') {
         Some((host, port)) => (host, parse_port(port)?),
@@ -247,19 +260,47 @@ pub fn parse_target(entry: &str) -> Result<(OriginName, u16), TargetError> {
     Ok((OriginName::Dns(normalize_host(host)?), port))
 }
 
+/// More than one colon and no brackets: only a bare IPv6 literal makes sense, and then only
+/// when it cannot also be read as an address and a port (`2001:db8::1:443`): probing the wrong
+/// one of the two would give a verdict about an origin the user never meant.
+fn bare_ipv6(text: &str) -> Result<(OriginName, u16), TargetError> {
+    let whole = text.parse::<std::net::Ipv6Addr>().ok();
+    let split = text.rsplit_once(':').filter(|(addr, port)| {
+        addr.parse::<std::net::Ipv6Addr>().is_ok() && parse_port(port).is_ok()
+    });
+    match (whole, split) {
+        (Some(_), Some((addr, port))) => Err(TargetError::AmbiguousIpv6 {
+            whole: text.to_string(),
+            addr: addr.to_string(),
+            port: port.to_string(),
+        }),
+        (Some(ip), None) => Ok((OriginName::Ip(IpAddr::V6(ip)), 443)),
+        (None, Some((addr, port))) => Err(TargetError::Ipv6NeedsBrackets {
+            addr: addr.to_string(),
+            port: port.to_string(),
+        }),
+        (None, None) => Err(TargetError::BadIpv6(text.to_string())),
+    }
+}
+
 fn parse_port(text: &str) -> Result<u16, TargetError> {
     if text.is_empty() {
         return Err(TargetError::MissingPort);
     }
-    text.parse::<u16>()
-        .ok()
+    // Digits only: `u16::from_str` would also take `+443`.
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse::<u16>().ok())
+        .flatten()
         .filter(|p| *p != 0)
         .ok_or_else(|| TargetError::BadPort(text.to_string()))
 }
 
 /// Normalises a DNS name as CloudFront and certificates compare it: Unicode to ASCII (IDNA
 /// UTS-46, punycode), lowercase, one trailing dot dropped; then checks lengths and characters
-/// (letters, digits, `-`, `_`).
+/// (letters, digits, `-`, `_`). Punycode labels (`xn--`) given in ASCII are checked by IDNA
+/// too; a label may not start or end with `-`, and the last label may not be a number (the
+/// host-name rules of RFC 1123, which certificate name matching also applies).
 pub fn normalize_host(host: &str) -> Result<String, TargetError> {
     let host = host.strip_suffix('.').unwrap_or(host);
     if host.is_empty() {
@@ -271,14 +312,11 @@ pub fn normalize_host(host: &str) -> Result<String, TargetError> {
     {
         return Err(TargetError::BadChar(c));
     }
-    let ascii = if host.is_ascii() {
+    let ascii = if host.is_ascii() && !has_punycode_label(host) {
         host.to_ascii_lowercase()
     } else {
         idna::domain_to_ascii(host).map_err(|_| TargetError::Idna)?
     };
-    if ascii.len() > MAX_NAME_LEN {
-        return Err(TargetError::NameTooLong);
-    }
     for label in ascii.split('.') {
         if label.is_empty() {
             return Err(TargetError::EmptyLabel);
@@ -293,8 +331,29 @@ pub fn normalize_host(host: &str) -> Result<String, TargetError> {
         {
             return Err(TargetError::BadChar(c));
         }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(TargetError::HyphenAtLabelEdge(label.to_string()));
+        }
+    }
+    // After the labels, so one overlong label is named as such rather than as a long name.
+    if ascii.len() > MAX_NAME_LEN {
+        return Err(TargetError::NameTooLong);
+    }
+    if let Some(last) = ascii.rsplit('.').next()
+        && last.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(TargetError::NumericLastLabel(last.to_string()));
     }
     Ok(ascii)
+}
+
+/// Whether any label is an IDNA A-label (`xn--...`), which must decode to a valid name.
+fn has_punycode_label(host: &str) -> bool {
+    host.split('.').any(|label| {
+        label
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+    })
 }
 
 #[cfg(test)]
@@ -355,13 +414,84 @@ mod tests {
         let long_label = format!("{}.example", "a".repeat(300));
         assert!(matches!(
             parse_target(&long_label),
-            Err(TargetError::NameTooLong)
+            Err(TargetError::LabelTooLong(_))
         ));
+        let long_name = vec!["a".repeat(60); 5].join(".");
+        assert_eq!(parse_target(&long_name), Err(TargetError::NameTooLong));
         let long_label = format!("{}.example", "a".repeat(64));
         assert!(matches!(
             parse_target(&long_label),
             Err(TargetError::LabelTooLong(_))
         ));
+    }
+
+    #[test]
+    fn bare_ipv6_with_a_port_is_refused_not_guessed() {
+        assert_eq!(
+            parse_target("2001:db8::1:443"),
+            Err(TargetError::AmbiguousIpv6 {
+                whole: "2001:db8::1:443".into(),
+                addr: "2001:db8::1".into(),
+                port: "443".into(),
+            })
+        );
+        assert_eq!(
+            parse_target("2001:db8::1:99999"),
+            Err(TargetError::BadIpv6("2001:db8::1:99999".into()))
+        );
+        assert_eq!(
+            parse_target("2001:db8:0:0:0:0:0:1:8443"),
+            Err(TargetError::Ipv6NeedsBrackets {
+                addr: "2001:db8:0:0:0:0:0:1".into(),
+                port: "8443".into(),
+            })
+        );
+        // Not ambiguous: "fe80:" is no address, and "abc" is no port.
+        let ip = |s: &str| Ok((OriginName::Ip(s.parse().expect("ip")), 443));
+        assert_eq!(parse_target("fe80::1"), ip("fe80::1"));
+        assert_eq!(parse_target("2001:db8::1:abc"), ip("2001:db8::1:abc"));
+    }
+
+    #[test]
+    fn ports_are_digits_only() {
+        assert_eq!(
+            parse_target("host:+1"),
+            Err(TargetError::BadPort("+1".into()))
+        );
+        assert_eq!(parse_target("host:0443"), dns("host", 443));
+    }
+
+    #[test]
+    fn idna_names_valid_and_invalid() {
+        assert_eq!(
+            normalize_host("XN--BCHER-KVA.example"),
+            Ok("xn--bcher-kva.example".into())
+        );
+        assert_eq!(normalize_host("ＡＢＣ.test"), Ok("abc.test".into()));
+        assert_eq!(normalize_host("xn--.test"), Err(TargetError::Idna));
+        assert_eq!(normalize_host("xn--zz-.test"), Err(TargetError::Idna));
+        assert_eq!(normalize_host("a\u{202e}b.test"), Err(TargetError::Idna));
+        assert_eq!(
+            normalize_host("under_score.test"),
+            Ok("under_score.test".into())
+        );
+    }
+
+    #[test]
+    fn host_name_label_rules() {
+        assert_eq!(
+            normalize_host("-a.test"),
+            Err(TargetError::HyphenAtLabelEdge("-a".into()))
+        );
+        assert_eq!(
+            normalize_host("a.b-"),
+            Err(TargetError::HyphenAtLabelEdge("b-".into()))
+        );
+        assert_eq!(
+            normalize_host("1.2.3"),
+            Err(TargetError::NumericLastLabel("3".into()))
+        );
+        assert_eq!(normalize_host("a-b.3com"), Ok("a-b.3com".into()));
     }
 
     #[test]

@@ -107,7 +107,14 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
         }
     }
     if items.is_empty() {
-        eprintln!("origin-probe: error: the input has no origins to check");
+        // Origins that were refused have said so already; otherwise name the empty inputs.
+        if !input_errors {
+            let sources: Vec<&str> = documents.iter().map(|d| d.source.as_str()).collect();
+            eprintln!(
+                "origin-probe: error: {}: no origins to check (the input lists no distributions, or none with an origin)",
+                sources.join(", ")
+            );
+        }
         return exit::ERROR;
     }
     let store = match load_roots(roots_path.as_deref()) {
@@ -209,10 +216,11 @@ fn plannable(documents: &[Document]) -> Result<&Document> {
 fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Result<Vec<Item>> {
     if needs_probe(origin) {
         let targets = cloudfront::targets(&doc.source, dist, origin).with_context(|| {
+            // Sanitised and cut like every other echoed input: the name can be any length.
             format!(
-                "{}: origin name {:?}",
+                "{}: origin name \"{}\"",
                 origin_source(&doc.source, dist, origin),
-                origin.domain_name
+                crate::sanitize::text(&origin.domain_name)
             )
         })?;
         return Ok(targets.into_iter().map(Item::Probe).collect());

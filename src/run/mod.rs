@@ -45,13 +45,48 @@ fn clap_error(e: &clap::Error) -> i32 {
             let _ = e.print();
             exit::READY
         }
-        _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid usage");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("origin-probe: error: {first} (see 'origin-probe --help')");
+        // No subcommand at all: clap's first line would be the program's about text.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!(
+                "origin-probe: error: no command given: use check, cloudfront or demo (see 'origin-probe --help')"
+            );
             exit::ERROR
         }
+        _ => {
+            let message = one_line(&e.render().to_string());
+            eprintln!("origin-probe: error: {message} (see 'origin-probe --help')");
+            exit::ERROR
+        }
+    }
+}
+
+/// clap's message as one line: what is wrong often sits on indented lines below the first
+/// (the missing argument, `[possible values: ...]`, a similar flag's name), so those are
+/// joined in. Dropped: the usage, "For more information", and the tip to pass an unknown flag
+/// after `--`, which would turn `--timeout -1s` into a target named `-1s`.
+fn one_line(rendered: &str) -> String {
+    let mut out = String::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if line.is_empty() || line.starts_with("tip: to pass") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') || line.starts_with('[') {
+                " "
+            } else {
+                "; "
+            });
+        }
+        out.push_str(line);
+    }
+    let out = out.strip_prefix("error: ").unwrap_or(&out);
+    if out.is_empty() {
+        "invalid usage".to_string()
+    } else {
+        out.to_string()
     }
 }
 

@@ -1,24 +1,11 @@
-//! The command line as scripts meet it: exit codes, stdout carrying only the report, and one
-//! clear line (exit 2, never a panic) for every kind of bad input.
+//! The command line as scripts meet it: exit codes, stdout carrying only the report, targets
+//! from stdin, help and version. Bad input (one clear line, exit 2, never a panic) is catalogued
+//! in `bad_input.rs`.
 
 use crate::support::{check_args, fixture_path, run, run_with_stdin, tls_origin};
 
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
-}
-
-/// Asserts a usage/input failure: exit 2, nothing on stdout, one line on stderr naming `needle`.
-fn assert_one_line_error(run: &crate::support::Run, needle: &str) {
-    assert_eq!(run.code, 2, "{run:#?}");
-    assert!(run.stdout.is_empty(), "stdout must stay clean: {run:#?}");
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line: {run:#?}");
-    assert!(
-        lines[0].contains(needle),
-        "{:?} does not mention {needle:?}",
-        lines[0]
-    );
-    assert!(!run.stderr.contains("panicked"), "{run:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -108,38 +95,6 @@ async fn output_file_receives_the_report() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn bad_line_in_a_file_is_reported_and_the_rest_still_probed() {
-    let origin = tls_origin("good").await;
-    let port = origin.addr.port();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("origins.txt");
-    std::fs::write(
-        &path,
-        format!("# fleet\ngood.test:{port}\nbad.test:99999\n\n"),
-    )
-    .expect("write");
-    let a = args(&[
-        "check",
-        "--input",
-        path.to_str().expect("utf8"),
-        "--resolve",
-        &format!("good.test:{port}:127.0.0.1"),
-        "--roots",
-        &fixture_path("test-roots.pem"),
-        "--format",
-        "json",
-    ]);
-    let r = run(&a).await;
-    assert_eq!(r.code, 2, "{r:#?}");
-    assert!(
-        r.stderr.contains("origins.txt:3") && r.stderr.contains("99999"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(r.json()["origins"][0]["verdict"], "ready");
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn targets_from_stdin() {
     let origin = tls_origin("good").await;
     let port = origin.addr.port();
@@ -157,102 +112,6 @@ async fn targets_from_stdin() {
     let r = run_with_stdin(&a, Some(format!("good.test:{port}\n").as_bytes())).await;
     assert_eq!(r.code, 0, "{r:#?}");
     assert_eq!(r.json()["origins"][0]["source"], "stdin:1");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn unknown_flag() {
-    assert_one_line_error(&run(&args(&["check", "--bogus"])).await, "--bogus");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_port() {
-    assert_one_line_error(&run(&args(&["check", "example.test:99999"])).await, "99999");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn no_targets_at_all() {
-    assert_one_line_error(&run(&args(&["check"])).await, "no targets");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn empty_input_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("empty.txt");
-    std::fs::write(&path, "").expect("write");
-    assert_one_line_error(
-        &run(&args(&["check", "--input", path.to_str().expect("utf8")])).await,
-        "no targets",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn missing_input_file() {
-    assert_one_line_error(
-        &run(&args(&["check", "--input", "/nonexistent/origins.txt"])).await,
-        "/nonexistent/origins.txt",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_resolve_entry() {
-    assert_one_line_error(
-        &run(&args(&["check", "a.test", "--resolve", "a.test:443"])).await,
-        "--resolve",
-    );
-    assert_one_line_error(
-        &run(&args(&["check", "a.test", "--resolve", "a.test:443:nope"])).await,
-        "nope",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn roots_file_without_a_certificate() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("key-only.pem");
-    std::fs::write(&path, crate::support::fixture("good.key.pem")).expect("write");
-    assert_one_line_error(
-        &run(&args(&[
-            "check",
-            "a.test",
-            "--roots",
-            path.to_str().expect("utf8"),
-        ]))
-        .await,
-        "key-only.pem",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn roots_file_that_is_not_pem() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("garbage.bin");
-    std::fs::write(&path, [0u8, 159, 146, 150, 255, 1, 2, 3]).expect("write");
-    assert_one_line_error(
-        &run(&args(&[
-            "check",
-            "a.test",
-            "--roots",
-            path.to_str().expect("utf8"),
-        ]))
-        .await,
-        "garbage.bin",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_durations_and_concurrency() {
-    assert_one_line_error(
-        &run(&args(&["check", "a.test", "--timeout", "5x"])).await,
-        "--timeout",
-    );
-    assert_one_line_error(
-        &run(&args(&["check", "a.test", "--timeout", "0s"])).await,
-        "--timeout",
-    );
-    assert_one_line_error(
-        &run(&args(&["check", "a.test", "--concurrency", "0"])).await,
-        "--concurrency",
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -306,27 +306,6 @@ async fn plan_of_a_list_page_or_without_etag_is_refused_before_probing() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn malformed_documents_get_one_line_naming_the_file() {
-    for (fixture, needle) in [
-        ("malformed-invalid-json.json", "line"),
-        ("malformed-cache-policy.json", "malformed-cache-policy.json"),
-        (
-            "malformed-missing-domain.json",
-            "malformed-missing-domain.json",
-        ),
-    ] {
-        let path = format!(
-            "{}/tests/fixtures/cloudfront/{fixture}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let r = crate::support::run(&["cloudfront".to_string(), path]).await;
-        assert_eq!(r.code, 2, "{fixture}: {r:#?}");
-        assert_eq!(r.stderr.lines().count(), 1, "{fixture}: {}", r.stderr);
-        assert!(r.stderr.contains(needle), "{fixture}: {}", r.stderr);
-    }
-}
-
 /// A TLS 1.0-only origin (openssl s_server) in a distribution whose `OriginSslProtocols` allow
 /// TLSv1: CloudFront's hello offers up to TLS 1.2 with TLS 1.0 allowed, so it works (a legacy
 /// warning); the plan switches it keeping those protocols and warns. With `--origin-ssl-protocols

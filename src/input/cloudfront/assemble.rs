@@ -1,8 +1,9 @@
 //! From the wire types to the model: each origin gets the cache behaviors that reach it,
 //! directly or through an origin group, with its Host forwarding decided.
 //!
-//! Checks what serde cannot: exactly one origin config per origin, unique origin IDs, every
-//! `TargetOriginId` naming an origin or a group, `PathPattern` on path behaviors. Each failure is
+//! Checks what serde cannot: exactly one origin config per origin, unique origin IDs, an
+//! `HTTPSPort` other than 0, every `TargetOriginId` naming an origin or a group, `PathPattern`
+//! on path behaviors. Each failure is
 //! an [`Inconsistency`] naming the JSON path. Pure.
 
 use std::collections::HashSet;
@@ -103,6 +104,13 @@ fn origin(o: OriginWire, path: &str) -> Result<CfOrigin, Inconsistency> {
             return Err(inconsistency(
                 path.to_string(),
                 "origin has more than one of CustomOriginConfig, S3OriginConfig and VpcOriginConfig",
+            ));
+        }
+        // serde takes 0 as a u16; CloudFront never stores it, and probing port 0 means nothing.
+        (Some(c), _) if c.https_port == 0 => {
+            return Err(inconsistency(
+                format!("{path}.CustomOriginConfig.HTTPSPort"),
+                "0 is not a port number (1 to 65535)",
             ));
         }
         (Some(c), _) => CfOriginKind::Custom(CustomOrigin {
@@ -360,6 +368,11 @@ mod tests {
         assert_eq!(
             err(&doc(&format!("{custom}, {custom}"), "a")).to_string(),
             r#"in.json: DistributionConfig.Origins.Items[1]: origin Id "a" is used twice"#
+        );
+        let port_0 = custom.replace("\"HTTPSPort\": 443", "\"HTTPSPort\": 0");
+        assert_eq!(
+            err(&doc(&port_0, "a")).to_string(),
+            "in.json: DistributionConfig.Origins.Items[0].CustomOriginConfig.HTTPSPort: 0 is not a port number (1 to 65535)"
         );
         let bare = r#"{"Id": "a", "DomainName": "a.example"}"#;
         assert!(
