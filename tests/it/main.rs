@@ -12,5 +12,6 @@ mod docs;
 mod http;
 mod monitoring;
 mod network;
+mod scale;
 mod support;
 mod verdicts;
