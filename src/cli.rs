@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
 };
+use crate::input::{Shard, parse_shard};
 use crate::report::{FailOn, Format};
 
 const AFTER_HELP: &str = "\
@@ -63,6 +64,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub host_header: Option<String>,
 
+    /// Probe only shard K of N (1 <= K <= N): the targets whose origin name hashes to K, so N
+    /// copies with 1/N .. N/N cover the input exactly once.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
     #[command(flatten)]
     pub probe: ProbeArgs,
 
@@ -86,6 +92,11 @@ pub struct CloudfrontArgs {
     /// 0600: it contains the custom header values) and print the update command.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+
+    /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N
+    /// copies with 1/N .. N/N cover the input exactly once. Not with --plan.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 
     #[command(flatten)]
     pub probe: ProbeArgs,

@@ -7,7 +7,8 @@
 //! missing intermediates (AIA) or decides what a fact costs: `verdict::cert_rules` judges.
 //!
 //! - `parse`: one certificate -> owned facts (x509-parser); `key`: key and algorithm names.
-//! - `signature`: "did this key sign that certificate?" with webpki's algorithms.
+//! - `signature`: "did this key sign that certificate?" with webpki's algorithms; `memo`:
+//!   answers remembered for the run, shared by the walk and webpki (each verified once).
 //! - `chain`: our issuer walk from the leaf and the layout of what was sent around the path.
 //! - `verify`: rustls-webpki over the sent chain, judged apart from time; `classify`: one
 //!   trust outcome from webpki's answer and the walk; `analysis`: `analyse` itself.
@@ -20,6 +21,7 @@ mod classify;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod key;
+mod memo;
 mod name;
 mod parse;
 mod signature;

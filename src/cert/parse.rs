@@ -50,7 +50,9 @@ pub struct ParsedCert<'a> {
     pub is_ca: bool,
     /// Subject and issuer are the same Name, byte for byte.
     pub self_issued: bool,
-    /// Whether the certificate's own key verifies its signature (meaningful when self-issued).
+    /// Whether the certificate's own key verifies its signature. Checked only when
+    /// self-issued (only those can be self-signed, see [`ParsedCert::self_signed`]); `Invalid`
+    /// otherwise, which saves a signature verification for every leaf and intermediate.
     pub self_signature: SigCheck,
     /// The parts needed to check this certificate's signature against a candidate issuer.
     pub signed: Option<SignedParts<'a>>,
@@ -90,7 +92,7 @@ impl<'a> ParsedCert<'a> {
         let public_key = PublicKeyParts::from_spki_der(tbs.subject_pki.raw);
         let self_issued = subject_raw == issuer_raw;
         let self_signature = match (&signed, &public_key) {
-            (Some(signed), Some(key)) => signature::check(signed, key),
+            (Some(signed), Some(key)) if self_issued => signature::check(signed, key),
             _ => SigCheck::Invalid,
         };
         let sans = subject_alt_names(x509);

@@ -48,7 +48,8 @@ pub fn verify(
         rest.iter().map(|d| CertificateDer::from(*d)).collect();
     let at = |time: UnixTime| {
         ee.verify_for_usage(
-            webpki::ALL_VERIFICATION_ALGS,
+            // webpki's own algorithms, answering through the memo shared with our walk.
+            super::memo::all_verification_algs(),
             store.anchors(),
             &intermediates,
             time,

@@ -320,7 +320,7 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         dns_server: None,
     };
     let mut results = Vec::new();
-    let items = targets.into_iter().map(crate::run::Item::Probe).collect();
+    let items = targets.into_iter().map(crate::run::Item::Probe);
     let outcome = crate::run::probe_and_report(items, probe, &resolve, store, output, None, |o| {
         results.push((
             o.origin.clone(),

@@ -82,95 +82,129 @@ pub struct InputError {
     pub error: TargetError,
 }
 
-/// Targets read so far, the errors met, and duplicates dropped.
+/// One entry of the input: the target it names, or why it names none.
+pub type Entry = Result<Target, InputError>;
+
+/// Parses one entry (an argument, or a line without its comment) from `source_name`.
+pub fn parse_entry(entry: &str, source_name: String, host_header: Option<&str>) -> Entry {
+    match parse_target(entry) {
+        Ok((name, port)) => Ok(Target {
+            name,
+            port,
+            host_header: host_header.map(str::to_string),
+            source: source_name,
+            cloudfront: None,
+            ssl_protocols: Vec::new(),
+        }),
+        Err(error) => Err(input_error(source_name, entry, error)),
+    }
+}
+
+fn input_error(source_name: String, entry: &str, error: TargetError) -> InputError {
+    InputError {
+        source_name,
+        shown: crate::sanitize::text(entry),
+        error,
+    }
+}
+
+/// The targets met so far, so that a target listed twice is probed once. Holds one name and
+/// port per distinct target (tens of bytes each): a 100,000-line input costs a few megabytes.
 #[derive(Debug, Default)]
-pub struct TargetList {
-    pub targets: Vec<Target>,
-    pub errors: Vec<InputError>,
-    /// Entries dropped because the same origin and port came earlier (`source: first source`).
-    pub duplicates: Vec<String>,
+pub struct SeenTargets {
     seen: HashSet<(String, u16)>,
 }
 
-impl TargetList {
-    /// Parses one entry and records the target or the error.
-    pub fn push(&mut self, entry: &str, source_name: String, host_header: Option<&str>) {
-        match parse_target(entry) {
-            Ok((name, port)) => {
-                let target = Target {
-                    name,
-                    port,
-                    host_header: host_header.map(str::to_string),
-                    source: source_name,
-                    ssl_protocols: Vec::new(),
-                    cloudfront: None,
-                };
-                if self.seen.insert((target.origin(), port)) {
-                    self.targets.push(target);
-                } else {
-                    self.duplicates.push(format!(
-                        "{}: {}:{} is listed more than once; probed once",
-                        target.source,
-                        target.origin(),
-                        port
-                    ));
-                }
-            }
-            Err(error) => self.push_error(source_name, entry, error),
+impl SeenTargets {
+    /// Records `target`. `Some(note)` when the same origin and port came earlier: drop it.
+    pub fn duplicate(&mut self, target: &Target) -> Option<String> {
+        let origin = target.origin();
+        if self.seen.contains(&(origin.clone(), target.port)) {
+            return Some(format!(
+                "{}: {}:{} is listed more than once; probed once",
+                target.source, origin, target.port
+            ));
         }
-    }
-
-    fn push_error(&mut self, source_name: String, entry: &str, error: TargetError) {
-        self.errors.push(InputError {
-            source_name,
-            shown: crate::sanitize::text(entry),
-            error,
-        });
+        self.seen.insert((origin, target.port));
+        None
     }
 }
 
-/// Reads one target per line from `reader`. Blank lines and `#` comments (whole-line, or after
-/// whitespace) are skipped; a UTF-8 BOM at the start and CR line ends are accepted. Each line's
-/// source is `name:LINE`. I/O errors end the reading and are returned.
-pub fn read_targets(
-    reader: impl BufRead,
+/// Reads one target per line from `reader`, lazily: the returned iterator parses a line only
+/// when asked for the next entry, so memory does not grow with the length of the input. Blank
+/// lines and `#` comments (whole-line, or after whitespace) are skipped; a UTF-8 BOM at the
+/// start and CR line ends are accepted. Each line's source is `name:LINE`. An I/O error is
+/// yielded once and ends the iteration.
+pub fn read_targets<R: BufRead>(
+    reader: R,
     name: &str,
     host_header: Option<&str>,
-    list: &mut TargetList,
-) -> std::io::Result<()> {
-    let mut reader = reader;
-    let mut line_no = 0usize;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        line_no += 1;
-        let (read, too_long) = read_line_bounded(&mut reader, &mut buf)?;
-        if read == 0 {
-            return Ok(());
+) -> TargetLines<R> {
+    TargetLines {
+        reader,
+        name: name.to_string(),
+        host_header: host_header.map(str::to_string),
+        line_no: 0,
+        buf: Vec::new(),
+        done: false,
+    }
+}
+
+/// The iterator [`read_targets`] returns.
+#[derive(Debug)]
+pub struct TargetLines<R> {
+    reader: R,
+    name: String,
+    host_header: Option<String>,
+    line_no: usize,
+    /// One line, reused: at most [`MAX_LINE_LEN`] bytes.
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for TargetLines<R> {
+    type Item = std::io::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buf.clear();
+            self.line_no += 1;
+            let (read, too_long) = match read_line_bounded(&mut self.reader, &mut self.buf) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if read == 0 {
+                self.done = true;
+                break;
+            }
+            let source = format!("{}:{}", self.name, self.line_no);
+            if too_long {
+                let start = String::from_utf8_lossy(&self.buf[..64.min(self.buf.len())]);
+                return Some(Ok(Err(input_error(
+                    source,
+                    &start,
+                    TargetError::LineTooLong,
+                ))));
+            }
+            let Ok(text) = std::str::from_utf8(&self.buf) else {
+                let shown = String::from_utf8_lossy(&self.buf);
+                return Some(Ok(Err(input_error(source, &shown, TargetError::NotUtf8))));
+            };
+            let text = if self.line_no == 1 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                text
+            };
+            let entry = strip_comment(text).trim();
+            if entry.is_empty() {
+                continue;
+            }
+            return Some(Ok(parse_entry(entry, source, self.host_header.as_deref())));
         }
-        let source = format!("{name}:{line_no}");
-        if too_long {
-            list.push_error(
-                source,
-                &String::from_utf8_lossy(&buf[..64.min(buf.len())]),
-                TargetError::LineTooLong,
-            );
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&buf) else {
-            list.push_error(source, &String::from_utf8_lossy(&buf), TargetError::NotUtf8);
-            continue;
-        };
-        let text = if line_no == 1 {
-            text.trim_start_matches('\u{feff}')
-        } else {
-            text
-        };
-        let entry = strip_comment(text).trim();
-        if entry.is_empty() {
-            continue;
-        }
-        list.push(entry, source, host_header);
+        None
     }
 }
 
@@ -425,6 +459,22 @@ mod tests {
         ));
     }
 
+    /// Reads `text` as a target file: the targets kept, the errors, and the duplicate notes.
+    fn read_all(text: &str, name: &str) -> (Vec<Target>, Vec<InputError>, Vec<String>) {
+        let (mut targets, mut errors, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut seen = SeenTargets::default();
+        for entry in read_targets(text.as_bytes(), name, None) {
+            match entry.expect("reading from memory cannot fail") {
+                Ok(target) => match seen.duplicate(&target) {
+                    Some(note) => notes.push(note),
+                    None => targets.push(target),
+                },
+                Err(error) => errors.push(error),
+            }
+        }
+        (targets, errors, notes)
+    }
+
     #[test]
     fn bare_ipv6_with_a_port_is_refused_not_guessed() {
         assert_eq!(
@@ -497,10 +547,8 @@ mod tests {
     #[test]
     fn file_lines_comments_bom_crlf_and_errors() {
         let text = "\u{feff}good.test\r\n\n# comment\nbad.test:99999\nother.test:8443 # trailing\ngood.test\n";
-        let mut list = TargetList::default();
-        read_targets(text.as_bytes(), "origins.txt", None, &mut list).expect("reads");
-        let names: Vec<_> = list
-            .targets
+        let (targets, errors, duplicates) = read_all(text, "origins.txt");
+        let names: Vec<_> = targets
             .iter()
             .map(|t| (t.origin(), t.port, t.source.clone()))
             .collect();
@@ -511,22 +559,49 @@ mod tests {
                 ("other.test".to_string(), 8443, "origins.txt:5".to_string()),
             ]
         );
-        assert_eq!(list.errors.len(), 1);
+        assert_eq!(errors.len(), 1);
         assert_eq!(
-            list.errors[0].to_string(),
+            errors[0].to_string(),
             "origins.txt:4: \"bad.test:99999\": port \"99999\" is not a number from 1 to 65535"
         );
-        assert_eq!(list.duplicates.len(), 1);
+        assert_eq!(
+            duplicates,
+            vec!["origins.txt:6: good.test:443 is listed more than once; probed once"]
+        );
     }
 
     #[test]
     fn overlong_line_is_an_error_not_an_allocation() {
         let mut text = "x".repeat(MAX_LINE_LEN * 4);
         text.push_str("\nok.test\n");
-        let mut list = TargetList::default();
-        read_targets(text.as_bytes(), "big", None, &mut list).expect("reads");
-        assert_eq!(list.errors.len(), 1);
-        assert_eq!(list.errors[0].error, TargetError::LineTooLong);
-        assert_eq!(list.targets.len(), 1);
+        let (targets, errors, _) = read_all(&text, "big");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].error, TargetError::LineTooLong);
+        assert_eq!(targets.len(), 1);
+    }
+
+    /// A reader that fails on every read: whatever lies behind it must not be needed to yield
+    /// the entries before it.
+    struct Broken;
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+
+    #[test]
+    fn lines_are_read_only_when_asked_for_and_an_io_error_ends_the_input() {
+        use std::io::Read;
+        let reader = std::io::BufReader::new("one.test\n".as_bytes().chain(Broken));
+        let mut lines = read_targets(reader, "f", None);
+        let first = lines.next().expect("an entry").expect("no I/O error yet");
+        assert_eq!(first.map(|t| t.origin()), Ok("one.test".to_string()));
+        let second = lines.next().expect("the error is yielded");
+        assert_eq!(
+            second.map(|_| ()).map_err(|e| e.to_string()),
+            Err("disk on fire".into())
+        );
+        assert!(lines.next().is_none(), "nothing after an I/O error");
     }
 }

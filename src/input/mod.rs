@@ -4,7 +4,10 @@
 
 pub mod cloudfront;
 pub mod domains;
+pub mod shard;
 
 pub use domains::{
-    InputError, TargetError, TargetList, normalize_host, parse_target, read_targets,
+    Entry, InputError, SeenTargets, TargetError, TargetLines, normalize_host, parse_entry,
+    parse_target, read_targets,
 };
+pub use shard::{Shard, parse_shard};

@@ -4,6 +4,8 @@
 //! Async only because the engine is; renders through the pure `report` renderers. Never
 //! parses flags or prints errors (that is `run`).
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Instant, SystemTime};
 
@@ -42,8 +44,12 @@ pub struct RunOutcome {
 
 /// Probes the items and writes the report as `output` says. `observe` sees every finished
 /// origin (the demo checks its expectations, `cloudfront` builds the plan).
+///
+/// `items` is pulled lazily, only as the engine has room (at most `2 x concurrency` origins in
+/// flight), so a long streamed input is never held in memory; JSON Lines keep nothing per
+/// origin, the other formats keep the finished reports they must render in input order.
 pub async fn probe_and_report(
-    items: Vec<Item>,
+    items: impl IntoIterator<Item = Item>,
     probe: ProbeConfig,
     resolve: &ResolveConfig,
     store: TrustStore,
@@ -87,9 +93,9 @@ pub async fn probe_and_report(
         )),
     };
     let mut summary = Summary::default();
-    let mut collected: Vec<(usize, OriginReport)> = Vec::new();
+    let mut collected: Vec<(InputOrder, OriginReport)> = Vec::new();
     let mut write_error: Option<io::Error> = None;
-    let mut finish = |index: usize, origin: OriginReport, summary: &mut Summary| {
+    let mut finish = |order: InputOrder, origin: OriginReport, summary: &mut Summary| {
         summary.add(origin.verdict);
         observe(&origin);
         match stream.as_mut() {
@@ -101,30 +107,49 @@ pub async fn probe_and_report(
                     write_error = Some(e);
                 }
             }
-            None => collected.push((index, origin)),
+            None => collected.push((order, origin)),
         }
     };
 
-    let mut targets = Vec::new();
-    let mut target_index = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        match item {
-            Item::Settled(origin) => finish(index, origin, &mut summary),
-            Item::Probe(target) => {
-                target_index.push(index);
-                targets.push(target);
+    let items = items.into_iter();
+    // The bar's length: known for a list, growing as a streamed input is read.
+    let known_len = match items.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
+    };
+    let progress = progress_bar(known_len, output.progress);
+    // Settled items wait here until the drain loop can hand them to `finish` (the engine owns
+    // the iterator while it runs); `probes` counts the targets handed to the engine so far.
+    let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
+    let mut probes = 0usize;
+    let targets = items.filter_map(|item| match item {
+        Item::Probe(target) => {
+            probes += 1;
+            if known_len.is_none() {
+                progress.inc_length(1);
             }
+            Some(target)
         }
-    }
-    let progress = progress_bar(targets.len(), output.progress);
+        Item::Settled(origin) => {
+            settled
+                .borrow_mut()
+                .push_back((InputOrder::settled(probes), origin));
+            None
+        }
+    });
     engine
         .run(targets, |i, origin| {
+            for (order, report) in settled.borrow_mut().drain(..) {
+                finish(order, report, &mut summary);
+            }
             progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));
             progress.inc(1);
-            let index = target_index.get(i).copied().unwrap_or(usize::MAX);
-            finish(index, origin, &mut summary);
+            finish(InputOrder::probed(i), origin, &mut summary);
         })
         .await;
+    for (order, report) in settled.into_inner() {
+        finish(order, report, &mut summary);
+    }
     progress.finish_and_clear();
     if let Some(e) = write_error {
         return Err(anyhow::Error::new(e).context("writing the report"));
@@ -137,7 +162,7 @@ pub async fn probe_and_report(
         });
     }
 
-    collected.sort_by_key(|(i, _)| *i);
+    collected.sort_by_key(|(order, _)| *order);
     let origins: Vec<OriginReport> = collected.into_iter().map(|(_, o)| o).collect();
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -198,6 +223,24 @@ pub async fn probe_and_report(
     })
 }
 
+/// Where an origin stood in the input, for the formats that list origins in input order,
+/// without remembering anything per target while the input streams: a probed target is known
+/// by its position among the probed targets (the engine's index), a settled item by how many
+/// probed targets came before it. `(probes_before, 0)` for settled items sorts them before the
+/// probed target that followed them, and a stable sort keeps settled neighbours in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct InputOrder(usize, u8);
+
+impl InputOrder {
+    fn settled(probes_before: usize) -> InputOrder {
+        InputOrder(probes_before, 0)
+    }
+
+    fn probed(index: usize) -> InputOrder {
+        InputOrder(index, 1)
+    }
+}
+
 /// Where JSON Lines go as origins finish.
 enum LineSink {
     Stdout(io::BufWriter<io::Stdout>),
@@ -238,11 +281,13 @@ fn color_wanted(stream: &impl IsTerminal) -> bool {
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and progress is wanted.
-fn progress_bar(len: usize, wanted: bool) -> ProgressBar {
+/// `len` is `None` for a streamed input: the caller grows the length as targets are read.
+fn progress_bar(len: Option<usize>, wanted: bool) -> ProgressBar {
     if !wanted || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    let len = len.map_or(0, |n| n as u64);
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
         "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} origins  {wide_msg}",
     ) {

@@ -6,9 +6,8 @@
 
 mod cloudfront;
 mod execute;
+mod targets;
 
-use std::fs::File;
-use std::io::{self, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -21,8 +20,8 @@ use crate::cert::TrustStore;
 use crate::cli::{CheckArgs, Cli, Command};
 use crate::config::OutputConfig;
 use crate::exit;
-use crate::input::{TargetList, read_targets};
 use crate::report::{FailOn, Format, Summary};
+use targets::TargetStream;
 
 /// Runs the program with the process arguments and returns the exit code.
 pub fn main() -> i32 {
@@ -128,38 +127,48 @@ fn check(args: CheckArgs) -> i32 {
         Ok(b) => b,
         Err(e) => return fatal(&e),
     };
-    let list = match collect_targets(
+    let mut targets = match TargetStream::open(
         &args.targets,
         args.input.as_deref(),
         probe.host_header.as_deref(),
+        args.shard,
     ) {
-        Ok(list) => list,
+        Ok(stream) => stream,
         Err(e) => return fatal(&e),
     };
-    for error in &list.errors {
-        eprintln!("origin-probe: error: {error}");
-    }
-    for note in &list.duplicates {
-        eprintln!("origin-probe: note: {note}");
-    }
-    if list.targets.is_empty() {
-        if list.errors.is_empty() {
+    // Read up to the first target before starting anything, so input with nothing to probe
+    // stops here with no report, as it always has.
+    let first = targets.next();
+    if first.is_none() {
+        if let Some(e) = targets.read_error.take() {
+            return fatal(&e);
+        }
+        if targets.errors > 0 {
+            return exit::ERROR;
+        }
+        if targets.targets_in_input == 0 {
             eprintln!(
                 "origin-probe: error: no targets: give HOST[:PORT] arguments or --input FILE"
             );
+            return exit::ERROR;
         }
-        return exit::ERROR;
+    }
+    if let (None, Some(shard)) = (&first, args.shard) {
+        // Not an error: a batch system runs every shard, and a small input leaves some empty.
+        eprintln!(
+            "origin-probe: note: shard {shard} holds none of the {} targets; writing an empty report",
+            targets.targets_in_input
+        );
     }
     let store = match load_roots(roots_path.as_deref()) {
         Ok(store) => store,
         Err(e) => return fatal(&e),
     };
-    let input_errors = !list.errors.is_empty();
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(e) => return fatal(&e),
     };
-    let items = list.targets.into_iter().map(Item::Probe).collect();
+    let items = first.into_iter().chain(&mut targets).map(Item::Probe);
     let result = runtime.block_on(probe_and_report(
         items,
         probe,
@@ -169,6 +178,10 @@ fn check(args: CheckArgs) -> i32 {
         baseline.as_ref(),
         |_| {},
     ));
+    if let Some(e) = &targets.read_error {
+        eprintln!("origin-probe: error: {e:#}");
+    }
+    let input_errors = targets.errors > 0 || targets.read_error.is_some();
     match result {
         Err(e) => fatal(&e),
         Ok(_) if input_errors => exit::ERROR,
@@ -215,34 +228,6 @@ fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
     let bytes = std::fs::read(path).with_context(|| format!("--baseline {shown}"))?;
     // The error names the file itself.
     Ok(Some(baseline::parse_baseline(&bytes, &shown)?))
-}
-
-fn collect_targets(
-    args: &[String],
-    input: Option<&Path>,
-    host_header: Option<&str>,
-) -> Result<TargetList> {
-    let mut list = TargetList::default();
-    for (i, entry) in args.iter().enumerate() {
-        list.push(entry, format!("argument {}", i + 1), host_header);
-    }
-    if let Some(path) = input {
-        if path == Path::new("-") {
-            read_targets(io::stdin().lock(), "stdin", host_header, &mut list)
-                .context("reading targets from stdin")?;
-        } else {
-            let shown = path.display();
-            let file = File::open(path).with_context(|| format!("reading targets from {shown}"))?;
-            read_targets(
-                BufReader::new(file),
-                &shown.to_string(),
-                host_header,
-                &mut list,
-            )
-            .with_context(|| format!("reading targets from {shown}"))?;
-        }
-    }
-    Ok(list)
 }
 
 fn load_roots(path: Option<&Path>) -> Result<TrustStore> {

@@ -15,5 +15,6 @@ mod http;
 mod legacy;
 mod monitoring;
 mod network;
+mod scale;
 mod support;
 mod verdicts;

@@ -1,0 +1,151 @@
+//! `check`'s targets as a lazy stream: the arguments first, then `--input` one line at a time,
+//! so a 100,000-line file is never held in memory (the engine pulls a target only when it has
+//! room for one).
+//!
+//! On the way it keeps this copy's `--shard`, drops duplicates, and prints each bad entry and
+//! each duplicate note on stderr as it meets them (this is `run`, the one place that prints).
+//! Never probes.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::input::{Entry, SeenTargets, Shard, TargetLines, parse_entry, read_targets};
+use crate::target::Target;
+
+/// The targets of a `check` run, read as the engine asks for them.
+pub(super) struct TargetStream {
+    /// Command-line targets not yet handed out, with their 1-based position.
+    args: std::vec::IntoIter<(usize, String)>,
+    lines: Option<InputLines>,
+    host_header: Option<String>,
+    shard: Option<Shard>,
+    seen: SeenTargets,
+    /// Valid targets met in the whole input, before sharding and deduplication.
+    pub(super) targets_in_input: usize,
+    /// Bad entries this shard reported.
+    pub(super) errors: usize,
+    /// An I/O error that ended the reading of `--input`; what came before it is still probed.
+    pub(super) read_error: Option<anyhow::Error>,
+}
+
+/// `--input`, open, with the name its errors are reported under.
+struct InputLines {
+    lines: TargetLines<Box<dyn BufRead>>,
+    shown: String,
+}
+
+impl std::fmt::Debug for TargetStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetStream")
+            .field("shard", &self.shard)
+            .field("targets_in_input", &self.targets_in_input)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TargetStream {
+    /// Opens `--input` (`-` for stdin) now, so a missing file stops the run before anything is
+    /// probed; its lines are read later, one at a time.
+    pub(super) fn open(
+        args: &[String],
+        input: Option<&Path>,
+        host_header: Option<&str>,
+        shard: Option<Shard>,
+    ) -> Result<TargetStream> {
+        let lines = match input {
+            None => None,
+            Some(path) if path == Path::new("-") => {
+                let reader: Box<dyn BufRead> = Box::new(io::stdin().lock());
+                Some(InputLines {
+                    lines: read_targets(reader, "stdin", host_header),
+                    shown: "stdin".to_string(),
+                })
+            }
+            Some(path) => {
+                let shown = path.display().to_string();
+                let file =
+                    File::open(path).with_context(|| format!("reading targets from {shown}"))?;
+                let reader: Box<dyn BufRead> = Box::new(BufReader::new(file));
+                Some(InputLines {
+                    lines: read_targets(reader, &shown, host_header),
+                    shown,
+                })
+            }
+        };
+        let args: Vec<(usize, String)> = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i + 1, a.clone()))
+            .collect();
+        Ok(TargetStream {
+            args: args.into_iter(),
+            lines,
+            host_header: host_header.map(str::to_string),
+            shard,
+            seen: SeenTargets::default(),
+            targets_in_input: 0,
+            errors: 0,
+            read_error: None,
+        })
+    }
+
+    /// The next entry of the input, valid or not; `None` at its end or after an I/O error.
+    fn next_entry(&mut self) -> Option<Entry> {
+        if let Some((i, arg)) = self.args.next() {
+            return Some(parse_entry(
+                &arg,
+                format!("argument {i}"),
+                self.host_header.as_deref(),
+            ));
+        }
+        let input = self.lines.as_mut()?;
+        match input.lines.next()? {
+            Ok(entry) => Some(entry),
+            Err(e) => {
+                let shown = input.shown.clone();
+                self.read_error =
+                    Some(anyhow::Error::new(e).context(format!("reading targets from {shown}")));
+                self.lines = None;
+                None
+            }
+        }
+    }
+
+    fn in_shard(&self, key: &str) -> bool {
+        self.shard.is_none_or(|s| s.holds(key))
+    }
+}
+
+impl Iterator for TargetStream {
+    type Item = Target;
+
+    fn next(&mut self) -> Option<Target> {
+        loop {
+            match self.next_entry()? {
+                Ok(target) => {
+                    self.targets_in_input += 1;
+                    if !self.in_shard(&target.origin()) {
+                        continue;
+                    }
+                    if let Some(note) = self.seen.duplicate(&target) {
+                        eprintln!("origin-probe: note: {note}");
+                        continue;
+                    }
+                    return Some(target);
+                }
+                Err(error) => {
+                    // A bad entry has no origin name; it belongs to the shard its text hashes
+                    // to, so N shards report each bad line exactly once between them.
+                    if self.in_shard(&error.shown) {
+                        self.errors += 1;
+                        eprintln!("origin-probe: error: {error}");
+                    }
+                }
+            }
+        }
+    }
+}
