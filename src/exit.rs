@@ -9,6 +9,9 @@ pub const READY: i32 = 0;
 pub const WOULD_FAIL: i32 = 1;
 /// The run could not be completed, or some input was invalid (the valid rest was still probed).
 pub const ERROR: i32 = 2;
+/// Interrupted (Ctrl-C, SIGINT): the report holds what was complete and says it is partial.
+/// 130 = 128 + SIGINT, as shells report a process killed by it.
+pub const INTERRUPTED: i32 = 130;
 
 /// The documented table, for `--help` and tests.
 pub const TABLE: &[(i32, &str)] = &[
@@ -18,4 +21,8 @@ pub const TABLE: &[(i32, &str)] = &[
         "at least one origin would get 502 or 504 from CloudFront",
     ),
     (ERROR, "bad usage or input, or the run could not complete"),
+    (
+        INTERRUPTED,
+        "interrupted (Ctrl-C): the report holds only the origins that were complete",
+    ),
 ];

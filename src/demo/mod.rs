@@ -332,6 +332,9 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
     .await?;
     let summary = outcome.summary;
     drop(running);
+    if outcome.interrupted {
+        return Ok(exit::INTERRUPTED);
+    }
 
     let mismatches = mismatches(&fleet, &results);
     let human = output.format == Format::Table && output.path.is_none();

@@ -29,6 +29,19 @@ pub struct Report {
     /// What changed since `--baseline`; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineDiff>,
+    /// The run was interrupted (Ctrl-C): `origins` holds only what was complete. Absent for a
+    /// complete run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interrupted>,
+}
+
+/// How an interrupted run ended.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Interrupted {
+    /// Origins abandoned in flight (no report for them).
+    pub abandoned: usize,
+    /// Some of the input was never started.
+    pub input_left: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -108,11 +108,25 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     let total_failures: usize = suites.iter().map(|s| failures(&s.origins)).sum();
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // An interrupted run is one error at the top: CI shows it failed, whatever the origins.
+    let errors = usize::from(report.interrupted.is_some());
     let _ = writeln!(
         out,
-        "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"0\">",
-        report.origins.len()
+        "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"{errors}\">",
+        report.origins.len() + errors
     );
+    if let Some(i) = &report.interrupted {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"run\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"run\" name=\"origin-probe run\">\n      <error message=\"interrupted: the report is partial\" type=\"interrupted\">{} origins abandoned in flight{}</error>\n    </testcase>\n  </testsuite>",
+            i.abandoned,
+            if i.input_left {
+                "; the rest of the input was not probed"
+            } else {
+                ""
+            }
+        );
+    }
     for suite in &suites {
         let name = attr(&suite.name);
         let _ = writeln!(
@@ -348,6 +362,30 @@ mod tests {
     #[test]
     fn fleet_junit() {
         insta::assert_snapshot!(xml(&fixtures::fleet(), FailOn::WouldFail));
+    }
+
+    #[test]
+    fn an_interrupted_run_is_an_error_ci_shows() {
+        let mut report = fixtures::fleet();
+        report.interrupted = Some(crate::report::Interrupted {
+            abandoned: 2,
+            input_left: true,
+        });
+        let text = xml(&report, FailOn::WouldFail);
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.attribute("errors"), Some("1"));
+        let error = root
+            .descendants()
+            .find(|n| n.has_tag_name("error"))
+            .expect("an error element");
+        assert_eq!(error.attribute("type"), Some("interrupted"));
+        assert!(
+            error
+                .text()
+                .unwrap_or_default()
+                .contains("2 origins abandoned")
+        );
     }
 
     #[test]

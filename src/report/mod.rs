@@ -260,6 +260,7 @@ pub(crate) mod fixtures {
             summary: Summary::of(&origins),
             origins,
             baseline: None,
+            interrupted: None,
         }
     }
 

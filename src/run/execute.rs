@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
@@ -17,11 +18,11 @@ use time::format_description::well_known::Rfc3339;
 use crate::baseline::{self, Baseline};
 use crate::cert::TrustStore;
 use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
-use crate::engine::Engine;
+use crate::engine::{Engine, Stop};
 use crate::output::{self, StreamingFile};
 use crate::report::{
-    self, Format, MonitorOptions, OriginReport, RenderOptions, Report, RunContext, RunMeta,
-    SCHEMA_VERSION, Summary, ToolInfo,
+    self, Format, Interrupted, MonitorOptions, OriginReport, RenderOptions, Report, RunContext,
+    RunMeta, SCHEMA_VERSION, Summary, ToolInfo,
 };
 use crate::resolve::Resolver;
 use crate::target::Target;
@@ -40,6 +41,23 @@ pub struct RunOutcome {
     pub summary: Summary,
     /// Regressions against `--baseline`, when one was given.
     pub regressions: Option<usize>,
+    /// Ctrl-C ended the run early; the report holds what was complete.
+    pub interrupted: bool,
+}
+
+/// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.
+async fn watch_interrupts(stop: Arc<Stop>) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    eprintln!(
+        "origin-probe: interrupted: starting no new probes; the report will hold what is complete (Ctrl-C again to quit at once)"
+    );
+    stop.request();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!("origin-probe: interrupted again: quitting without a report");
+        std::process::exit(crate::exit::INTERRUPTED);
+    }
 }
 
 /// Probes the items and writes the report as `output` says. `observe` sees every finished
@@ -137,8 +155,12 @@ pub async fn probe_and_report(
             None
         }
     });
-    engine
-        .run(targets, |i, origin| {
+    // Ctrl-C: the first stops new probes and lets those in flight finish (briefly); the
+    // second quits at once.
+    let stop = Arc::new(Stop::default());
+    let watcher = tokio::spawn(watch_interrupts(Arc::clone(&stop)));
+    let end = engine
+        .run_until(targets, &stop, |i, origin| {
             for (order, report) in settled.borrow_mut().drain(..) {
                 finish(order, report, &mut summary);
             }
@@ -147,6 +169,11 @@ pub async fn probe_and_report(
             finish(InputOrder::probed(i), origin, &mut summary);
         })
         .await;
+    watcher.abort();
+    let interrupted = (end.stopped || end.abandoned > 0).then_some(Interrupted {
+        abandoned: end.abandoned,
+        input_left: end.stopped,
+    });
     for (order, report) in settled.into_inner() {
         finish(order, report, &mut summary);
     }
@@ -155,10 +182,13 @@ pub async fn probe_and_report(
         return Err(anyhow::Error::new(e).context("writing the report"));
     }
     if let Some(sink) = stream {
+        // Every line written is a whole origin, so an interrupted stream is still valid JSON
+        // Lines; the exit code says it is partial.
         sink.finish().context("writing the report")?;
         return Ok(RunOutcome {
             summary,
             regressions: None,
+            interrupted: interrupted.is_some(),
         });
     }
 
@@ -173,6 +203,7 @@ pub async fn probe_and_report(
         summary: summary.clone(),
         origins,
         baseline: None,
+        interrupted,
     };
     let regressions = baseline.map(|b| {
         let diff = baseline::diff(b, &report, output.fail_on, &[warn_days]);
@@ -220,6 +251,7 @@ pub async fn probe_and_report(
     Ok(RunOutcome {
         summary,
         regressions,
+        interrupted: report.interrupted.is_some(),
     })
 }
 

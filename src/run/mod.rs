@@ -192,6 +192,9 @@ fn check(args: CheckArgs) -> i32 {
 /// The exit code for a completed run with valid input: with a baseline, regressions only;
 /// otherwise the verdicts `--fail-on` names.
 pub fn exit_code(outcome: &RunOutcome, fail_on: FailOn) -> i32 {
+    if outcome.interrupted {
+        return exit::INTERRUPTED;
+    }
     if let Some(regressions) = outcome.regressions {
         return if regressions > 0 {
             exit::WOULD_FAIL

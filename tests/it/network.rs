@@ -382,3 +382,123 @@ async fn connections_to_one_address_stay_under_the_per_address_cap() {
     let total = total.load(Ordering::SeqCst);
     assert!(total <= 10 * 7, "{total} connections for 10 origins");
 }
+
+/// Ctrl-C: no new probes, the ones in flight get a short grace, the report holds what was
+/// complete and says it is partial, and the exit code is 130. A listener that accepts and never
+/// answers keeps probes in flight; `--address-concurrency 1` lets only one of them hold a
+/// socket, so the good origin is never starved of one.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_writes_a_partial_report_marked_interrupted() {
+    use tokio::io::AsyncBufReadExt;
+    let good = tls_origin("good").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    // How many connections the hanging listener has accepted so far.
+    let (accepted_tx, mut accepted) = tokio::sync::watch::channel(0usize);
+    let server = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+            accepted_tx.send_modify(|n| *n += 1);
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    for format in ["jsonl", "json"] {
+        let before = *accepted.borrow_and_update();
+        let out = dir.path().join(format!("report.{format}"));
+        // The good origin first, then six that hang: 2 x concurrency are in flight, the rest
+        // of the input is never started.
+        let mut args: Vec<String> = vec!["check".into(), format!("good.test:{}", good.addr.port())];
+        for i in 0..6 {
+            args.push(format!("hang{i}.test:{port}"));
+            args.push("--resolve".into());
+            args.push(format!("hang{i}.test:{port}:127.0.0.1"));
+        }
+        for a in [
+            "--resolve",
+            &format!("good.test:{}:127.0.0.1", good.addr.port()),
+            "--roots",
+            &fixture_path("test-roots.pem"),
+            "--timeout",
+            "30s",
+            "--concurrency",
+            "2",
+            "--address-concurrency",
+            "1",
+            "--format",
+            format,
+        ] {
+            args.push(a.to_string());
+        }
+        if format == "json" {
+            args.push("--output".into());
+            args.push(out.to_str().expect("utf8").into());
+        }
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_origin-probe"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn");
+        let mut stdout = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let wait = std::time::Duration::from_secs(20);
+        let mut first_line = None;
+        if format == "jsonl" {
+            // The good origin's record: it completed, and the handler is installed.
+            first_line = tokio::time::timeout(wait, stdout.next_line())
+                .await
+                .expect("the good origin finished")
+                .expect("stdout");
+        }
+        // The handler is installed before any probe starts, so an accept means it is on.
+        tokio::time::timeout(wait, accepted.wait_for(|n| *n > before))
+            .await
+            .expect("a hanging probe started")
+            .expect("listener alive");
+        let pid = child.id().expect("pid").to_string();
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill");
+        assert!(kill.success());
+        let (status, rest, stderr) = tokio::time::timeout(wait, async {
+            let mut rest = Vec::new();
+            while let Ok(Some(line)) = stdout.next_line().await {
+                rest.push(line);
+            }
+            let status = child.wait().await.expect("wait");
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = tokio::io::AsyncReadExt::read_to_string(&mut e, &mut err).await;
+            }
+            (status, rest, err)
+        })
+        .await
+        .expect("stopped within the grace");
+        assert_eq!(status.code(), Some(130), "{format}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        if format == "jsonl" {
+            // Only whole records were written: the good one, and nothing for the hanging ones.
+            let line = first_line.expect("a first line");
+            let v: serde_json::Value = serde_json::from_str(&line).expect("JSON line");
+            assert_eq!(v["verdict"], "ready", "{line}");
+            assert!(rest.is_empty(), "{rest:?}");
+        } else {
+            let text = std::fs::read_to_string(&out).expect("report written");
+            let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            assert_eq!(report["interrupted"]["input_left"], true, "{report:#}");
+            assert!(report["interrupted"]["abandoned"].as_u64() >= Some(1));
+            // Whatever completed is there, whole: at most the good origin.
+            let origins = report["origins"].as_array().expect("origins");
+            assert!(origins.len() <= 1, "{report:#}");
+            assert!(
+                origins.iter().all(|o| o["verdict"] == "ready"),
+                "{report:#}"
+            );
+        }
+    }
+    server.abort();
+}

@@ -25,6 +25,7 @@
 //! | `roots` | object | the trust store the verdicts were made against, below |
 //! | `summary` | object | number of origins per verdict, below |
 //! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
+//! | `interrupted` | object, absent when the run was complete | the run was interrupted (Ctrl-C) and `origins` holds only the complete ones: `abandoned` (integer, origins dropped in flight), `input_left` (boolean, some input was never started) |
 //!
 //! `roots`:
 //!

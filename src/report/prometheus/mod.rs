@@ -42,6 +42,7 @@
 //! | `origin_probe_origins` | gauge | none | origins | origins probed in the run |
 //! | `origin_probe_run_duration_seconds` | gauge | none | seconds | wall time of the whole run |
 //! | `origin_probe_last_run_timestamp_seconds` | gauge | none | Unix seconds | when the run ended |
+//! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) and the series below cover only the origins that were complete |
 //! | `origin_probe_roots_info` | gauge | `source`, `description` | 1 | the trust store the verdicts were made against (`file`: not CloudFront's) |
 //! | `origin_probe_verdict` | gauge | origin, `verdict` | 1 or 0 | one series per verdict value: 1 for the origin's verdict, 0 for the other three |
 //! | `origin_probe_findings` | gauge | origin, `rule`, `impact`, `confidence` | findings | findings of the origin and its addresses (a finding on two addresses counts 2); only pairs that occur are written |
@@ -83,6 +84,9 @@
 //! # HELP origin_probe_last_run_timestamp_seconds When the run ended, in Unix seconds.
 //! # TYPE origin_probe_last_run_timestamp_seconds gauge
 //! origin_probe_last_run_timestamp_seconds 1748779201.5
+//! # HELP origin_probe_run_complete 1 if the run probed its whole input, 0 if it was interrupted.
+//! # TYPE origin_probe_run_complete gauge
+//! origin_probe_run_complete 1
 //! # HELP origin_probe_roots_info Trust store the verdicts were made against (source file: not CloudFront's).
 //! # TYPE origin_probe_roots_info gauge
 //! origin_probe_roots_info{source="file",description="PEM file ./private-ca.pem (2 certificates)"} 1
@@ -197,6 +201,16 @@ fn render(report: &Report, run: &RunMeta) -> String {
         "When the run ended, in Unix seconds.",
     );
     last_run.sample(String::new(), float(run.finished_at_unix_seconds));
+    let mut complete = Family::new(
+        "origin_probe_run_complete",
+        "1 if the run probed its whole input, 0 if it was interrupted.",
+    );
+    let done = if report.interrupted.is_some() {
+        "0"
+    } else {
+        "1"
+    };
+    complete.sample(String::new(), done.to_owned());
     let mut roots = Family::new(
         "origin_probe_roots_info",
         "Trust store the verdicts were made against (source file: not CloudFront's).",
@@ -286,6 +300,7 @@ fn render(report: &Report, run: &RunMeta) -> String {
         origins_probed,
         run_duration,
         last_run,
+        complete,
         roots,
         verdict,
         findings,

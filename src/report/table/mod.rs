@@ -355,6 +355,18 @@ fn push_footer(out: &mut String, report: &Report) {
             visible(&report.judged_at)
         );
     }
+    if let Some(i) = &report.interrupted {
+        let _ = writeln!(
+            out,
+            "INTERRUPTED: this report is partial ({} origins abandoned in flight{})",
+            i.abandoned,
+            if i.input_left {
+                "; the rest of the input was not probed"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));
     if report.roots.source == RootsSource::File {
         out.push_str("  (verdicts are against this store, not CloudFront's Mozilla list)\n");

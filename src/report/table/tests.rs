@@ -262,3 +262,17 @@ fn answers_to_http_flags_show_even_on_ready_origins() {
     ));
     assert!(needs_details(&ready));
 }
+
+#[test]
+fn an_interrupted_run_says_so_in_the_footer() {
+    let mut report = fixtures::fleet();
+    report.interrupted = Some(crate::report::Interrupted {
+        abandoned: 3,
+        input_left: true,
+    });
+    let text = render(&report, PLAIN);
+    assert!(
+        text.contains("INTERRUPTED: this report is partial (3 origins abandoned in flight; the rest of the input was not probed)"),
+        "{text}"
+    );
+}
