@@ -140,6 +140,7 @@ pub async fn probe_and_report(
     engine
         .run(targets, |i, origin| {
             for (order, report) in settled.borrow_mut().drain(..) {
+                progress.inc(1);
                 finish(order, report, &mut summary);
             }
             progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));
