@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::io::BufRead;
 use std::net::IpAddr;
 
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::target::{OriginName, Target};
@@ -108,25 +109,36 @@ fn input_error(source_name: String, entry: &str, error: TargetError) -> InputErr
     }
 }
 
-/// The targets met so far, so that a target listed twice is probed once. Holds one name and
-/// port per distinct target (tens of bytes each): a 100,000-line input costs a few megabytes.
+/// The targets met so far, so that a target listed twice is probed once.
+///
+/// Holds 16 bytes per distinct target, not its name: the first 128 bits of the SHA-256 of
+/// name and port. Two different targets would have to collide in 128 bits to be taken for
+/// one another (for a million targets, odds of about 10^-27), and a 100,000-line input costs
+/// about 3 MB instead of the 10 MB that names in a set of strings did at their peak.
 #[derive(Debug, Default)]
 pub struct SeenTargets {
-    seen: HashSet<(String, u16)>,
+    seen: HashSet<u128>,
 }
 
 impl SeenTargets {
     /// Records `target`. `Some(note)` when the same origin and port came earlier: drop it.
     pub fn duplicate(&mut self, target: &Target) -> Option<String> {
         let origin = target.origin();
-        if self.seen.contains(&(origin.clone(), target.port)) {
-            return Some(format!(
-                "{}: {}:{} is listed more than once; probed once",
-                target.source, origin, target.port
-            ));
+        let mut hash = Sha256::new();
+        hash.update(origin.as_bytes());
+        // A name never contains a NUL byte, so name and port cannot run into each other.
+        hash.update([0x00]);
+        hash.update(target.port.to_be_bytes());
+        let digest = hash.finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        if self.seen.insert(u128::from_be_bytes(id)) {
+            return None;
         }
-        self.seen.insert((origin, target.port));
-        None
+        Some(format!(
+            "{}: {}:{} is listed more than once; probed once",
+            target.source, origin, target.port
+        ))
     }
 }
 

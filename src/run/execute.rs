@@ -162,6 +162,7 @@ pub async fn probe_and_report(
     let end = engine
         .run_until(targets, &stop, |i, origin| {
             for (order, report) in settled.borrow_mut().drain(..) {
+                progress.inc(1);
                 finish(order, report, &mut summary);
             }
             progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));

@@ -265,3 +265,46 @@ async fn bad_shard_values_are_one_line_errors() {
         }
     }
 }
+
+/// Targets are pulled lazily and settled origins (no probe needed) are finished as they are
+/// met; the JSON report must still list every row in the order of the input.
+#[tokio::test(flavor = "multi_thread")]
+async fn json_keeps_input_order_with_settled_origins_between_probed_ones() {
+    let ports = refused_ports().await;
+    let mut origins = Vec::new();
+    let mut behaviors = Vec::new();
+    let names = [
+        "a.order.test",
+        "bucket.s3-website-us-east-1.amazonaws.com",
+        "b.order.test",
+        "127.0.0.1",
+        "c.order.test",
+        "other.s3-website-us-east-1.amazonaws.com",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let id = format!("o{i}");
+        origins.push(custom_origin(&id, name, ports.0, "http-only"));
+        behaviors.push(behavior(&id, Some(&format!("/p{i}/*")), None));
+    }
+    let doc = envelope(
+        "ordered",
+        &[],
+        origins,
+        behavior("o0", None, None),
+        behaviors,
+    )
+    .to_string();
+    let mut args = vec!["cloudfront".to_string(), "-".into()];
+    args.extend(common_args(ports));
+    let i = args.iter().position(|a| a == "jsonl").expect("format");
+    args[i] = "json".into();
+    let r = run_with_stdin(&args, Some(doc.as_bytes())).await;
+    let json = r.json();
+    let listed: Vec<&str> = json["origins"]
+        .as_array()
+        .expect("origins")
+        .iter()
+        .map(|o| o["origin"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(listed, names, "{r:#?}");
+}
