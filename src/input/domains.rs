@@ -556,6 +556,30 @@ mod tests {
         assert_eq!(normalize_host("a-b.3com"), Ok("a-b.3com".into()));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The fuzz target `target_parse`'s properties, on every test run: entries built from
+        /// the characters that matter never panic, a normalised name normalises to itself, and
+        /// a parsed target printed back parses the same.
+        #[test]
+        fn parsed_targets_are_fixed_points(
+            entry in "[a-zA-Z0-9.:\\[\\]_\\-/%ü。Ａ\u{200b}\u{202e}]{0,40}",
+        ) {
+            if let Ok(name) = normalize_host(&entry) {
+                proptest::prop_assert_eq!(normalize_host(&name), Ok(name.clone()));
+            }
+            if let Ok((name, port)) = parse_target(&entry) {
+                let printed = match &name {
+                    OriginName::Dns(host) => format!("{host}:{port}"),
+                    OriginName::Ip(IpAddr::V4(v4)) => format!("{v4}:{port}"),
+                    OriginName::Ip(IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+                };
+                proptest::prop_assert_eq!(parse_target(&printed), Ok((name, port)));
+            }
+        }
+    }
+
     #[test]
     fn file_lines_comments_bom_crlf_and_errors() {
         let text = "\u{feff}good.test\r\n\n# comment\nbad.test:99999\nother.test:8443 # trailing\ngood.test\n";

@@ -13,7 +13,7 @@ use std::io;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -224,11 +224,17 @@ fn client_config(
     kind: HandshakeKind,
     recorder: &Arc<Recorder>,
 ) -> Result<ClientConfig, rustls::Error> {
-    let (provider, versions): (CryptoProvider, &[&rustls::SupportedProtocolVersion]) = match kind {
-        HandshakeKind::CloudFront => (cloudfront_provider(), &[&rustls::version::TLS12]),
-        HandshakeKind::Tls13 => (ring::default_provider(), &[&rustls::version::TLS13]),
-    };
-    let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
+    // Built once per run: a provider is a few vectors, cloned for every handshake otherwise.
+    static CLOUDFRONT: LazyLock<Arc<CryptoProvider>> =
+        LazyLock::new(|| Arc::new(cloudfront_provider()));
+    static EVERYTHING: LazyLock<Arc<CryptoProvider>> =
+        LazyLock::new(|| Arc::new(ring::default_provider()));
+    let (provider, versions): (&Arc<CryptoProvider>, &[&rustls::SupportedProtocolVersion]) =
+        match kind {
+            HandshakeKind::CloudFront => (&CLOUDFRONT, &[&rustls::version::TLS12]),
+            HandshakeKind::Tls13 => (&EVERYTHING, &[&rustls::version::TLS13]),
+        };
+    let mut config = ClientConfig::builder_with_provider(Arc::clone(provider))
         .with_protocol_versions(versions)?
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone())
@@ -251,7 +257,7 @@ struct Recorder {
 
 impl Recorder {
     fn new(kind: HandshakeKind) -> Recorder {
-        let algorithms = ring::default_provider().signature_verification_algorithms;
+        let algorithms = rustls::crypto::ring::default_provider().signature_verification_algorithms;
         let schemes = match kind {
             HandshakeKind::CloudFront => CLOUDFRONT_SCHEMES.to_vec(),
             HandshakeKind::Tls13 => algorithms.supported_schemes(),

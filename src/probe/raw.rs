@@ -24,8 +24,9 @@ use crate::record::{HelloAnswer, HelloEnd, HelloRecord};
 use crate::tls::codes::{ALERT_WARNING, X25519, version_from_code};
 use crate::tls::{ClientHelloSpec, FlightParser, ServerEvent, WireError};
 
-/// The most read from the socket at once.
-const READ_CHUNK: usize = 16 * 1024;
+/// The most read from the socket at once: a typical first flight (ServerHello, two
+/// certificates, ServerKeyExchange) fits, and bigger ones take a few reads.
+const READ_CHUNK: usize = 8 * 1024;
 
 /// How many of the first bytes received are kept, to show what a non-TLS server answered.
 pub const FIRST_BYTES_KEPT: usize = 64;

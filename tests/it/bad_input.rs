@@ -632,6 +632,17 @@ async fn cloudfront_documents() {
         )
         .line(&["dup-id.json", "Items[1]", "\"good\" is used twice"]),
         Case::new(
+            "an origin Id of 5000 characters, used twice",
+            env.cloudfront(&[&env.file(
+                "long-id.json",
+                env.distribution(vec![
+                    custom_origin(&"x".repeat(5000), "one.test", p, "http-only"),
+                    custom_origin(&"x".repeat(5000), "two.test", p, "http-only"),
+                ]),
+            )]),
+        )
+        .line(&["long-id.json", "Items[2]", "…\" is used twice"]),
+        Case::new(
             "an origin with a bad domain name beside a good one",
             env.cloudfront(&[&with_origin(
                 "bad-name.json",

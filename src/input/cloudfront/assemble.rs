@@ -26,6 +26,12 @@ fn inconsistency(path: String, problem: impl Into<String>) -> Inconsistency {
     }
 }
 
+/// An ID from the document as a message quotes it: sanitised and cut, since it can be any
+/// length and carry any character.
+fn quoted(id: &str) -> String {
+    format!("\"{}\"", crate::sanitize::text(id))
+}
+
 /// Metadata that `get-distribution` carries outside the config.
 #[derive(Debug, Default)]
 pub(super) struct Meta {
@@ -61,7 +67,7 @@ pub(super) fn distribution(
         if !seen.insert(o.id.clone()) {
             return Err(inconsistency(
                 opath,
-                format!("origin Id {:?} is used twice", o.id),
+                format!("origin Id {} is used twice", quoted(&o.id)),
             ));
         }
         origins.push(origin(o, &opath)?);
@@ -177,7 +183,7 @@ fn attach(
     let Some(group) = groups.iter().find(|g| g.id == target) else {
         return Err(inconsistency(
             format!("{path}.TargetOriginId"),
-            format!("{target:?} names no origin and no origin group"),
+            format!("{} names no origin and no origin group", quoted(target)),
         ));
     };
     for member in group.members.items.iter().flatten() {
@@ -185,8 +191,9 @@ fn attach(
             return Err(inconsistency(
                 format!("{path}.TargetOriginId"),
                 format!(
-                    "origin group {:?} has member {:?}, which is not an origin",
-                    group.id, member.origin_id
+                    "origin group {} has member {}, which is not an origin",
+                    quoted(&group.id),
+                    quoted(&member.origin_id)
                 ),
             ));
         };
