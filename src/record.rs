@@ -212,18 +212,31 @@ pub enum HelloEnd {
     Failed { message: String },
 }
 
-/// One hello of the version scan.
+/// One entry of the version scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionProbe {
     pub version: TlsVersion,
-    /// `None` when the scan did not open a connection for this version because the CloudFront
-    /// hello already answered it (see `from_cloudfront_hello`).
+    /// `None` when no connection was opened for this version because another hello answered it
+    /// (see `answered_by`).
     pub connect: Option<ConnectOutcome>,
     /// `None` when the connection failed.
     pub hello: Option<HelloRecord>,
-    /// The answer is the CloudFront hello's: it chose this version (supported), or a lower one
-    /// although this one was offered (not supported). No connection of its own was opened.
-    pub from_cloudfront_hello: bool,
+    /// Whose answer `hello` is.
+    pub answered_by: AnsweredBy,
+}
+
+/// Which hello answered a version-scan entry. A server answers a hello with the highest version
+/// it has up to the one offered (RFC 5246 §E.1), so a hello offering up to version V also says
+/// whether every older version is supported: chosen (supported), passed over for an older one
+/// or refused with an alert (not supported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredBy {
+    /// This version's own scan hello, on its own connection.
+    Own,
+    /// CloudFront's hello: it chose this version, or an older one although this was offered.
+    CloudFrontHello,
+    /// The scan hello of this newer version: it refused, or chose this version or an older one.
+    HelloFor(TlsVersion),
 }
 
 /// Everything probed at one address.

@@ -13,8 +13,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::record::{
-    AddressRecord, ConnectOutcome, HandshakeKind, HandshakeOutcome, HelloAnswer, HelloEnd,
-    HelloRecord, HttpOutcome, HttpRecord, TlsVersion, VersionProbe,
+    AddressRecord, AnsweredBy, ConnectOutcome, HandshakeKind, HandshakeOutcome, HelloAnswer,
+    HelloEnd, HelloRecord, HttpOutcome, HttpRecord, TlsVersion, VersionProbe,
 };
 use crate::secret::Redacted;
 use crate::tls::{self, ClientHelloSpec, SslProtocol};
@@ -87,35 +87,41 @@ pub async fn probe_address(
     let scan = answered_tls(&hello);
     let known = |version| known_from_cloudfront_hello(&hello, &allowed, version);
     let verify = rustls_can_complete(&hello);
+    let from_cloudfront = |version| VersionProbe {
+        version,
+        connect: None,
+        hello: Some(without_chain(&hello)),
+        answered_by: AnsweredBy::CloudFrontHello,
+    };
     let scan_one = |version: TlsVersion| {
         let known = known(version);
-        let hello = &hello;
         async move {
             if !scan {
                 return None;
             }
             if known {
-                return Some(VersionProbe {
-                    version,
-                    connect: None,
-                    hello: Some(without_chain(hello)),
-                    from_cloudfront_hello: true,
-                });
+                return Some(from_cloudfront(version));
             }
-            let spec = tls::scan_hello(version, settings.sni.as_deref());
-            let (connect, hello) = raw_hello(address, settings, limits, spec).await;
-            Some(VersionProbe {
-                version,
-                connect: Some(connect),
-                hello,
-                from_cloudfront_hello: false,
-            })
+            Some(own_scan(address, settings, limits, version).await)
         }
     };
-    let (ssl3, tls10, tls11, tls12, tls13, cloudfront) = tokio::join!(
-        scan_one(TlsVersion::Ssl3),
-        scan_one(TlsVersion::Tls10),
-        scan_one(TlsVersion::Tls11),
+    let legacy = async {
+        if !scan {
+            return Vec::new();
+        }
+        let wanted: Vec<TlsVersion> = LEGACY.into_iter().filter(|v| !known(*v)).collect();
+        let mut found = legacy_scan(address, settings, limits, &wanted).await;
+        found.extend(
+            LEGACY
+                .into_iter()
+                .filter(|v| known(*v))
+                .map(from_cloudfront),
+        );
+        found.sort_by_key(|v| v.version);
+        found
+    };
+    let (legacy, tls12, tls13, cloudfront) = tokio::join!(
+        legacy,
         scan_one(TlsVersion::Tls12),
         scan_one(TlsVersion::Tls13),
         async {
@@ -126,10 +132,7 @@ pub async fn probe_address(
             }
         },
     );
-    let versions: Vec<VersionProbe> = [ssl3, tls10, tls11, tls12, tls13]
-        .into_iter()
-        .flatten()
-        .collect();
+    let versions: Vec<VersionProbe> = legacy.into_iter().chain(tls12).chain(tls13).collect();
     let modern = if needs_tls13_chain(&hello, &versions) {
         Some(diagnostic(address, settings, limits, HandshakeKind::Tls13).await)
     } else {
@@ -158,6 +161,102 @@ pub async fn probe_address(
         http,
         elapsed: started.elapsed(),
     }
+}
+
+/// The versions older than TLS 1.2, oldest first.
+const LEGACY: [TlsVersion; 3] = [TlsVersion::Ssl3, TlsVersion::Tls10, TlsVersion::Tls11];
+
+/// This version's own scan hello, on a connection of its own.
+async fn own_scan(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    version: TlsVersion,
+) -> VersionProbe {
+    let spec = tls::scan_hello(version, settings.sni.as_deref());
+    let (connect, hello) = raw_hello(address, settings, limits, spec).await;
+    VersionProbe {
+        version,
+        connect: Some(connect),
+        hello,
+        answered_by: AnsweredBy::Own,
+    }
+}
+
+/// The scan of the `wanted` legacy versions in as few connections as the answers allow: the
+/// newest one's own hello first. A server answers it with the highest version it has up to that
+/// one, so an alert says every older version is refused too, and a ServerHello choosing version
+/// V says V is supported and those between V and the newest are not. Only versions older than
+/// the one chosen, or all of them after an answer that says nothing (a close, a timeout), get
+/// hellos of their own. A modern server thus costs one connection for SSLv3, TLS 1.0 and 1.1.
+async fn legacy_scan(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    wanted: &[TlsVersion],
+) -> Vec<VersionProbe> {
+    let Some(&newest) = wanted.iter().max() else {
+        return Vec::new();
+    };
+    let first = own_scan(address, settings, limits, newest).await;
+    // What the newest version's own hello says about the older ones.
+    let covers = match first.hello.as_ref() {
+        Some(h) => match (&h.server_hello, &h.end) {
+            (Some(a), _) if !a.hello_retry => a.version.filter(|v| *v <= newest).map(Covers::From),
+            (None, HelloEnd::Alert { .. }) => Some(Covers::All),
+            _ => None,
+        },
+        None => None,
+    };
+    let covered = |v: TlsVersion| match covers {
+        Some(Covers::All) => true,
+        Some(Covers::From(chosen)) => v >= chosen,
+        None => false,
+    };
+    let shared = |version| VersionProbe {
+        version,
+        connect: None,
+        hello: first.hello.as_ref().map(without_chain),
+        answered_by: AnsweredBy::HelloFor(newest),
+    };
+    let rest: Vec<TlsVersion> = wanted
+        .iter()
+        .copied()
+        .filter(|v| *v != newest && !covered(*v))
+        .collect();
+    let mut out: Vec<VersionProbe> = wanted
+        .iter()
+        .copied()
+        .filter(|v| *v != newest && covered(*v))
+        .map(shared)
+        .collect();
+    out.push(first);
+    let (a, b) = tokio::join!(
+        async {
+            match rest.first() {
+                Some(v) => Some(own_scan(address, settings, limits, *v).await),
+                None => None,
+            }
+        },
+        async {
+            match rest.get(1) {
+                Some(v) => Some(own_scan(address, settings, limits, *v).await),
+                None => None,
+            }
+        },
+    );
+    out.extend(a);
+    out.extend(b);
+    out
+}
+
+/// What one scan hello's answer says about older versions.
+#[derive(Debug, Clone, Copy)]
+enum Covers {
+    /// Refused with an alert: every older version too.
+    All,
+    /// Chose this version: it is supported, and the ones between it and the offer are not.
+    From(TlsVersion),
 }
 
 /// Whether the CloudFront hello got a TLS answer worth a version scan: a ServerHello, an

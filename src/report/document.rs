@@ -287,8 +287,11 @@ pub struct VersionSummary {
     pub suite: Option<String>,
     /// For the others: what was seen (`alert protocol_version (70)`, `answered with TLSv1`).
     pub detail: Option<String>,
-    /// The answer came from CloudFront's hello; no connection of its own was opened.
-    pub from_cloudfront_hello: bool,
+    /// Whose answer this is: `own` (this version's scan hello), `cloudfront-hello` (CloudFront's
+    /// hello chose this version, or an older one although this was offered) or `TLSv1.1-hello`
+    /// (a newer version's scan hello was refused, or chose this version or an older one); only
+    /// `own` opened a connection of its own.
+    pub answered_by: String,
 }
 
 /// What the `--http` request of one address got back. Never holds a header value.

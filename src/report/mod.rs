@@ -339,25 +339,34 @@ pub(crate) mod fixtures {
             certificates: Some(chain.len()),
             curve: Some("x25519".to_owned()),
         });
-        let scan = |support: &'static str, suite: Option<&str>, detail: Option<&str>, cf: bool| {
+        let scan = |support: &'static str, suite: Option<&str>, detail: Option<&str>, by: &str| {
             VersionSummary {
                 support,
                 suite: suite.map(str::to_owned),
                 detail: detail.map(str::to_owned),
-                from_cloudfront_hello: cf,
+                answered_by: by.to_owned(),
             }
         };
         let refused = Some("alert protocol_version (70)");
         let versions = match tls_version {
             None => std::collections::BTreeMap::new(),
             Some(_) => [
-                ("SSLv3", scan("not-supported", None, refused, false)),
-                ("TLSv1", scan("not-supported", None, refused, false)),
-                ("TLSv1.1", scan("not-supported", None, refused, false)),
-                ("TLSv1.2", scan("supported", Some(suite), None, true)),
+                (
+                    "SSLv3",
+                    scan("not-supported", None, refused, "TLSv1.1-hello"),
+                ),
+                (
+                    "TLSv1",
+                    scan("not-supported", None, refused, "TLSv1.1-hello"),
+                ),
+                ("TLSv1.1", scan("not-supported", None, refused, "own")),
+                (
+                    "TLSv1.2",
+                    scan("supported", Some(suite), None, "cloudfront-hello"),
+                ),
                 (
                     "TLSv1.3",
-                    scan("supported", Some("TLS_AES_128_GCM_SHA256"), None, false),
+                    scan("supported", Some("TLS_AES_128_GCM_SHA256"), None, "own"),
                 ),
             ]
             .into_iter()

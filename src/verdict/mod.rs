@@ -17,7 +17,7 @@ use rustls::pki_types::UnixTime;
 use crate::cert::{self, TrustStore};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
-    AddressRecord, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
+    AddressRecord, AnsweredBy, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
     HttpOutcome, HttpRecord, OriginRecord, VersionProbe,
 };
 use crate::report::{
@@ -224,7 +224,11 @@ fn version_summary(probe: &VersionProbe) -> VersionSummary {
         support: support.as_str(),
         suite,
         detail,
-        from_cloudfront_hello: probe.from_cloudfront_hello,
+        answered_by: match probe.answered_by {
+            AnsweredBy::Own => "own".to_string(),
+            AnsweredBy::CloudFrontHello => "cloudfront-hello".to_string(),
+            AnsweredBy::HelloFor(v) => format!("{}-hello", v.as_str()),
+        },
     }
 }
 

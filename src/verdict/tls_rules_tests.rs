@@ -53,7 +53,7 @@ fn probe(version: TlsVersion, hello: HelloRecord) -> VersionProbe {
             after: Duration::from_millis(1),
         }),
         hello: Some(hello),
-        from_cloudfront_hello: false,
+        answered_by: crate::record::AnsweredBy::Own,
     }
 }
 
@@ -415,7 +415,7 @@ fn support_is_never_guessed() {
         version: TlsVersion::Tls12,
         connect: Some(ConnectOutcome::Refused),
         hello: None,
-        from_cloudfront_hello: false,
+        answered_by: crate::record::AnsweredBy::Own,
     };
     assert_eq!(support(&refused).as_str(), "inconclusive");
 }

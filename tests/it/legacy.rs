@@ -222,8 +222,8 @@ async fn tls10_only_is_no_common_version_by_default_and_a_legacy_warning_when_al
         );
     }
     // Only where TLS 1.0 is allowed does CloudFront's own hello answer the scan's question.
-    assert_eq!(scan(&modern, "TLSv1")["from_cloudfront_hello"], false);
-    assert_eq!(scan(&legacy, "TLSv1")["from_cloudfront_hello"], true);
+    assert_ne!(scan(&modern, "TLSv1")["answered_by"], "cloudfront-hello");
+    assert_eq!(scan(&legacy, "TLSv1")["answered_by"], "cloudfront-hello");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -433,11 +433,15 @@ async fn tls12_only_is_ready_under_both() {
             ],
             context,
         );
-        assert_eq!(scan(o, "TLSv1.2")["from_cloudfront_hello"], true, "{o:#}");
+        assert_eq!(
+            scan(o, "TLSv1.2")["answered_by"],
+            "cloudfront-hello",
+            "{o:#}"
+        );
     }
     // Offered 1.0 and 1.1 too, the origin still chose 1.2; CloudFront's hello says 1.1 and 1.0
     // are not asked about by it (older than what was chosen), so the scan asked them itself.
-    assert_eq!(scan(&legacy, "TLSv1")["from_cloudfront_hello"], false);
+    assert_ne!(scan(&legacy, "TLSv1")["answered_by"], "cloudfront-hello");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -639,7 +643,7 @@ async fn tls10_11_and_13_without_12_negotiates_tls11_when_allowed() {
     // Allowed 1.0-1.2, CloudFront's hello answered 1.1 (chosen) and 1.2 (passed over) itself.
     for (version, known) in [("TLSv1", false), ("TLSv1.1", true), ("TLSv1.2", true)] {
         assert_eq!(
-            scan(&legacy, version)["from_cloudfront_hello"],
+            scan(&legacy, version)["answered_by"] == "cloudfront-hello",
             known,
             "{version}"
         );
@@ -929,7 +933,7 @@ async fn sslv3_server_is_no_common_version_unless_sslv3_is_allowed() {
         "SSLv3 flight, SSLv3",
     );
     assert_eq!(address(&sslv3)["chain_source"], "cloudfront");
-    assert_eq!(scan(&sslv3, "SSLv3")["from_cloudfront_hello"], true);
+    assert_eq!(scan(&sslv3, "SSLv3")["answered_by"], "cloudfront-hello");
     assert_eq!(
         address(&sslv3)["chain"][0]["subject"],
         "CN=rsa2048.test",

@@ -127,7 +127,7 @@
 //! | `support` | string | `supported`, `not-supported` (an alert, or an older version chosen) or `inconclusive` (no answer that says either: a close without an alert, a timeout, not TLS) |
 //! | `suite` | string or null | for `supported`: the suite chosen when offered every suite of the version |
 //! | `detail` | string or null | for the others: what was seen |
-//! | `from_cloudfront_hello` | boolean | answered by CloudFront's hello (it chose this version, or an older one although this one was offered); no connection of its own was opened |
+//! | `answered_by` | string | whose answer: `own` (this version's scan hello, on a connection of its own), `cloudfront-hello` (CloudFront's hello chose this version, or an older one although this one was offered) or `TLSv1.1-hello` (a newer version's scan hello was refused, or chose this version or an older one: a server answers with the highest version it has up to the one offered) |
 //!
 //! A **certificate** (`chain` entry):
 //!
@@ -198,11 +198,11 @@
 //!             "curve": "x25519"
 //!           },
 //!           "versions": {
-//!             "SSLv3": { "support": "not-supported", "suite": null, "detail": "alert handshake_failure (40)", "from_cloudfront_hello": false },
-//!             "TLSv1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "from_cloudfront_hello": false },
-//!             "TLSv1.1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "from_cloudfront_hello": false },
-//!             "TLSv1.2": { "support": "supported", "suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "detail": null, "from_cloudfront_hello": true },
-//!             "TLSv1.3": { "support": "supported", "suite": "TLS_AES_128_GCM_SHA256", "detail": null, "from_cloudfront_hello": false }
+//!             "SSLv3": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "answered_by": "TLSv1.1-hello" },
+//!             "TLSv1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "answered_by": "TLSv1.1-hello" },
+//!             "TLSv1.1": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "answered_by": "own" },
+//!             "TLSv1.2": { "support": "supported", "suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "detail": null, "answered_by": "cloudfront-hello" },
+//!             "TLSv1.3": { "support": "supported", "suite": "TLS_AES_128_GCM_SHA256", "detail": null, "answered_by": "own" }
 //!           },
 //!           "chain_source": "cloudfront",
 //!           "chain": [

@@ -154,7 +154,7 @@ const VERSION: &[(&str, Kind)] = &[
     ),
     ("suite", Kind::StrOrNull),
     ("detail", Kind::StrOrNull),
-    ("from_cloudfront_hello", Kind::Bool),
+    ("answered_by", Kind::Str),
 ];
 const VERSION_KEYS: &[&str] = &["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 const CERT: &[(&str, Kind)] = &[
