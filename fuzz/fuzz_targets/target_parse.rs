@@ -10,36 +10,29 @@ use std::io::BufReader;
 use std::net::IpAddr;
 
 use libfuzzer_sys::fuzz_target;
-use origin_probe::input::{TargetList, normalize_host, parse_target, read_targets};
+use origin_probe::input::{normalize_host, parse_target, read_targets};
 use origin_probe::target::OriginName;
 
-fn summary(list: &TargetList) -> (Vec<(String, u16, String)>, Vec<String>, Vec<String>) {
-    (
-        list.targets
-            .iter()
-            .map(|t| (t.origin(), t.port, t.source.clone()))
-            .collect(),
-        list.errors.iter().map(ToString::to_string).collect(),
-        list.duplicates.clone(),
-    )
+/// Every entry a reader yields: the target's origin, port and source, or the one-line error.
+fn entries(reader: impl std::io::BufRead) -> Vec<Result<(String, u16, String), String>> {
+    read_targets(reader, "fuzz", None)
+        // Reading from a slice cannot fail.
+        .map(|item| item.expect("slice reader"))
+        .map(|entry| match entry {
+            Ok(t) => Ok((t.origin(), t.port, t.source.clone())),
+            Err(e) => Err(e.to_string()),
+        })
+        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, text)) = data.split_first() else {
         return;
     };
-    let mut whole = TargetList::default();
-    // Reading from a slice cannot fail.
-    read_targets(text, "fuzz", None, &mut whole).expect("slice reader");
-    let mut small = TargetList::default();
-    let reader = BufReader::with_capacity(usize::from(first % 17) + 1, text);
-    read_targets(reader, "fuzz", None, &mut small).expect("slice reader");
-    assert_eq!(
-        summary(&whole),
-        summary(&small),
-        "buffer size changed the result"
-    );
-    for error in whole.errors.iter().map(ToString::to_string) {
+    let whole = entries(text);
+    let small = entries(BufReader::with_capacity(usize::from(first % 17) + 1, text));
+    assert_eq!(whole, small, "buffer size changed the result");
+    for error in whole.iter().filter_map(|e| e.as_ref().err()) {
         assert!(!error.contains(['\n', '\r']), "multi-line error: {error:?}");
     }
 
