@@ -9,6 +9,8 @@ pub mod cert_rules;
 pub mod http_rules;
 pub mod net_rules;
 pub mod tls_rules;
+pub mod tls_words;
+pub mod version_scan;
 
 use std::time::Duration;
 

@@ -2,84 +2,21 @@
 //! version scan that explains a refusal, and the rustls handshake that completes the exchange.
 //!
 //! Each rule cites its fact in `cloudfront-origin-facts.md` (versions 1-3, suites 5-6, curves 7,
-//! signature schemes 8, errors 21-23). Pure: no I/O. The version scan's meaning per version
-//! (`support`) lives here too, because "supported" is already a reading of the bytes.
+//! signature schemes 8, errors 21-23). Pure: no I/O. What the version scan means per version is
+//! `version_scan`; the words findings use for TLS facts are `tls_words`.
 
 use crate::finding::{Confidence, Finding, Impact, finding};
 use crate::record::{
     HandshakeOutcome, HelloAnswer, HelloEnd, HelloRecord, TlsVersion, VersionProbe,
 };
 use crate::sanitize;
-use crate::tls::codes::{Cipher, KeyExchange, alert_name, cipher_suite, group_name};
-use crate::tls::profile::{CLOUDFRONT_GROUPS, CLOUDFRONT_SUITES, allowed_versions};
+use crate::tls::codes::{Cipher, cipher_suite};
+use crate::tls::profile::{CLOUDFRONT_GROUPS, CLOUDFRONT_SUITES};
 use crate::tls::{SslProtocol, cloudfront_hello};
-
-/// What the version scan says about one version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Support {
-    /// The server chose this version (`suite`: what it chose from the scan's broad list).
-    Supported { suite: u16 },
-    /// An alert, or a ServerHello with an older version.
-    NotSupported { why: String },
-    /// No answer that says either: silence, a close or reset without an alert, not TLS.
-    Inconclusive { why: String },
-}
-
-impl Support {
-    /// The word reports use: `supported`, `not-supported`, `inconclusive`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Support::Supported { .. } => "supported",
-            Support::NotSupported { .. } => "not-supported",
-            Support::Inconclusive { .. } => "inconclusive",
-        }
-    }
-}
-
-/// Reads one version-scan entry. Never guesses: only an alert or an older ServerHello is "not
-/// supported", and a close without an alert is inconclusive.
-pub fn support(probe: &VersionProbe) -> Support {
-    let asked = probe.version.as_str();
-    let Some(hello) = &probe.hello else {
-        return Support::Inconclusive {
-            why: match &probe.connect {
-                Some(c) => format!("no connection ({})", super::net_rules::describe_connect(c)),
-                None => "not probed".to_string(),
-            },
-        };
-    };
-    if let Some(a) = &hello.server_hello {
-        if a.hello_retry {
-            return if probe.version == TlsVersion::Tls13 {
-                Support::Supported { suite: a.suite }
-            } else {
-                Support::Inconclusive {
-                    why: format!("a HelloRetryRequest to a {asked} hello"),
-                }
-            };
-        }
-        return match a.version {
-            Some(v) if v == probe.version => Support::Supported { suite: a.suite },
-            Some(v) if v < probe.version => Support::NotSupported {
-                why: format!("answered with {}", v.as_str()),
-            },
-            _ => Support::Inconclusive {
-                why: format!(
-                    "answered version 0x{:04x} to a {asked} hello",
-                    a.version_code
-                ),
-            },
-        };
-    }
-    match &hello.end {
-        HelloEnd::Alert { description, .. } => Support::NotSupported {
-            why: format!("alert {}", alert(*description)),
-        },
-        other => Support::Inconclusive {
-            why: describe_end(other),
-        },
-    }
-}
+use crate::verdict::tls_words::{allowed, group_label, list, list_with, why_not_cloudfront};
+pub use crate::verdict::tls_words::{describe_end, suite_label};
+pub use crate::verdict::version_scan::{Support, support};
+use crate::verdict::version_scan::{scan_summary, supported};
 
 /// The rule context: which protocols CloudFront's hello offered, on which port.
 #[derive(Debug, Clone, Copy)]
@@ -590,115 +527,6 @@ fn legacy_cipher(suite: u16) -> Option<Finding> {
         ),
         "prefer an ECDHE-GCM suite on the origin (e.g. ECDHE-RSA-AES128-GCM-SHA256) and remove 3DES and RC4",
     ))
-}
-
-/// Why a suite is not one CloudFront offers, for the no-shared-cipher reason.
-fn why_not_cloudfront(suite: u16) -> &'static str {
-    let Some(s) = cipher_suite(suite) else {
-        return ", which is not on CloudFront's origin list";
-    };
-    match (s.kx, s.cipher) {
-        (KeyExchange::DheRsa, _) => ": DHE key exchange, which CloudFront does not offer (fact 6)",
-        (_, Cipher::Chacha20Poly1305) => ": ChaCha20-Poly1305, which CloudFront does not offer",
-        (KeyExchange::Rsa, Cipher::AesGcm) => {
-            ": RSA key exchange with AES-GCM, which is not on CloudFront's list (its RSA suites are CBC)"
-        }
-        (_, Cipher::Camellia) => ": Camellia, which CloudFront does not offer",
-        _ => ", which is not on CloudFront's origin list",
-    }
-}
-
-/// Versions the scan found supported, oldest first, with the suite each chose.
-fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
-    versions
-        .iter()
-        .filter_map(|v| match support(v) {
-            Support::Supported { suite } => Some((v.version, suite)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `SSLv3 not-supported (alert ...), TLSv1 inconclusive (...)`.
-fn scan_summary(versions: &[VersionProbe]) -> String {
-    versions
-        .iter()
-        .map(|v| match support(v) {
-            Support::Supported { .. } => format!("{} supported", v.version.as_str()),
-            Support::NotSupported { why } => {
-                format!("{} not supported ({why})", v.version.as_str())
-            }
-            Support::Inconclusive { why } => format!("{} inconclusive ({why})", v.version.as_str()),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn allowed(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
-    let versions = allowed_versions(protocols);
-    if versions.is_empty() {
-        vec![TlsVersion::Tls12]
-    } else {
-        versions
-    }
-}
-
-fn list(protocols: &[SslProtocol]) -> String {
-    if protocols.is_empty() {
-        return "TLSv1.2".to_string();
-    }
-    protocols
-        .iter()
-        .map(|p| p.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `protocols` plus `p`, comma-separated, as `--origin-ssl-protocols` takes it.
-fn list_with(protocols: &[SslProtocol], p: SslProtocol) -> String {
-    let mut all = protocols.to_vec();
-    all.push(p);
-    all.sort();
-    all.dedup();
-    all.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
-}
-
-/// `TLS_RSA_WITH_AES_128_CBC_SHA (AES128-SHA)`, or `0x1234` for an unknown code.
-pub fn suite_label(code: u16) -> String {
-    match cipher_suite(code) {
-        Some(s) if s.openssl != s.iana => format!("{} ({})", s.iana, s.openssl),
-        Some(s) => s.iana.to_string(),
-        None => format!("0x{code:04x}"),
-    }
-}
-
-fn group_label(code: u16) -> String {
-    group_name(code).map_or_else(|| format!("0x{code:04x}"), str::to_string)
-}
-
-fn alert(description: u8) -> String {
-    match alert_name(description) {
-        Some(name) => format!("{name} ({description})"),
-        None => format!("{description}"),
-    }
-}
-
-/// How a raw hello exchange ended, in words.
-pub fn describe_end(end: &HelloEnd) -> String {
-    match end {
-        HelloEnd::Complete => "a complete answer".to_string(),
-        HelloEnd::Alert { description, .. } => format!("alert {}", alert(*description)),
-        HelloEnd::NotTls { first_bytes } => {
-            format!("a non-TLS answer: {}", sanitize::bytes(first_bytes))
-        }
-        HelloEnd::Sslv2 => "an SSLv2 answer".to_string(),
-        HelloEnd::Closed => "connection closed without an alert".to_string(),
-        HelloEnd::Reset => "connection reset".to_string(),
-        HelloEnd::TimedOut { after } => format!("no answer within {:.1}s", after.as_secs_f64()),
-        HelloEnd::TooLarge { message } => format!("too large: {}", sanitize::text(message)),
-        HelloEnd::Malformed { message } => format!("invalid TLS: {}", sanitize::text(message)),
-        HelloEnd::Failed { message } => sanitize::text(message),
-    }
 }
 
 #[cfg(test)]
