@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Item, exit_code, fatal, load_baseline, load_roots, probe_and_report, runtime};
+use super::{Item, exit_code, fatal, load_baseline, probe_and_report, roots_and_runtime};
 use crate::cli::CloudfrontArgs;
 use crate::exit;
 use crate::finding::Verdict;
@@ -139,12 +139,8 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
         }
         (false, _) => {}
     }
-    let store = match load_roots(roots_path.as_deref()) {
-        Ok(store) => store,
-        Err(e) => return fatal(&e),
-    };
-    let runtime = match runtime() {
-        Ok(rt) => rt,
+    let (store, runtime) = match roots_and_runtime(roots_path.as_deref()) {
+        Ok(parts) => parts,
         Err(e) => return fatal(&e),
     };
     // The verdicts of every row, per (distribution, origin id), for the plan.

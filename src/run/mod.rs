@@ -160,12 +160,8 @@ fn check(args: CheckArgs) -> i32 {
             targets.targets_in_input
         );
     }
-    let store = match load_roots(roots_path.as_deref()) {
-        Ok(store) => store,
-        Err(e) => return fatal(&e),
-    };
-    let runtime = match runtime() {
-        Ok(rt) => rt,
+    let (store, runtime) = match roots_and_runtime(roots_path.as_deref()) {
+        Ok(parts) => parts,
         Err(e) => return fatal(&e),
     };
     let items = first.into_iter().chain(&mut targets).map(Item::Probe);
@@ -231,6 +227,11 @@ fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
     let bytes = std::fs::read(path).with_context(|| format!("--baseline {shown}"))?;
     // The error names the file itself.
     Ok(Some(baseline::parse_baseline(&bytes, &shown)?))
+}
+
+/// What every probing command needs before its first probe: the trust store and the runtime.
+fn roots_and_runtime(path: Option<&Path>) -> Result<(TrustStore, tokio::runtime::Runtime)> {
+    Ok((load_roots(path)?, runtime()?))
 }
 
 fn load_roots(path: Option<&Path>) -> Result<TrustStore> {
