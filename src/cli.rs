@@ -11,8 +11,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
 };
+use crate::document::{FailOn, Format};
 use crate::input::{Shard, parse_shard};
-use crate::report::{FailOn, Format};
 
 const AFTER_HELP: &str = "\
 Exit codes:

@@ -10,8 +10,8 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::cli::{OutputArgs, ProbeArgs};
+use crate::document::{FailOn, Format};
 use crate::input::normalize_host;
-use crate::report::{FailOn, Format};
 use crate::secret::Redacted;
 use crate::tls::{SslProtocol, parse_ssl_protocols};
 

@@ -18,10 +18,9 @@ use tokio::task::JoinSet;
 
 use crate::cert::TrustStore;
 use crate::config::ProbeConfig;
-use crate::finding::{Confidence, Impact, Verdict, finding};
+use crate::document::OriginReport;
 use crate::probe::{self, HttpSettings, Limits, ProbeSettings};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
-use crate::report::OriginReport;
 use crate::resolve::Resolver;
 use crate::target::Target;
 use crate::verdict::{self, JudgeContext};
@@ -177,7 +176,7 @@ impl Engine {
                 }
                 Err(error) => {
                     if let Some((index, target)) = in_flight.remove(&error.id()) {
-                        on_done(index, crashed(&target, &error.to_string()));
+                        on_done(index, verdict::task_failed(&target, &error.to_string()));
                     }
                 }
             }
@@ -286,32 +285,5 @@ impl Engine {
                 timeout: self.probe.timeout,
             },
         })
-    }
-}
-
-/// The report for an origin whose task crashed: never lost, never called ready.
-fn crashed(target: &Target, error: &str) -> OriginReport {
-    let finding = finding(
-        "internal.error",
-        Impact::Would502,
-        Confidence::Unverified,
-        21,
-        format!("origin-probe could not finish probing this origin: {error}"),
-        "re-run; if it persists, report it as a bug with this origin's name",
-    );
-    OriginReport {
-        schema_version: None,
-        run: None,
-        origin: target.origin(),
-        port: target.port,
-        host_header: target.host_header.clone(),
-        source: target.source.clone(),
-        cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
-        verdict: Verdict::from_findings([&finding]),
-        findings: vec![finding],
-        origin_ssl_protocols: Vec::new(),
-        address_source: None,
-        addresses: Vec::new(),
-        elapsed_ms: 0,
     }
 }

@@ -26,6 +26,7 @@ pub mod cert;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod document;
 pub mod engine;
 pub mod exit;
 pub mod finding;

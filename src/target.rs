@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::document::CloudFrontRef;
 use crate::finding::Finding;
-use crate::report::CloudFrontRef;
 use crate::secret::Redacted;
 use crate::tls::SslProtocol;
 

@@ -5,7 +5,7 @@
 
 use super::parse::ParsedCert;
 use super::validity;
-use crate::report::CertSummary;
+use crate::document::CertSummary;
 
 /// The summary of `cert`, with `days_left` relative to `now` (seconds since the epoch).
 pub fn of(cert: &ParsedCert<'_>, now: i64) -> CertSummary {

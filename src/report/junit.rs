@@ -44,7 +44,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{FailOn, FindingGroup, OriginReport, Report, RootsSource};
+use crate::document::{FailOn, FindingGroup, OriginReport, Report, RootsSource};
 use crate::finding::{Impact, Verdict};
 
 /// Suite name for the targets of `check` (arguments, files, stdin).
@@ -313,9 +313,9 @@ fn xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::CloudFrontRef;
+    use crate::document::fixtures::{self, finding, origin};
     use crate::finding::Confidence;
-    use crate::report::CloudFrontRef;
-    use crate::report::fixtures::{self, finding, origin};
 
     fn xml(report: &Report, fail_on: FailOn) -> String {
         let mut out = Vec::new();
@@ -367,7 +367,7 @@ mod tests {
     #[test]
     fn an_interrupted_run_is_an_error_ci_shows() {
         let mut report = fixtures::fleet();
-        report.interrupted = Some(crate::report::Interrupted {
+        report.interrupted = Some(crate::document::Interrupted {
             abandoned: 2,
             input_left: true,
         });

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::say;
 use crate::input::{Entry, SeenTargets, Shard, TargetLines, parse_entry, read_targets};
 use crate::target::Target;
 
@@ -115,6 +116,11 @@ impl TargetStream {
         }
     }
 
+    /// This copy's `--shard` as the user wrote it (`K/N`), for notes.
+    pub(super) fn shard_label(&self) -> String {
+        self.shard.map(|s| s.to_string()).unwrap_or_default()
+    }
+
     fn in_shard(&self, key: &str) -> bool {
         self.shard.is_none_or(|s| s.holds(key))
     }
@@ -132,7 +138,7 @@ impl Iterator for TargetStream {
                         continue;
                     }
                     if let Some(note) = self.seen.duplicate(&target) {
-                        eprintln!("origin-probe: note: {note}");
+                        say::note(note);
                         continue;
                     }
                     return Some(target);
@@ -142,7 +148,7 @@ impl Iterator for TargetStream {
                     // to, so N shards report each bad line exactly once between them.
                     if self.in_shard(&error.shown) {
                         self.errors += 1;
-                        eprintln!("origin-probe: error: {error}");
+                        say::error(error);
                     }
                 }
             }

@@ -15,10 +15,10 @@ mod time;
 mod trust;
 
 use crate::cert::{CertRef, ChainAnalysis};
+use crate::document::{RootsInfo, RootsSource};
 use crate::finding::Confidence::{Documented, Inferred, Unverified};
 use crate::finding::Impact::{Warn, Would502};
 use crate::finding::{Confidence, Finding, Impact};
-use crate::report::{RootsInfo, RootsSource};
 
 /// What the rules need besides the analysis.
 #[derive(Debug, Clone, Copy)]

@@ -8,6 +8,7 @@
 pub mod cert_rules;
 pub mod http_rules;
 pub mod net_rules;
+mod settled;
 pub mod tls_rules;
 pub mod tls_words;
 pub mod version_scan;
@@ -17,18 +18,19 @@ use std::time::Duration;
 use rustls::pki_types::UnixTime;
 
 use crate::cert::{self, TrustStore};
+use crate::document::{
+    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
+};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
     AddressRecord, AnsweredBy, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
     HttpOutcome, HttpRecord, OriginRecord, VersionProbe,
 };
-use crate::report::{
-    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
-};
 use crate::sanitize;
 use crate::target::Target;
 use crate::tls;
 use cert_rules::CertRuleContext;
+pub(crate) use settled::{Subject, settled, task_failed};
 
 /// What judging needs besides the records.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +66,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         _ => None,
     };
     OriginReport {
-        origin_ssl_protocols: target.ssl_protocols.iter().map(|p| p.as_str()).collect(),
+        origin_ssl_protocols: target.ssl_protocols.clone(),
         schema_version: None,
         run: None,
         origin,
@@ -101,7 +103,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         );
         findings.extend(tls_findings);
         if let Some(n) = negotiation {
-            tls_version = Some(n.version.as_str());
+            tls_version = Some(n.version);
             cipher_suite = Some(tls::codes::cipher_suite_name(n.suite));
         }
         // The chain CloudFront would receive; failing that, the one another hello revealed,

@@ -243,7 +243,7 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use super::{OriginReport, Report, RunContext, SCHEMA_VERSION};
+use crate::document::{OriginReport, Report, RunContext, SCHEMA_VERSION};
 
 /// Writes `report` as one pretty-printed JSON document, newline-terminated.
 pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::*;
+use crate::document::fixtures::{self, finding, origin};
 use crate::finding::{Confidence, Impact};
-use crate::report::fixtures::{self, finding, origin};
 
 /// JSON types as the tables above name them.
 #[derive(Debug, Clone, Copy)]

@@ -131,7 +131,7 @@ use std::io::{self, Write};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
+use crate::document::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
 use crate::finding::Verdict;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
@@ -276,7 +276,7 @@ fn render(report: &Report, run: &RunMeta) -> String {
             push_verdicts(&mut address_verdict, &labels, address.verdict);
             if let Some(version) = address.tls_version {
                 let mut l = labels.clone();
-                push_label(&mut l, "version", version);
+                push_label(&mut l, "version", version.as_str());
                 tls_version.sample(l, "1".to_owned());
             }
             for (version, scan) in &address.versions {

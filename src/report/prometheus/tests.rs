@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 
 use super::*;
+use crate::document::fixtures::{self, address, cert, finding, origin};
+use crate::document::{CloudFrontRef, RootsInfo};
 use crate::finding::{Confidence, Impact};
-use crate::report::fixtures::{self, address, cert, finding, origin};
-use crate::report::{CloudFrontRef, RootsInfo};
 
 const RUN: RunMeta = RunMeta {
     duration_seconds: 1.5,
@@ -29,7 +29,7 @@ fn monitoring_fleet() -> Report {
         Vec::new(),
         vec![address(
             "203.0.113.5:443",
-            Some("TLSv1.0"),
+            Some("TLSv1"),
             vec![
                 cert(0, "legacy.example.com", "Example Issuing CA 1", 400),
                 // An intermediate that expires before the leaf: the earliest wins.

@@ -10,8 +10,10 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
 
-use super::{CloudFrontRef, FindingGroup, OriginReport, RenderOptions, Report, RootsSource};
+use super::RenderOptions;
+use crate::document::{CloudFrontRef, FindingGroup, OriginReport, Report, RootsSource};
 use crate::finding::{Impact, Verdict};
+use crate::record::TlsVersion;
 
 /// Between two table columns.
 const GAP: &str = "  ";
@@ -205,7 +207,7 @@ fn tls_summary(origin: &OriginReport) -> &'static str {
     if versions.any(|v| v != first) {
         return "mixed";
     }
-    first.unwrap_or("-")
+    first.map_or("-", TlsVersion::as_str)
 }
 
 /// The fewest days left on any leaf certificate (position 0) of the origin's addresses.
