@@ -1,7 +1,8 @@
 //! The validated configuration of a run, and the value parsers the CLI uses.
 //!
 //! `Cli` mirrors flags; `Config` is what the library runs on: every field typed and checked, no
-//! `Default`. This module never reads files or the network (the `--roots` file is read in `run`).
+//! `Default`; `cli` validates its flags into these types. This module never reads files or the
+//! network (the `--roots` file is read in `run`) and knows nothing of clap's structs.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -9,7 +10,6 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::cli::{OutputArgs, ProbeArgs};
 use crate::document::{FailOn, Format};
 use crate::input::normalize_host;
 use crate::secret::Redacted;
@@ -87,15 +87,6 @@ pub struct OutputConfig {
     pub baseline: Option<PathBuf>,
 }
 
-/// Everything a `check` run needs besides its targets.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub probe: ProbeConfig,
-    pub resolve: ResolveConfig,
-    pub roots_path: Option<PathBuf>,
-    pub output: OutputConfig,
-}
-
 /// A flag value that parsed but makes no sense.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -121,63 +112,11 @@ pub enum ConfigError {
     DnsServer { value: String },
 }
 
-impl ProbeArgs {
-    /// Validates the probing flags; `host_header` is `check`'s `--host-header` (other commands
-    /// take the Host from their input).
-    pub fn into_config(
-        self,
-        host_header_flag: Option<String>,
-    ) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
-        if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
-            return Err(ConfigError::Concurrency(self.concurrency));
-        }
-        if self.address_concurrency == 0 || self.address_concurrency > MAX_CONCURRENCY {
-            return Err(ConfigError::AddressConcurrency(self.address_concurrency));
-        }
-        if self.rate == Some(0) {
-            return Err(ConfigError::Rate);
-        }
-        for (flag, value) in [
-            ("connect-timeout", self.connect_timeout),
-            ("timeout", self.timeout),
-        ] {
-            if value.is_zero() || value > MAX_TIMEOUT {
-                return Err(ConfigError::Timeout { flag, value });
-            }
-        }
-        let host_header = match host_header_flag {
-            None => None,
-            Some(value) => Some(host_header(&value)?),
-        };
-        let dns_server = match self.dns_server {
-            None => None,
-            Some(value) => Some(parse_dns_server(&value).ok_or(ConfigError::DnsServer { value })?),
-        };
-        Ok((
-            ProbeConfig {
-                host_header,
-                concurrency: self.concurrency,
-                per_address: self.address_concurrency,
-                rate: self.rate,
-                connect_timeout: self.connect_timeout,
-                timeout: self.timeout,
-                warn_days: self.warn_days,
-                crit_days: self.crit_days,
-                at: self.at,
-                http: http_config(self.http, self.exposure)?,
-                origin_ssl_protocols: self.origin_ssl_protocols.map(|l| l.0),
-            },
-            ResolveConfig {
-                overrides: self.resolve,
-                dns_server,
-            },
-            self.roots,
-        ))
-    }
-}
-
 /// `--http[=PATH]` and `--exposure` (which implies the request) into an [`HttpConfig`].
-fn http_config(path: Option<String>, exposure: bool) -> Result<Option<HttpConfig>, ConfigError> {
+pub(crate) fn http_config(
+    path: Option<String>,
+    exposure: bool,
+) -> Result<Option<HttpConfig>, ConfigError> {
     let path = match (path, exposure) {
         (None, false) => return Ok(None),
         (None, true) => "/".to_string(),
@@ -207,21 +146,9 @@ pub fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
     Ok((name.to_string(), Redacted::new(value.trim())))
 }
 
-impl OutputArgs {
-    pub fn into_config(self) -> OutputConfig {
-        OutputConfig {
-            format: self.format,
-            path: self.output,
-            progress: !self.no_progress,
-            fail_on: self.fail_on,
-            baseline: self.baseline,
-        }
-    }
-}
-
 /// A Host header value as a certificate name: a port suffix is dropped (certificates do not
 /// name ports), the rest normalised like an origin name.
-fn host_header(value: &str) -> Result<String, ConfigError> {
+pub(crate) fn host_header(value: &str) -> Result<String, ConfigError> {
     let name = match value.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') && port.parse::<u16>().is_ok() => host,
         _ => value,
@@ -232,7 +159,7 @@ fn host_header(value: &str) -> Result<String, ConfigError> {
     })
 }
 
-fn parse_dns_server(value: &str) -> Option<SocketAddr> {
+pub(crate) fn parse_dns_server(value: &str) -> Option<SocketAddr> {
     if let Ok(sa) = value.parse::<SocketAddr>() {
         return Some(sa);
     }

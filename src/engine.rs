@@ -114,15 +114,8 @@ impl Engine {
     /// completion order; `index` is the target's position in the input). Every target yields
     /// exactly one report, even if its task panicked. At most `2 x concurrency` origins are in
     /// flight, so memory follows the concurrency, not the length of the input.
-    pub async fn run(
-        self: &Arc<Self>,
-        targets: impl IntoIterator<Item = Target>,
-        on_done: impl FnMut(usize, OriginReport),
-    ) {
-        self.run_until(targets, &Stop::default(), on_done).await;
-    }
-
-    /// As [`run`](Self::run), until `stop` is requested: then no further origin starts, the
+    ///
+    /// Runs until `stop` is requested: then no further origin starts, the
     /// origins in flight get `STOP_GRACE` to finish (their own timeouts bound them anyway), and
     /// whatever is still running after that is abandoned without a report.
     pub async fn run_until(

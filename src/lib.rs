@@ -7,7 +7,7 @@
 //! input ─> Target ─> resolve ─> probe ─> OriginRecord ─> verdict (cert analysis + rules) ─> Report ─> report::write
 //! ```
 //!
-//! - [`cli`] and [`config`]: flags, then a validated [`config::Config`].
+//! - [`cli`] and [`config`]: flags, then the validated [`config`] types.
 //! - [`input`]: targets from arguments, files and stdin.
 //! - [`resolve`]: every A/AAAA address of an origin (hickory), `--resolve` overrides.
 //! - [`probe`]: TCP connect and rustls handshakes that record, never judge.

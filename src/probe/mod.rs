@@ -462,10 +462,7 @@ async fn diagnostic(
     match one_handshake(address, settings, limits, kind).await {
         (_, Some(outcome)) => outcome,
         (other, None) => HandshakeOutcome::Failed {
-            message: format!(
-                "its connection failed ({})",
-                crate::verdict::net_rules::describe_connect(&other)
-            ),
+            message: format!("its connection failed ({})", other.describe()),
         },
     }
 }

@@ -309,32 +309,6 @@ pub fn alert_name(description: u8) -> Option<&'static str> {
     })
 }
 
-/// The IANA name of an extension type.
-pub fn extension_name(code: u16) -> Option<&'static str> {
-    Some(match code {
-        0x0000 => "server_name",
-        0x0001 => "max_fragment_length",
-        0x0005 => "status_request",
-        0x000a => "supported_groups",
-        0x000b => "ec_point_formats",
-        0x000d => "signature_algorithms",
-        0x0010 => "application_layer_protocol_negotiation",
-        0x0012 => "signed_certificate_timestamp",
-        0x0015 => "padding",
-        0x0016 => "encrypt_then_mac",
-        0x0017 => "extended_master_secret",
-        0x0023 => "session_ticket",
-        0x0029 => "pre_shared_key",
-        0x002a => "early_data",
-        0x002b => "supported_versions",
-        0x002c => "cookie",
-        0x002d => "psk_key_exchange_modes",
-        0x0033 => "key_share",
-        0xff01 => "renegotiation_info",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +382,5 @@ mod tests {
         assert!(is_rsa_pss(0x0804) && !is_rsa_pss(0x0401));
         assert_eq!(alert_name(40), Some("handshake_failure"));
         assert_eq!(alert_name(70), Some("protocol_version"));
-        assert_eq!(extension_name(0xff01), Some("renegotiation_info"));
     }
 }

@@ -117,18 +117,6 @@ pub fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Option<Fin
     }
 }
 
-/// A connect outcome in words, for other rules' reasons.
-pub fn describe_connect(outcome: &ConnectOutcome) -> String {
-    match outcome {
-        ConnectOutcome::Connected { .. } => "connected".to_string(),
-        ConnectOutcome::Refused => "refused".to_string(),
-        ConnectOutcome::TimedOut { after } => {
-            format!("timed out after {:.1}s", after.as_secs_f64())
-        }
-        ConnectOutcome::Failed { message } => sanitize::text(message),
-    }
-}
-
 /// Fact 8: CloudFront checks the server's handshake signature; one that does not verify with
 /// the certificate's key (a key and certificate that do not belong together) fails the handshake.
 pub fn signature_invalid(message: &str) -> Finding {

@@ -36,7 +36,7 @@ pub fn support(probe: &VersionProbe) -> Support {
     let Some(hello) = &probe.hello else {
         return Support::Inconclusive {
             why: match &probe.connect {
-                Some(c) => format!("no connection ({})", super::net_rules::describe_connect(c)),
+                Some(c) => format!("no connection ({})", c.describe()),
                 None => "not probed".to_string(),
             },
         };

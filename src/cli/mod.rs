@@ -1,12 +1,14 @@
 //! The command line as clap sees it: flags mirrored one to one, help from the doc comments.
 //!
-//! Nothing here is validated beyond what clap's value parsers do; `Cli::into_config` in
-//! `config.rs` turns these into a `Config`. Never reads files or the network.
+//! Nothing here is validated beyond what clap's value parsers do; `validate.rs` turns the flag
+//! groups into the validated `config` types. Never reads files or the network.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+
+mod validate;
 
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
