@@ -17,10 +17,10 @@ use crate::tls::{SslProtocol, parse_ssl_protocols};
 
 /// `--origin-ssl-protocols`, parsed: one value for clap (a `Vec` would mean a repeated flag).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslProtocolList(pub Vec<SslProtocol>);
+pub(crate) struct SslProtocolList(pub Vec<SslProtocol>);
 
 /// Parses `--origin-ssl-protocols` (`TLSv1,TLSv1.1,TLSv1.2`).
-pub fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
+pub(crate) fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
     parse_ssl_protocols(value)
         .map(SslProtocolList)
         .map_err(|e| e.to_string())
@@ -28,11 +28,11 @@ pub fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
 
 /// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
 /// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
-pub const MAX_CONCURRENCY: usize = 900;
+pub(crate) const MAX_CONCURRENCY: usize = 900;
 
 /// The longest timeout accepted: CloudFront itself gives up on an origin after 3 x 10 s of
 /// connection attempts and at most 120 s of read timeout (fact 24); waiting longer predicts nothing.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How to probe.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub struct ResolveConfig {
 
 /// Where and how to write the report.
 #[derive(Debug, Clone)]
-pub struct OutputConfig {
+pub(crate) struct OutputConfig {
     pub format: Format,
     pub path: Option<PathBuf>,
     pub progress: bool,
@@ -89,7 +89,7 @@ pub struct OutputConfig {
 
 /// A flag value that parsed but makes no sense.
 #[derive(Debug, Error, PartialEq, Eq)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("--concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
     Concurrency(usize),
     #[error("--address-concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
@@ -131,7 +131,7 @@ pub(crate) fn http_config(
 }
 
 /// Parses `--header NAME:VALUE`. The error names the header, never the value.
-pub fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
+pub(crate) fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
     let (name, value) = raw.split_once(':').unwrap_or((raw, ""));
     let name = name.trim();
     let valid_name = !name.is_empty()
@@ -188,7 +188,7 @@ impl ResolveOverride {
 }
 
 /// Parses `HOST:PORT:ADDR[,ADDR...]` (curl's `--resolve`); IPv6 addresses may be bracketed.
-pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
+pub(crate) fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
     const FORM: &str = "expected HOST:PORT:ADDR[,ADDR...]";
     let (host, rest) = value
         .split_once(':')
@@ -225,7 +225,7 @@ pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
 }
 
 /// Parses `--at`: RFC 3339 (`2027-03-01T09:00:00Z`) or a date (`2027-03-01`, midnight UTC).
-pub fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
+pub(crate) fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
     use time::format_description::well_known::Rfc3339;
     let parsed = time::OffsetDateTime::parse(value, &Rfc3339).or_else(|_| {
         let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -237,7 +237,7 @@ pub fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
 }
 
 /// Parses `5s`, `1500ms`, `2m`, or a bare number of seconds.
-pub fn parse_duration(value: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(value: &str) -> Result<Duration, String> {
     let value = value.trim();
     let split = value
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

@@ -26,27 +26,27 @@ use crate::target::Target;
 use crate::verdict::{self, JudgeContext};
 
 /// How long origins in flight may still run once a stop is requested.
-pub const STOP_GRACE: Duration = Duration::from_secs(3);
+pub(crate) const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// A request to stop a run (Ctrl-C): shared between whoever asks and the engine.
 #[derive(Debug, Default)]
-pub struct Stop {
+pub(crate) struct Stop {
     requested: AtomicBool,
     notify: Notify,
 }
 
 impl Stop {
-    pub fn request(&self) {
+    pub(crate) fn request(&self) {
         self.requested.store(true, Ordering::SeqCst);
         self.notify.notify_waiters();
     }
 
-    pub fn is_requested(&self) -> bool {
+    pub(crate) fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
 
     /// Returns once a stop is requested.
-    pub async fn wait(&self) {
+    pub(crate) async fn wait(&self) {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -62,7 +62,7 @@ impl Stop {
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunEnd {
+pub(crate) struct RunEnd {
     /// A stop was requested before every target had started: some were never probed.
     pub stopped: bool,
     /// Origins abandoned in flight when the grace ran out (no report for them).
@@ -78,7 +78,7 @@ async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
 
 /// Everything the engine shares between tasks.
 #[derive(Debug)]
-pub struct Engine {
+pub(crate) struct Engine {
     resolver: Resolver,
     /// The bounds on sockets: `--concurrency` for every socket of the run (per socket, not per
     /// origin, so a slow origin with many addresses cannot starve the rest and file
@@ -91,7 +91,7 @@ pub struct Engine {
 
 impl Engine {
     /// Builds an engine. Must be called inside a tokio runtime (the resolver needs it).
-    pub fn new(
+    pub(crate) fn new(
         resolver: Resolver,
         probe: ProbeConfig,
         store: TrustStore,
@@ -118,7 +118,7 @@ impl Engine {
     /// Runs until `stop` is requested: then no further origin starts, the
     /// origins in flight get `STOP_GRACE` to finish (their own timeouts bound them anyway), and
     /// whatever is still running after that is abandoned without a report.
-    pub async fn run_until(
+    pub(crate) async fn run_until(
         self: &Arc<Self>,
         targets: impl IntoIterator<Item = Target>,
         stop: &Stop,

@@ -126,7 +126,7 @@ pub struct Finding {
 }
 
 /// Builds a finding; the one constructor every rule module uses.
-pub fn finding(
+pub(crate) fn finding(
     rule: &'static str,
     impact: Impact,
     confidence: Confidence,

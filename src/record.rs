@@ -102,7 +102,7 @@ impl TlsVersion {
 
 /// Which handshake a [`HandshakeOutcome`] belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HandshakeKind {
+pub(crate) enum HandshakeKind {
     /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
     /// rustls implements, CloudFront's groups and signature schemes): completes the key
     /// exchange the raw CloudFront hello only starts.

@@ -5,7 +5,7 @@ use super::*;
 
 /// Compares `current` with `baseline`. `fail_on` decides what "failing" means;
 /// `thresholds_days` are the expiry warnings to report crossing (e.g. `--warn-days`).
-pub fn diff(
+pub(crate) fn diff(
     baseline: &Baseline,
     current: &Report,
     fail_on: FailOn,
@@ -65,7 +65,7 @@ pub fn diff(
 }
 
 /// What the exit code counts when a baseline is given: origins that newly fail.
-pub fn regressions(diff: &BaselineDiff) -> usize {
+pub(crate) fn regressions(diff: &BaselineDiff) -> usize {
     diff.changes.iter().filter(|c| c.regression).count()
 }
 

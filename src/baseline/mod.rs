@@ -71,31 +71,32 @@ mod diff;
 #[cfg(test)]
 mod tests;
 
-pub use diff::{diff, regressions};
+pub(crate) use diff::{diff, regressions};
 
 /// An earlier JSON report, reduced to what a comparison needs.
 #[derive(Debug, Clone)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     source: String,
     generated_at: String,
     origins: Vec<Origin>,
 }
 
+#[cfg(test)]
 impl Baseline {
     /// The file the baseline was read from, as the caller named it.
-    pub fn source(&self) -> &str {
+    pub(crate) fn source(&self) -> &str {
         &self.source
     }
 
     /// When the baseline run judged its origins (RFC 3339).
-    pub fn generated_at(&self) -> &str {
+    pub(crate) fn generated_at(&self) -> &str {
         &self.generated_at
     }
 }
 
 /// Why a baseline could not be used. Each message is one line naming the file.
 #[derive(Debug, Error, PartialEq, Eq)]
-pub enum BaselineError {
+pub(crate) enum BaselineError {
     #[error("baseline {file} is not valid JSON: {detail} at line {line}, column {column}")]
     InvalidJson {
         file: String,
@@ -116,7 +117,7 @@ pub enum BaselineError {
 }
 
 /// Parses an earlier `--format json` report. `source` names the file in errors and output.
-pub fn parse_baseline(bytes: &[u8], source: &str) -> Result<Baseline, BaselineError> {
+pub(crate) fn parse_baseline(bytes: &[u8], source: &str) -> Result<Baseline, BaselineError> {
     let file = sanitize::text(source);
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         let position = format!(" at line {} column {}", e.line(), e.column());

@@ -29,13 +29,13 @@ Exit codes:
 /// over HTTPS, and predicts ready / warn / would-502 / would-504 with the reason and the fix.
 #[derive(Debug, Parser)]
 #[command(name = "origin-probe", version, after_help = AFTER_HELP, propagate_version = true, args_override_self = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
@@ -48,7 +48,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Origins: HOST or HOST:PORT (default port 443); IPv6 literals in brackets, with or without :PORT.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
@@ -79,7 +79,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CloudfrontArgs {
+pub(crate) struct CloudfrontArgs {
     /// Output of `aws cloudfront get-distribution-config`, `get-distribution` or
     /// `list-distributions` ('-' for stdin).
     #[arg(value_name = "FILE", required = true)]
@@ -108,14 +108,14 @@ pub struct CloudfrontArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// How to probe.
 #[derive(Debug, Args)]
-pub struct ProbeArgs {
+pub(crate) struct ProbeArgs {
     /// PEM trust anchors replacing the Mozilla CA list that CloudFront uses.
     #[arg(long, value_name = "FILE")]
     pub roots: Option<PathBuf>,
@@ -180,7 +180,7 @@ pub struct ProbeArgs {
 
 /// Where and how to write the report.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

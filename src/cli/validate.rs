@@ -14,7 +14,7 @@ use crate::config::{
 impl ProbeArgs {
     /// Validates the probing flags; `host_header` is `check`'s `--host-header` (other commands
     /// take the Host from their input).
-    pub fn into_config(
+    pub(crate) fn into_config(
         self,
         host_header_flag: Option<String>,
     ) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
@@ -67,7 +67,7 @@ impl ProbeArgs {
 }
 
 impl OutputArgs {
-    pub fn into_config(self) -> OutputConfig {
+    pub(crate) fn into_config(self) -> OutputConfig {
         OutputConfig {
             format: self.format,
             path: self.output,

@@ -22,13 +22,13 @@ mod baseline_diff;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
-pub use baseline_diff::{
+pub(crate) use baseline_diff::{
     BaselineDiff, Change, DiffSummary, OriginDiff, OriginKey, Renewal, RuleImpact,
     ThresholdCrossing,
 };
 
 /// Version of the JSON / JSON Lines schema. Bump it on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Writes a version as the reports name it (`TLSv1.2`).
 fn version_name<S: serde::Serializer>(v: &Option<TlsVersion>, s: S) -> Result<S::Ok, S::Error> {
@@ -373,7 +373,7 @@ pub struct CertSummary {
 
 /// The output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Aligned table with the reasons and fixes of every origin that is not ready (for people).
     Table,
     /// One pretty-printed JSON document for the whole run.

@@ -53,7 +53,7 @@ const CHECK_SUITE: &str = "origin-probe check";
 const UNNAMED_DISTRIBUTION_SUITE: &str = "distribution config";
 
 /// Writes `report` as one JUnit XML document, in one `write_all`.
-pub fn write(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render(report, fail_on).as_bytes())
 }
 

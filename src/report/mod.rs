@@ -1,7 +1,8 @@
-//! Report renderers: a finished [`Report`] (or, when streaming, one [`OriginReport`]) into the
+//! Report renderers: a finished [`Report`] (or, when streaming, one
+//! [`OriginReport`](crate::document::OriginReport)) into the
 //! bytes of the format the user chose.
 //!
-//! One entry, [`write`], for every [`Format`]: a table for people, the versioned machine formats
+//! One entry, [`write()`], for every [`Format`]: a table for people, the versioned machine formats
 //! documented in [`json`], and the monitoring formats documented in [`prometheus`] and
 //! [`junit`]. What a renderer needs besides the report (colour, the run's duration, the failure
 //! policy) comes in one [`RenderSpec`] the caller fills.
@@ -11,22 +12,22 @@
 //! here writes only the report; progress belongs on stderr.
 
 pub(crate) mod baseline_text;
-pub mod json;
-pub mod junit;
-pub mod prometheus;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod prometheus;
 mod table;
 
 use std::io::{self, Write};
 
-pub use json::write_jsonl_origin;
-pub use prometheus::RunMeta;
+pub(crate) use json::write_jsonl_origin;
+pub(crate) use prometheus::RunMeta;
 
 use crate::document::{FailOn, Format, Report, RunContext};
 
 /// What the monitoring formats need besides the report: facts only the finished run knows,
 /// and the failure policy.
 #[derive(Debug, Clone, Copy)]
-pub struct MonitorOptions {
+pub(crate) struct MonitorOptions {
     /// Run duration and end time, for the Prometheus run-level metrics.
     pub run: RunMeta,
     /// Which verdicts become JUnit failures.
@@ -35,14 +36,14 @@ pub struct MonitorOptions {
 
 /// How the table is drawn, as decided by the caller.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions {
     /// Emit ANSI colour (SGR) codes in the table. Machine formats never contain them.
     pub color: bool,
 }
 
 /// Everything a renderer needs besides the report, decided once by the caller.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderSpec {
+pub(crate) struct RenderSpec {
     pub format: Format,
     pub options: RenderOptions,
     pub monitor: MonitorOptions,
@@ -53,7 +54,7 @@ pub struct RenderSpec {
 ///
 /// For [`Format::Jsonl`] this writes every origin line; use [`write_jsonl_origin`] instead to
 /// stream each origin as it finishes.
-pub fn write(report: &Report, spec: &RenderSpec, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report, spec: &RenderSpec, out: &mut dyn Write) -> io::Result<()> {
     match spec.format {
         Format::Table => {
             table::write(report, &spec.options, out)?;

@@ -1,7 +1,7 @@
 //! `origin-probe check TARGET... [--input FILE]`: prepares a run of the named targets.
 //!
 //! Validates the flags, opens the target stream, loads the trust store and the baseline, and
-//! hands a [`RunSpec`] to [`execute`]. Bad target lines are reported as they are met and the
+//! hands a [`RunSpec`] to [`execute()`]. Bad target lines are reported as they are met and the
 //! rest are still probed; the exit code is then 2.
 
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 //!
 //! Prepares the run: reads the documents, turns custom origins into targets (one per viewer
 //! name when the Host header is forwarded), settles the origins that cannot be https-only from
-//! their configuration alone, and hands a [`RunSpec`] to [`execute`]; the plan is written from
+//! their configuration alone, and hands a [`RunSpec`] to [`execute()`]; the plan is written from
 //! what the run observed (`plan_file`).
 
 use std::io::Read;

@@ -149,7 +149,7 @@ impl Write for LineSink {
     }
 }
 
-/// Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM=dumb.
+/// Colour only for a terminal, and never when NO_COLOR is set (<https://no-color.org>) or TERM=dumb.
 fn color_wanted(stream: &impl IsTerminal) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");

@@ -1,5 +1,5 @@
 //! `origin-probe demo`: starts the built-in fleet (`crate::demo`), probes it through the same
-//! [`execute`] as every command, and checks each origin got the verdict its defect predicts.
+//! [`execute()`] as every command, and checks each origin got the verdict its defect predicts.
 //!
 //! Exits 0 only when every origin matched, so the demo doubles as a self-check.
 

@@ -1,4 +1,4 @@
-//! [`execute`]: one run of any command, from a prepared [`RunSpec`] to the delivered report.
+//! [`execute()`]: one run of any command, from a prepared [`RunSpec`] to the delivered report.
 //!
 //! Glue only: `drive`, then `assemble`, then `deliver`. Async only because the engine is.
 

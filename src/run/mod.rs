@@ -3,7 +3,7 @@
 //!
 //! The shape is ripgrep's: [`main`] parses and maps the outcome to an [`ExitCode`];
 //! `dispatch` hands the flags to one command, which only *prepares* a [`RunSpec`] (its items
-//! and settings) and reads what the run observed; [`execute`] does the run for every command in
+//! and settings) and reads what the run observed; [`execute()`] does the run for every command in
 //! three steps, `drive` (engine, progress bar, Ctrl-C), `assemble` (clock, report, baseline
 //! comparison) and `deliver` (one `report::write` for every format, to stdout or atomically to
 //! a file). A new input or a long-running mode reuses those three, not a parameter list.

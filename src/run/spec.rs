@@ -1,4 +1,4 @@
-//! What a command prepares for [`execute`](super::execute): the items of a run and everything
+//! What a command prepares for [`execute()`](super::execute()): the items of a run and everything
 //! it is run with, and what a finished run tells the exit code.
 //!
 //! Also the loading every probing command shares (`--roots`, `--baseline`). Never probes.
@@ -24,7 +24,7 @@ pub(crate) enum Item {
 }
 
 /// A run, fully prepared: every command (and every new input) builds one of these and hands it
-/// to [`execute`](super::execute).
+/// to [`execute()`](super::execute()).
 #[derive(Debug)]
 pub(crate) struct RunSpec<I> {
     /// The entries, pulled lazily as the engine has room.

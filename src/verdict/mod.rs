@@ -6,12 +6,12 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
-pub mod http_rules;
-pub mod net_rules;
+pub(crate) mod http_rules;
+pub(crate) mod net_rules;
 mod settled;
-pub mod tls_rules;
-pub mod tls_words;
-pub mod version_scan;
+pub(crate) mod tls_rules;
+pub(crate) mod tls_words;
+pub(crate) mod version_scan;
 
 use std::time::Duration;
 

@@ -9,7 +9,7 @@ use crate::verdict::tls_words::{alert, describe_end};
 
 /// What the version scan says about one version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Support {
+pub(crate) enum Support {
     /// The server chose this version (`suite`: what it chose from the scan's broad list).
     Supported { suite: u16 },
     /// An alert, or a ServerHello with an older version.
@@ -20,7 +20,7 @@ pub enum Support {
 
 impl Support {
     /// The word reports use: `supported`, `not-supported`, `inconclusive`.
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Support::Supported { .. } => "supported",
             Support::NotSupported { .. } => "not-supported",
@@ -31,7 +31,7 @@ impl Support {
 
 /// Reads one version-scan entry. Never guesses: only an alert or an older ServerHello is "not
 /// supported", and a close without an alert is inconclusive.
-pub fn support(probe: &VersionProbe) -> Support {
+pub(crate) fn support(probe: &VersionProbe) -> Support {
     let asked = probe.version.as_str();
     let Some(hello) = &probe.hello else {
         return Support::Inconclusive {
@@ -75,7 +75,7 @@ pub fn support(probe: &VersionProbe) -> Support {
 }
 
 /// Versions the scan found supported, oldest first, with the suite each chose.
-pub fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
+pub(crate) fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
     versions
         .iter()
         .filter_map(|v| match support(v) {
@@ -86,7 +86,7 @@ pub fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
 }
 
 /// `SSLv3 not-supported (alert ...), TLSv1 inconclusive (...)`.
-pub fn scan_summary(versions: &[VersionProbe]) -> String {
+pub(crate) fn scan_summary(versions: &[VersionProbe]) -> String {
     versions
         .iter()
         .map(|v| match support(v) {

@@ -259,7 +259,7 @@ pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result
 ///
 /// The line goes out in a single `write_all`, so a record is never split by another writer's
 /// output between two of our writes.
-pub fn write_jsonl_origin(
+pub(crate) fn write_jsonl_origin(
     origin: &OriginReport,
     run: &RunContext,
     out: &mut dyn Write,

@@ -136,7 +136,7 @@ use crate::finding::Verdict;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunMeta {
+pub(crate) struct RunMeta {
     /// Wall time of the whole run, in seconds.
     pub duration_seconds: f64,
     /// When the run ended, in seconds since the Unix epoch.
@@ -144,7 +144,7 @@ pub struct RunMeta {
 }
 
 /// Writes `report` in the text exposition format, in one `write_all`.
-pub fn write(report: &Report, run: &RunMeta, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report, run: &RunMeta, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render(report, run).as_bytes())
 }
 
