@@ -119,33 +119,39 @@ pub(crate) fn address(
         certificates: Some(chain.len()),
         curve: Some("x25519".to_owned()),
     });
-    let scan = |support: &'static str, suite: Option<&str>, detail: Option<&str>, by: &str| {
-        VersionSummary {
-            support,
+    let scan =
+        |support: &str, suite: Option<&str>, detail: Option<&str>, by: &str| VersionSummary {
+            support: match support {
+                "supported" => VersionSupport::Supported,
+                "not-supported" => VersionSupport::NotSupported,
+                _ => VersionSupport::Inconclusive,
+            },
             suite: suite.map(str::to_owned),
             detail: detail.map(str::to_owned),
             answered_by: by.to_owned(),
-        }
-    };
+        };
     let refused = Some("alert protocol_version (70)");
     let versions = match tls_version {
         None => std::collections::BTreeMap::new(),
         Some(_) => [
             (
-                "SSLv3",
+                version("SSLv3"),
                 scan("not-supported", None, refused, "TLSv1.1-hello"),
             ),
             (
-                "TLSv1",
+                version("TLSv1"),
                 scan("not-supported", None, refused, "TLSv1.1-hello"),
             ),
-            ("TLSv1.1", scan("not-supported", None, refused, "own")),
             (
-                "TLSv1.2",
+                version("TLSv1.1"),
+                scan("not-supported", None, refused, "own"),
+            ),
+            (
+                version("TLSv1.2"),
                 scan("supported", Some(suite), None, "cloudfront-hello"),
             ),
             (
-                "TLSv1.3",
+                version("TLSv1.3"),
                 scan("supported", Some("TLS_AES_128_GCM_SHA256"), None, "own"),
             ),
         ]

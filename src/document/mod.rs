@@ -38,6 +38,19 @@ fn version_name<S: serde::Serializer>(v: &Option<TlsVersion>, s: S) -> Result<S:
     }
 }
 
+/// Writes the version scan as an object keyed by the versions' report names, oldest first.
+fn versions_by_name<S: serde::Serializer>(
+    versions: &BTreeMap<TlsVersion, VersionSummary>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(versions.len()))?;
+    for (version, summary) in versions {
+        map.serialize_entry(version.as_str(), summary)?;
+    }
+    map.end()
+}
+
 /// A whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -272,7 +285,8 @@ pub struct AddressReport {
     /// What the server answered to CloudFront's exact hello; null when TCP failed.
     pub hello: Option<HelloSummary>,
     /// The version scan, by version (`SSLv3` ... `TLSv1.3`); empty when it was not run.
-    pub versions: BTreeMap<&'static str, VersionSummary>,
+    #[serde(serialize_with = "versions_by_name")]
+    pub versions: BTreeMap<TlsVersion, VersionSummary>,
     /// Which hello the chain below came from: `cloudfront` (the answer to CloudFront's own
     /// hello: what CloudFront would receive), `version-scan` (a scan hello, because
     /// CloudFront's failed) or `tls13` (a TLS 1.3 handshake: the origin speaks nothing older).
@@ -304,11 +318,23 @@ pub struct HelloSummary {
     pub curve: Option<String>,
 }
 
+/// What the version scan found of one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionSupport {
+    /// The server chose this version.
+    Supported,
+    /// An alert, or a ServerHello with an older version.
+    NotSupported,
+    /// No answer that says either (silence, a close without an alert, not TLS).
+    Inconclusive,
+}
+
 /// One version of the version scan.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct VersionSummary {
     /// `supported`, `not-supported` or `inconclusive`.
-    pub support: &'static str,
+    pub support: VersionSupport,
     /// For `supported`: the suite the origin chose when offered every suite of the version.
     pub suite: Option<String>,
     /// For the others: what was seen (`alert protocol_version (70)`, `answered with TLSv1`).

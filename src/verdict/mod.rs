@@ -141,7 +141,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         versions: record
             .versions
             .iter()
-            .map(|v| (v.version.as_str(), version_summary(v)))
+            .map(|v| (v.version, version_summary(v)))
             .collect(),
         address,
         verdict: Verdict::from_findings(&findings),
@@ -225,7 +225,7 @@ fn version_summary(probe: &VersionProbe) -> VersionSummary {
         }
     };
     VersionSummary {
-        support: support.as_str(),
+        support: support.kind(),
         suite,
         detail,
         answered_by: match probe.answered_by {

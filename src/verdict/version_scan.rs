@@ -4,6 +4,7 @@
 //! ServerHello is "not supported", and a close without an alert is inconclusive, never guessed.
 //! Pure: no I/O.
 
+use crate::document::VersionSupport;
 use crate::record::{HelloEnd, TlsVersion, VersionProbe};
 use crate::verdict::tls_words::{alert, describe_end};
 
@@ -19,12 +20,12 @@ pub(crate) enum Support {
 }
 
 impl Support {
-    /// The word reports use: `supported`, `not-supported`, `inconclusive`.
-    pub(crate) fn as_str(&self) -> &'static str {
+    /// What the report says of it (`supported`, `not-supported`, `inconclusive`).
+    pub(crate) fn kind(&self) -> VersionSupport {
         match self {
-            Support::Supported { .. } => "supported",
-            Support::NotSupported { .. } => "not-supported",
-            Support::Inconclusive { .. } => "inconclusive",
+            Support::Supported { .. } => VersionSupport::Supported,
+            Support::NotSupported { .. } => VersionSupport::NotSupported,
+            Support::Inconclusive { .. } => VersionSupport::Inconclusive,
         }
     }
 }

@@ -131,7 +131,9 @@ use std::io::{self, Write};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::document::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
+use crate::document::{
+    AddressReport, CertSummary, OriginReport, Report, RootsSource, VersionSupport,
+};
 use crate::finding::Verdict;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
@@ -281,12 +283,12 @@ fn render(report: &Report, run: &RunMeta) -> String {
             }
             for (version, scan) in &address.versions {
                 let value = match scan.support {
-                    "supported" => "1",
-                    "not-supported" => "0",
-                    _ => continue,
+                    VersionSupport::Supported => "1",
+                    VersionSupport::NotSupported => "0",
+                    VersionSupport::Inconclusive => continue,
                 };
                 let mut l = labels.clone();
-                push_label(&mut l, "version", version);
+                push_label(&mut l, "version", version.as_str());
                 supported.sample(l, value.to_owned());
             }
             if let Some(not_after) = earliest_expiry(address) {

@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::RenderOptions;
-use crate::document::{CloudFrontRef, FindingGroup, OriginReport, Report, RootsSource};
+use crate::document::{
+    CloudFrontRef, FindingGroup, OriginReport, Report, RootsSource, VersionSupport,
+};
 use crate::finding::{Impact, Verdict};
 use crate::record::TlsVersion;
 
@@ -276,11 +278,11 @@ fn push_version_scans(out: &mut String, origin: &OriginReport) {
             .iter()
             .map(|(version, v)| {
                 let word = match v.support {
-                    "supported" => "yes",
-                    "not-supported" => "no",
-                    _ => "?",
+                    VersionSupport::Supported => "yes",
+                    VersionSupport::NotSupported => "no",
+                    VersionSupport::Inconclusive => "?",
                 };
-                format!("{version} {word}")
+                format!("{} {word}", version.as_str())
             })
             .collect();
         let _ = writeln!(
