@@ -20,6 +20,7 @@ pub(super) fn run(args: DemoArgs) -> Result<ExitCode> {
         output.baseline.is_none(),
         "demo does not take --baseline: its fleet is new on every run"
     );
+    super::spec::check_output(&output)?;
     block_on(run_fleet(output))?
 }
 
