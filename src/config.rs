@@ -75,6 +75,9 @@ pub struct HttpConfig {
 pub struct ResolveConfig {
     pub overrides: Vec<ResolveOverride>,
     pub dns_server: Option<SocketAddr>,
+    /// `--dns-canary NAME`: the control name that must resolve when a lookup fails; `None`
+    /// asks for the root zone's NS.
+    pub canary: Option<String>,
 }
 
 /// Where and how to write the report.
@@ -110,6 +113,8 @@ pub(crate) enum ConfigError {
         "--dns-server {value:?}: expected ADDR or ADDR:PORT with an IP address (IPv6 as [ADDR]:PORT)"
     )]
     DnsServer { value: String },
+    #[error("--dns-canary {value:?}: {reason}")]
+    DnsCanary { value: String, reason: String },
 }
 
 /// `--http[=PATH]` and `--exposure` (which implies the request) into an [`HttpConfig`].

@@ -183,14 +183,20 @@ impl Engine {
 
     async fn probe_origin(&self, target: &Target) -> OriginReport {
         let started = Instant::now();
-        let dns = {
-            // A DNS query is a socket too; it shares the bound (see `limits`).
-            match self.limits.socket().await {
-                Some(_permit) => self.resolver.resolve(target).await,
-                None => DnsOutcome::Failed {
+        // A DNS query is a socket too; it shares the bound (see `limits`), and so does the
+        // control query a failed lookup may need.
+        let (dns, resolver) = match self.limits.socket().await {
+            Some(_permit) => {
+                let dns = self.resolver.resolve(target).await;
+                let note = self.resolver.note(&dns).await;
+                (dns, note)
+            }
+            None => (
+                DnsOutcome::Failed {
                     message: "run is shutting down".to_string(),
                 },
-            }
+                None,
+            ),
         };
         let addresses = match &dns {
             DnsOutcome::Resolved { addresses, .. } => addresses.clone(),
@@ -240,6 +246,7 @@ impl Engine {
             })
             .collect();
         let record = OriginRecord {
+            resolver,
             dns,
             addresses: records,
             elapsed: started.elapsed(),

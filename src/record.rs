@@ -27,6 +27,17 @@ pub enum DnsOutcome {
     Failed { message: String },
 }
 
+/// Which resolver answered a failed lookup, and whether it is itself broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolverNote {
+    /// The resolver in words (`--dns-server 127.0.0.1:5353`, `the system resolver 10.0.0.2
+    /// (from /etc/resolv.conf)`).
+    pub described: String,
+    /// Set when the resolver also failed its control query: then no DNS failure of this run
+    /// says anything about an origin. What the control query got.
+    pub fault: Option<String>,
+}
+
 /// Where an address list came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressSource {
@@ -344,6 +355,9 @@ pub struct HttpResponse {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OriginRecord {
     pub dns: DnsOutcome,
+    /// The resolver that was asked, when the lookup went to DNS and failed: the reason names
+    /// it, and its health decides whether the failure is the origin's or the prober's.
+    pub resolver: Option<ResolverNote>,
     pub addresses: Vec<AddressRecord>,
     pub elapsed: Duration,
 }

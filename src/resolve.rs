@@ -3,6 +3,10 @@
 //! Uses hickory-resolver (the system's resolv.conf, or `--dns-server`), after `--resolve`
 //! overrides and IP literals. A failure is a `DnsOutcome`, never an `Err`: it is a fact the
 //! verdict judges (fact 22). Does not probe anything.
+//!
+//! A failed lookup is checked against a control query once per run (the root zone's NS, or
+//! `--dns-canary NAME`): when the resolver cannot answer that either, the failure is the
+//! prober's, not the origin's, and the record says so (`ResolverNote::fault`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -11,9 +15,11 @@ use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::rr::RecordType;
+use tokio::sync::OnceCell;
 
 use crate::config::{ResolveConfig, ResolveOverride};
-use crate::record::{AddressSource, DnsOutcome};
+use crate::record::{AddressSource, DnsOutcome, ResolverNote};
 use crate::target::{OriginName, Target};
 
 /// Most addresses probed per origin. Real origins have a handful; a name answering with more
@@ -28,6 +34,13 @@ pub(crate) struct Resolver {
     /// origin that needs DNS, so runs that only use `--resolve` or IP literals still work.
     dns: Result<TokioResolver, String>,
     timeout: Duration,
+    /// The resolver in words, for reasons and the run-level error.
+    described: String,
+    /// The control name (`--dns-canary`); `None` asks for the root zone's NS.
+    canary: Option<String>,
+    /// The control query's answer, asked at most once per run and only after a lookup failed:
+    /// `None` when the resolver answered it, else what went wrong.
+    health: OnceCell<Option<String>>,
 }
 
 impl Resolver {
@@ -37,7 +50,68 @@ impl Resolver {
             overrides: config.overrides.clone(),
             dns: build(config.dns_server, timeout),
             timeout,
+            described: describe(config.dns_server),
+            canary: config.canary.clone(),
+            health: OnceCell::new(),
         }
+    }
+
+    /// Who was asked and whether it is broken, for a lookup that went to DNS and failed;
+    /// `None` for an outcome that needs no note (resolved, from `--resolve`, a literal).
+    pub(crate) async fn note(&self, outcome: &DnsOutcome) -> Option<ResolverNote> {
+        if matches!(outcome, DnsOutcome::Resolved { .. }) {
+            return None;
+        }
+        Some(ResolverNote {
+            described: self.described.clone(),
+            fault: self.health().await.clone(),
+        })
+    }
+
+    /// The control query's answer, asked once: `None` when the resolver works.
+    async fn health(&self) -> &Option<String> {
+        self.health.get_or_init(|| self.control()).await
+    }
+
+    /// One control query: a name that must resolve for any working resolver. The root zone's
+    /// NS always exists; NXDOMAIN for it, an error or silence means the resolver is broken.
+    async fn control(&self) -> Option<String> {
+        let resolver = match &self.dns {
+            Ok(r) => r,
+            Err(message) => return Some(message.clone()),
+        };
+        let started = Instant::now();
+        let (asked, result) = match &self.canary {
+            None => (
+                "the root zone's NS records".to_string(),
+                tokio::time::timeout(self.timeout, async {
+                    resolver.lookup(".", RecordType::NS).await.map(drop)
+                })
+                .await,
+            ),
+            Some(name) => (
+                format!("the control name {name} (--dns-canary)"),
+                tokio::time::timeout(self.timeout, async {
+                    resolver
+                        .lookup_ip(format!("{name}.").as_str())
+                        .await
+                        .map(drop)
+                })
+                .await,
+            ),
+        };
+        let why = match result {
+            Ok(Ok(())) => return None,
+            // NOERROR without records still proves the resolver answers.
+            Ok(Err(e)) if e.is_no_records_found() && !e.is_nx_domain() => return None,
+            Ok(Err(e)) if e.is_nx_domain() => "answers NXDOMAIN".to_string(),
+            Ok(Err(e)) => format!("fails ({})", crate::sanitize::text(&e.to_string())),
+            Err(_) => format!(
+                "does not answer within {:.1}s",
+                started.elapsed().as_secs_f64()
+            ),
+        };
+        Some(format!("{} {why} for {asked}", self.described))
     }
 
     /// The addresses to probe for `target`, or why there are none.
@@ -104,6 +178,33 @@ fn classify(error: &NetError, elapsed: Duration) -> DnsOutcome {
         other => DnsOutcome::Failed {
             message: other.to_string(),
         },
+    }
+}
+
+/// The resolver in words: `--dns-server ADDR`, or the system's name servers.
+fn describe(dns_server: Option<SocketAddr>) -> String {
+    if let Some(server) = dns_server {
+        return format!("the DNS server {server} (--dns-server)");
+    }
+    match hickory_resolver::system_conf::read_system_conf() {
+        Ok((config, _)) => {
+            let mut servers: Vec<String> = Vec::new();
+            for ns in config.name_servers() {
+                let ip = ns.ip.to_string();
+                if !servers.contains(&ip) {
+                    servers.push(ip);
+                }
+            }
+            format!(
+                "the system resolver {} (from /etc/resolv.conf)",
+                if servers.is_empty() {
+                    "(no name servers)".to_string()
+                } else {
+                    servers.join(", ")
+                }
+            )
+        }
+        Err(_) => "the system resolver (unreadable configuration)".to_string(),
     }
 }
 

@@ -21,7 +21,8 @@ Exit codes:
   0  every origin is ready (warnings allowed)
   1  at least one origin would get 502 or 504 from CloudFront
      (--fail-on warn: or has a warning; --baseline: a regression)
-  2  bad usage or input, or the run could not complete";
+  2  bad usage or input, or the run could not complete, or the prober's
+     own DNS resolver is broken (not the origins')";
 
 /// Would CloudFront answer 502 if these origins were switched to https-only?
 ///
@@ -128,6 +129,12 @@ pub(crate) struct ProbeArgs {
     /// DNS server to ask instead of the system's: ADDR or ADDR:PORT (an IPv6 ADDR in brackets).
     #[arg(long, value_name = "ADDR[:PORT]")]
     pub dns_server: Option<String>,
+
+    /// A name that must resolve: when a lookup fails, this name is asked too, and if it fails
+    /// as well the resolver is broken (a run-level error, exit 2), not the origins. Default:
+    /// the root zone's NS records.
+    #[arg(long, value_name = "NAME")]
+    pub dns_canary: Option<String>,
 
     /// Most simultaneous connections (and DNS queries) across the whole run.
     #[arg(long, value_name = "N", default_value_t = 256)]

@@ -10,6 +10,7 @@ use crate::config::{
     ConfigError, MAX_CONCURRENCY, MAX_TIMEOUT, OutputConfig, ProbeConfig, ResolveConfig,
     host_header, http_config, parse_dns_server,
 };
+use crate::input::normalize_host;
 
 impl ProbeArgs {
     /// Validates the probing flags; `host_header` is `check`'s `--host-header` (other commands
@@ -39,6 +40,13 @@ impl ProbeArgs {
             None => None,
             Some(value) => Some(host_header(&value)?),
         };
+        let canary = match self.dns_canary {
+            None => None,
+            Some(value) => Some(normalize_host(&value).map_err(|e| ConfigError::DnsCanary {
+                value: crate::sanitize::text(&value),
+                reason: e.to_string(),
+            })?),
+        };
         let dns_server = match self.dns_server {
             None => None,
             Some(value) => Some(parse_dns_server(&value).ok_or(ConfigError::DnsServer { value })?),
@@ -60,6 +68,7 @@ impl ProbeArgs {
             ResolveConfig {
                 overrides: self.resolve,
                 dns_server,
+                canary,
             },
             self.roots,
         ))

@@ -292,6 +292,7 @@ pub async fn start_fleet() -> Result<StartedFleet> {
     let resolve = ResolveConfig {
         overrides,
         dns_server: None,
+        canary: None,
     };
     Ok(StartedFleet {
         fleet,

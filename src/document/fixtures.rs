@@ -41,6 +41,7 @@ pub(crate) fn report(origins: Vec<OriginReport>, roots: RootsInfo) -> Report {
         origins,
         baseline: None,
         interrupted: None,
+        run_error: None,
     }
 }
 
@@ -101,6 +102,7 @@ pub(crate) fn origin(
         },
         addresses,
         elapsed_ms: 412,
+        prober_fault: None,
     }
 }
 

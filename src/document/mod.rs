@@ -71,6 +71,22 @@ pub struct Report {
     /// complete run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
+    /// The prober itself failed (its DNS resolver is broken): the origins it could not judge
+    /// are left out of `origins`, and the run is an error (exit 2). Absent when it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_error: Option<RunError>,
+}
+
+/// A fault of the probing machine, not of any origin.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RunError {
+    /// `resolver`: the DNS resolver failed its control query too.
+    pub kind: &'static str,
+    /// What failed, naming the resolver (`the system resolver 10.0.0.2 ... answers NXDOMAIN
+    /// for the root zone's NS records`).
+    pub message: String,
+    /// Origins left out of the report because of it.
+    pub origins_not_judged: usize,
 }
 
 /// How an interrupted run ended.
@@ -180,6 +196,10 @@ pub struct OriginReport {
     pub address_source: Option<&'static str>,
     pub addresses: Vec<AddressReport>,
     pub elapsed_ms: u64,
+    /// Set when this origin could not be judged because the prober failed (its resolver is
+    /// broken): what failed. Such an origin never reaches a renderer (`Report::run_error`).
+    #[serde(skip)]
+    pub prober_fault: Option<String>,
 }
 
 /// What a JSON Lines record needs to stand alone: when it was judged and against which store.

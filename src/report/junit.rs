@@ -109,7 +109,8 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // An interrupted run is one error at the top: CI shows it failed, whatever the origins.
-    let errors = usize::from(report.interrupted.is_some());
+    let errors =
+        usize::from(report.interrupted.is_some()) + usize::from(report.run_error.is_some());
     let _ = writeln!(
         out,
         "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"{errors}\">",
@@ -125,6 +126,16 @@ fn render(report: &Report, fail_on: FailOn) -> String {
             } else {
                 ""
             }
+        );
+    }
+    if let Some(e) = &report.run_error {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"prober\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"prober\" name=\"origin-probe {}\">\n      <error message=\"the prober failed, not the origins\" type=\"{}\">{}; {} origins not judged</error>\n    </testcase>\n  </testsuite>",
+            e.kind,
+            e.kind,
+            text(&e.message),
+            e.origins_not_judged
         );
     }
     for suite in &suites {

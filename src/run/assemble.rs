@@ -11,8 +11,8 @@ use time::format_description::well_known::Rfc3339;
 use super::drive::InputOrder;
 use crate::baseline::{self, Baseline};
 use crate::document::{
-    FailOn, Interrupted, OriginReport, Report, RootsInfo, RunContext, SCHEMA_VERSION, Summary,
-    ToolInfo,
+    FailOn, Interrupted, OriginReport, Report, RootsInfo, RunContext, RunError, SCHEMA_VERSION,
+    Summary, ToolInfo,
 };
 use crate::report::RunMeta;
 
@@ -78,6 +78,7 @@ pub(crate) struct Finished {
     pub(crate) summary: Summary,
     pub(crate) interrupted: Option<Interrupted>,
     pub(crate) roots: RootsInfo,
+    pub(crate) run_error: Option<RunError>,
 }
 
 /// The report of a finished run in input order, compared with `baseline` when there is one;
@@ -94,6 +95,7 @@ pub(crate) fn assemble(
         summary,
         interrupted,
         roots,
+        run_error,
     } = finished;
     origins.sort_by_key(|(order, _)| *order);
     let mut report = Report {
@@ -106,6 +108,7 @@ pub(crate) fn assemble(
         origins: origins.into_iter().map(|(_, o)| o).collect(),
         baseline: None,
         interrupted,
+        run_error,
     };
     let regressions = baseline.map(|b| {
         let diff = baseline::diff(b, &report, fail_on, &[warn_days]);

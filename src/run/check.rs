@@ -43,10 +43,11 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
         say::error(format!("{e:#}"));
     }
     let outcome = result?;
+    let code = outcome.finish(fail_on)?;
     if targets.errors > 0 || targets.read_error.is_some() {
         return Err(EdgeError::InputReported.into());
     }
-    Ok(outcome.exit_code(fail_on))
+    Ok(code)
 }
 
 /// `--header NAME:VALUE` values, redacted from here on; they are sent only with `--http`.

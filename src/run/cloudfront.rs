@@ -53,13 +53,15 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
     };
     let mut verdicts = RowVerdicts::default();
     let outcome = block_on(execute(spec, |o| verdicts.observe(o)))??;
+    // A prober that failed judged too little to plan from: no plan is written.
+    let code = outcome.finish(fail_on)?;
     if let Some((path, doc)) = plan_target {
         plan_file::write_plan(path, doc, &verdicts)?;
     }
     if input_errors {
         return Err(EdgeError::InputReported.into());
     }
-    Ok(outcome.exit_code(fail_on))
+    Ok(code)
 }
 
 /// Reads every file, reporting each one that cannot be used; also whether any could not.

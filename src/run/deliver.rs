@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use super::assemble::Clock;
 use super::drive::InputOrder;
 use crate::config::OutputConfig;
-use crate::document::{Format, OriginReport, Report, RunContext};
+use crate::document::{Format, OriginReport, Report, RunContext, RunError};
 use crate::output::{self, StreamingFile};
 use crate::report::{self, MonitorOptions, RenderOptions, RenderSpec};
 
@@ -71,12 +71,23 @@ impl Sink {
 
     /// Ends the stream (every line written is a whole origin, so an interrupted stream is
     /// still valid JSON Lines), or gives back the collected origins for the document.
-    pub(super) fn finish(self) -> Result<Option<Vec<(InputOrder, OriginReport)>>> {
+    /// A prober failure ends the stream with a record of its own (`{"schema_version",
+    /// "run", "run_error"}`), since the origins it left out have no line.
+    pub(super) fn finish(
+        self,
+        run_error: Option<&RunError>,
+    ) -> Result<Option<Vec<(InputOrder, OriginReport)>>> {
         match self {
             Sink::Lines { error: Some(e), .. } => {
                 Err(anyhow::Error::new(e).context("writing the report"))
             }
-            Sink::Lines { out, .. } => {
+            Sink::Lines {
+                mut out, context, ..
+            } => {
+                if let Some(run_error) = run_error {
+                    report::json::write_jsonl_run_error(run_error, &context, &mut out)
+                        .context("writing the report")?;
+                }
                 out.finish().context("writing the report")?;
                 Ok(None)
             }

@@ -8,7 +8,7 @@ use super::assemble::{self, Clock, Finished};
 use super::deliver::{self, Sink};
 use super::drive::drive;
 use super::{Item, RunOutcome, RunSpec};
-use crate::document::{OriginReport, Summary};
+use crate::document::{OriginReport, RunError, Summary};
 use crate::engine::Engine;
 use crate::resolve::Resolver;
 
@@ -36,17 +36,25 @@ pub(crate) async fn execute(
     let engine = Engine::new(resolver, probe, store, clock.judged());
     let mut sink = Sink::open(&output, clock.run_context(&roots))?;
     let mut summary = Summary::default();
+    let mut faults = ProberFaults::default();
     let interrupted = drive(items, engine, output.progress, |order, origin| {
+        // An origin the prober could not judge is the prober's failure, not a verdict.
+        if let Some(fault) = &origin.prober_fault {
+            faults.add(fault);
+            return;
+        }
         summary.add(origin.verdict);
         observe(&origin);
         sink.take(order, origin);
     })
     .await;
-    let Some(origins) = sink.finish()? else {
+    let run_error = faults.into_error();
+    let Some(origins) = sink.finish(run_error.as_ref())? else {
         return Ok(RunOutcome {
             summary,
             regressions: None,
             interrupted: interrupted.is_some(),
+            run_error,
         });
     };
     let finished = Finished {
@@ -54,6 +62,7 @@ pub(crate) async fn execute(
         summary: summary.clone(),
         interrupted,
         roots,
+        run_error: run_error.clone(),
     };
     let (report, regressions) = assemble::assemble(
         &clock,
@@ -68,5 +77,31 @@ pub(crate) async fn execute(
         summary,
         regressions,
         interrupted: report.interrupted.is_some(),
+        run_error,
     })
+}
+
+/// The origins the prober could not judge, and the first reason (they share one: the run has
+/// one resolver).
+#[derive(Debug, Default)]
+struct ProberFaults {
+    count: usize,
+    message: Option<String>,
+}
+
+impl ProberFaults {
+    fn add(&mut self, fault: &str) {
+        self.count += 1;
+        if self.message.is_none() {
+            self.message = Some(fault.to_string());
+        }
+    }
+
+    fn into_error(self) -> Option<RunError> {
+        Some(RunError {
+            kind: "resolver",
+            message: self.message?,
+            origins_not_judged: self.count,
+        })
+    }
 }

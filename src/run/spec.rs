@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use crate::baseline::{self, Baseline};
 use crate::cert::TrustStore;
 use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
-use crate::document::{FailOn, Format, OriginReport, Summary};
+use crate::document::{FailOn, Format, OriginReport, RunError, Summary};
 use crate::exit;
 use crate::target::Target;
 
@@ -45,9 +45,29 @@ pub(crate) struct RunOutcome {
     pub(crate) regressions: Option<usize>,
     /// Ctrl-C ended the run early; the report holds what was complete.
     pub(crate) interrupted: bool,
+    /// The prober itself failed (its resolver is broken); the report says so.
+    pub(crate) run_error: Option<RunError>,
 }
 
 impl RunOutcome {
+    /// The exit code of a completed run, or the run-level error that makes it exit 2: a
+    /// prober that failed says so once, naming what failed, rather than blaming origins.
+    pub(crate) fn finish(&self, fail_on: FailOn) -> Result<ExitCode> {
+        if let Some(e) = &self.run_error {
+            anyhow::bail!(
+                "the prober failed, not the origins: {}; {} origin{} not judged (fix this machine's DNS, or name a working resolver with --dns-server)",
+                e.message,
+                e.origins_not_judged,
+                if e.origins_not_judged == 1 {
+                    " was"
+                } else {
+                    "s were"
+                }
+            );
+        }
+        Ok(self.exit_code(fail_on))
+    }
+
     /// The exit code for a completed run with valid input: with a baseline, regressions only;
     /// otherwise the verdicts `--fail-on` names.
     pub(crate) fn exit_code(&self, fail_on: FailOn) -> ExitCode {

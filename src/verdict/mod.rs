@@ -49,7 +49,14 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         findings.extend(cf.config_findings.iter().cloned());
     }
     findings.extend(net_rules::ip_origin(target));
-    findings.extend(net_rules::dns(&record.dns, &origin));
+    let resolver = record.resolver.as_ref();
+    findings.extend(net_rules::dns(&record.dns, &origin).map(|mut f| {
+        // The reason names who answered, so a wrong resolver is visible.
+        if let Some(note) = resolver {
+            f.reason.push_str(&format!(" (asked {})", note.described));
+        }
+        f
+    }));
     let addresses: Vec<AddressReport> = record
         .addresses
         .iter()
@@ -79,6 +86,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         address_source,
         addresses,
         elapsed_ms: millis(record.elapsed),
+        prober_fault: resolver.and_then(|n| n.fault.clone()),
     }
 }
 

@@ -36,6 +36,7 @@ pub(crate) fn settled(subject: Subject, findings: Vec<Finding>) -> OriginReport 
         address_source: None,
         addresses: Vec::new(),
         elapsed_ms: 0,
+        prober_fault: None,
     }
 }
 

@@ -1,5 +1,7 @@
 //! Verdicts a user can trust on a bad day (issue 18): output files are checked before any
-//! probe, and a plan never relies on a trust store CloudFront does not have.
+//! probe, a plan never relies on a trust store CloudFront does not have, and a broken resolver
+//! is the prober's run-level error, not a would-502 per origin (canned DNS servers on loopback
+//! that answer NXDOMAIN for everything, never answer, or answer correctly).
 //!
 //! "Public" here is the fixture root (`test-roots.pem`), given as the list CloudFront trusts
 //! through `ORIGIN_PROBE_DANGER_BUILTIN_ROOTS` (every run of the harness sets it); a second
@@ -10,6 +12,7 @@ use std::net::TcpListener;
 use serde_json::Value;
 
 use crate::cloudfront::{behavior, custom_origin, envelope};
+use crate::support::dns::{Answer, DnsServer};
 use crate::support::{fixture, run, tls_origin};
 
 /// A listener that accepts and counts connections, never answering.
@@ -184,5 +187,115 @@ async fn a_plan_under_private_roots_never_switches_an_origin_only_they_trust() {
     assert_eq!(
         origins[1]["CustomOriginConfig"]["OriginProtocolPolicy"], "http-only",
         "the privately trusted origin is left as it was"
+    );
+}
+
+/// `check a.test b.test --dns-server DNS` with `extra`, as JSON.
+async fn dns_run(dns: &DnsServer, extra: &[&str]) -> crate::support::Run {
+    let mut args: Vec<String> = ["check", "a.test", "b.test", "--dns-server"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(dns.addr.to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(&args).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolver_that_answers_nxdomain_for_everything_is_a_run_error_not_502s() {
+    let dns = DnsServer::start(&[("", Answer::NxDomain)]).await;
+    let r = dns_run(&dns, &["--format", "json"]).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    let expected = format!(
+        "origin-probe: error: the prober failed, not the origins: the DNS server {} (--dns-server) answers NXDOMAIN for the root zone's NS records; 2 origins were not judged",
+        dns.addr
+    );
+    assert!(r.stderr.starts_with(&expected), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    let json = r.json();
+    assert_eq!(json["run_error"]["kind"], "resolver");
+    assert_eq!(json["run_error"]["origins_not_judged"], 2);
+    assert_eq!(
+        json["origins"].as_array().map(Vec::len),
+        Some(0),
+        "{json:#}"
+    );
+    assert_eq!(json["summary"]["would-502"], 0);
+
+    let r = dns_run(&dns, &["--format", "prometheus"]).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    assert!(
+        r.stdout
+            .contains("origin_probe_run_error{kind=\"resolver\"} 1\n")
+            && r.stdout.contains("origin_probe_run_complete 0\n")
+            && !r.stdout.contains("origin_probe_verdict{"),
+        "{}",
+        r.stdout
+    );
+
+    let r = dns_run(&dns, &["--format", "jsonl"]).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    let last: Value =
+        serde_json::from_str(r.stdout.lines().last().expect("a record")).expect("JSON line");
+    assert_eq!(last["run_error"]["kind"], "resolver", "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolver_that_never_answers_is_a_run_error() {
+    let dns = DnsServer::start(&[
+        ("", Answer::Silent),
+        ("a.test", Answer::Silent),
+        ("b.test", Answer::Silent),
+    ])
+    .await;
+    let r = dns_run(&dns, &["--timeout", "1s"]).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    assert!(
+        r.stderr.contains(&format!(
+            "the DNS server {} (--dns-server) does not answer within",
+            dns.addr
+        )) && r.stderr.contains("for the root zone's NS records"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("RUN ERROR: the prober failed, not the origins"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_working_resolver_keeps_dns_failures_as_origin_findings_naming_it() {
+    let dns = DnsServer::start(&[("b.test", Answer::NxDomain)]).await;
+    let r = dns_run(&dns, &["--format", "json"]).await;
+    assert_eq!(r.code, 1, "{r:#?}");
+    let json = r.json();
+    assert!(json.get("run_error").is_none(), "{json:#}");
+    for origin in json["origins"].as_array().expect("origins") {
+        let reason = origin["findings"][0]["reason"].as_str().unwrap_or_default();
+        assert_eq!(origin["findings"][0]["rule"], "dns.nxdomain", "{origin:#}");
+        assert!(
+            reason.ends_with(&format!(
+                "(asked the DNS server {} (--dns-server))",
+                dns.addr
+            )),
+            "{reason}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_canary_name_marks_the_resolver_broken() {
+    // The root zone answers, but the name the user says must resolve does not.
+    let dns = DnsServer::start(&[("canary.test", Answer::NxDomain)]).await;
+    let r = dns_run(&dns, &["--dns-canary", "Canary.Test"]).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    assert!(
+        r.stderr
+            .contains("answers NXDOMAIN for the control name canary.test (--dns-canary)"),
+        "{}",
+        r.stderr
     );
 }

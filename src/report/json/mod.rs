@@ -25,6 +25,7 @@
 //! | `roots` | object | the trust store the verdicts were made against, below |
 //! | `summary` | object | number of origins per verdict, below |
 //! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
+//! | `run_error` | object, absent unless the prober failed | the probing machine itself failed, not the origins: `kind` (`resolver`: its DNS resolver failed a control query too), `message` (what failed, naming the resolver), `origins_not_judged` (integer: origins left out of `origins`); the run exits 2. In JSON Lines it is the last record, `{"schema_version", "run", "run_error"}` |
 //! | `interrupted` | object, absent when the run was complete | the run was interrupted (Ctrl-C) and `origins` holds only the complete ones: `abandoned` (integer, origins dropped in flight), `input_left` (boolean, some input was never started) |
 //!
 //! `roots`:
@@ -245,7 +246,7 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use crate::document::{OriginReport, Report, RunContext, SCHEMA_VERSION};
+use crate::document::{OriginReport, Report, RunContext, RunError, SCHEMA_VERSION};
 
 /// Writes `report` as one pretty-printed JSON document, newline-terminated.
 pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -277,6 +278,29 @@ pub(crate) fn write_jsonl_origin(
         };
     // Compact serde_json escapes every control character in strings, so this is one line.
     let mut line = serde_json::to_vec(&*origin)?;
+    line.push(b'\n');
+    out.write_all(&line)
+}
+
+/// The last JSON Lines record of a run whose prober failed:
+/// `{"schema_version":1,"run":{...},"run_error":{"kind","message","origins_not_judged"}}`,
+/// so a consumer of the stream sees why origins are missing.
+pub(crate) fn write_jsonl_run_error(
+    run_error: &RunError,
+    run: &RunContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        schema_version: u32,
+        run: &'a RunContext,
+        run_error: &'a RunError,
+    }
+    let mut line = serde_json::to_vec(&Line {
+        schema_version: SCHEMA_VERSION,
+        run,
+        run_error,
+    })?;
     line.push(b'\n');
     out.write_all(&line)
 }

@@ -42,7 +42,8 @@
 //! | `origin_probe_origins` | gauge | none | origins | origins probed in the run |
 //! | `origin_probe_run_duration_seconds` | gauge | none | seconds | wall time of the whole run |
 //! | `origin_probe_last_run_timestamp_seconds` | gauge | none | Unix seconds | when the run ended |
-//! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) and the series below cover only the origins that were complete |
+//! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) or the prober failed, and the series below cover only the origins that were complete |
+//! | `origin_probe_run_error` | gauge | `kind` (`resolver`) | 1 or 0 | 1 when the prober's own DNS resolver failed its control query: the origins whose lookups failed are not judged (no series), and the run exits 2; alert on this, not on their verdicts |
 //! | `origin_probe_roots_info` | gauge | `source`, `description` | 1 | the trust store the verdicts were made against (`file`: not CloudFront's) |
 //! | `origin_probe_verdict` | gauge | origin, `verdict` | 1 or 0 | one series per verdict value: 1 for the origin's verdict, 0 for the other three |
 //! | `origin_probe_findings` | gauge | origin, `rule`, `impact`, `confidence` | findings | findings of the origin and its addresses (a finding on two addresses counts 2); only pairs that occur are written |
@@ -87,6 +88,9 @@
 //! # HELP origin_probe_run_complete 1 if the run probed its whole input, 0 if it was interrupted.
 //! # TYPE origin_probe_run_complete gauge
 //! origin_probe_run_complete 1
+//! # HELP origin_probe_run_error 1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.
+//! # TYPE origin_probe_run_error gauge
+//! origin_probe_run_error{kind="resolver"} 0
 //! # HELP origin_probe_roots_info Trust store the verdicts were made against (source file: not CloudFront's).
 //! # TYPE origin_probe_roots_info gauge
 //! origin_probe_roots_info{source="file",description="PEM file ./private-ca.pem (2 certificates)"} 1
@@ -207,12 +211,23 @@ fn render(report: &Report, run: &RunMeta) -> String {
         "origin_probe_run_complete",
         "1 if the run probed its whole input, 0 if it was interrupted.",
     );
-    let done = if report.interrupted.is_some() {
+    let done = if report.interrupted.is_some() || report.run_error.is_some() {
         "0"
     } else {
         "1"
     };
     complete.sample(String::new(), done.to_owned());
+    let mut run_error = Family::new(
+        "origin_probe_run_error",
+        "1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.",
+    );
+    let mut kind = String::new();
+    push_label(&mut kind, "kind", "resolver");
+    let failed = report
+        .run_error
+        .as_ref()
+        .is_some_and(|e| e.kind == "resolver");
+    run_error.sample(kind, if failed { "1" } else { "0" }.to_owned());
     let mut roots = Family::new(
         "origin_probe_roots_info",
         "Trust store the verdicts were made against (source file: not CloudFront's).",
@@ -303,6 +318,7 @@ fn render(report: &Report, run: &RunMeta) -> String {
         run_duration,
         last_run,
         complete,
+        run_error,
         roots,
         verdict,
         findings,

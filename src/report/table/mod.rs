@@ -371,6 +371,14 @@ fn push_footer(out: &mut String, report: &Report) {
             }
         );
     }
+    if let Some(e) = &report.run_error {
+        let _ = writeln!(
+            out,
+            "RUN ERROR: the prober failed, not the origins: {}; {} origins not judged",
+            visible(&e.message),
+            e.origins_not_judged
+        );
+    }
     let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));
     if report.roots.source == RootsSource::File {
         out.push_str("  (verdicts are against this store, not CloudFront's Mozilla list)\n");
