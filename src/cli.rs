@@ -21,6 +21,15 @@ Exit codes:
      (--fail-on warn: or has a warning; --baseline: a regression)
   2  bad usage or input, or the run could not complete";
 
+/// The demo's own exit codes: it checks its fleet's verdicts against what each defect predicts,
+/// so "would fail" origins are the point of the demo, not a failure.
+const DEMO_AFTER_HELP: &str = "\
+Exit codes:
+  0    every demo origin got the verdict its defect predicts
+  1    some demo origin got another verdict (each one is named on stderr)
+  2    bad usage, or the demo could not run (a loopback server did not start)
+  130  interrupted (Ctrl-C)";
+
 /// Would CloudFront answer 502 if these origins were switched to https-only?
 ///
 /// Probes every address of every origin the way CloudFront's edge connects to a custom origin
@@ -41,7 +50,7 @@ pub enum Command {
     #[command(after_help = AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
 }
 
@@ -105,10 +114,35 @@ pub struct CloudfrontArgs {
     pub output: OutputArgs,
 }
 
+/// The demo's flags: only those it honours. Its fleet is new on every run (no `--baseline`)
+/// and its exit code compares verdicts with expectations (no `--fail-on`).
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl DemoArgs {
+    /// The output settings the shared run loop takes: JUnit marks would-fail origins as
+    /// failures (the default policy), and there is never a baseline.
+    pub fn into_config(self) -> crate::config::OutputConfig {
+        crate::config::OutputConfig {
+            format: self.format,
+            path: self.output,
+            progress: !self.no_progress,
+            fail_on: FailOn::WouldFail,
+            baseline: None,
+        }
+    }
 }
 
 /// How to probe.

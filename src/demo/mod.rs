@@ -243,13 +243,7 @@ pub const FLEET: &[DemoOrigin] = &[
 
 /// Runs the demo and returns the exit code.
 pub fn run(args: DemoArgs) -> i32 {
-    let output = args.output.into_config();
-    if output.baseline.is_some() {
-        eprintln!(
-            "origin-probe: error: demo does not take --baseline: its fleet is new on every run"
-        );
-        return exit::ERROR;
-    }
+    let output = args.into_config();
     let runtime = match crate::run::runtime() {
         Ok(rt) => rt,
         Err(e) => return crate::run::fatal(&e),
