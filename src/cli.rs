@@ -129,6 +129,10 @@ pub struct DemoArgs {
     /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Table: under the report, list the source (AWS page) of every fact the findings cite.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 impl DemoArgs {
@@ -141,6 +145,7 @@ impl DemoArgs {
             progress: !self.no_progress,
             fail_on: FailOn::WouldFail,
             baseline: None,
+            sources: self.sources,
         }
     }
 }
@@ -233,6 +238,11 @@ pub struct OutputArgs {
     /// Compare with an earlier JSON report: list what changed, and exit 1 only for regressions.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Table: under the report, list the source (AWS page) of every fact the findings cite.
+    /// JSON always carries it, as each finding's fact_url.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 #[cfg(test)]

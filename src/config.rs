@@ -85,6 +85,8 @@ pub struct OutputConfig {
     pub progress: bool,
     pub fail_on: FailOn,
     pub baseline: Option<PathBuf>,
+    /// `--sources`: the table lists the source of every fact it cites.
+    pub sources: bool,
 }
 
 /// Everything a `check` run needs besides its targets.
@@ -215,6 +217,7 @@ impl OutputArgs {
             progress: !self.no_progress,
             fail_on: self.fail_on,
             baseline: self.baseline,
+            sources: self.sources,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod exit;
+pub mod facts;
 pub mod finding;
 pub mod input;
 pub mod output;

@@ -37,8 +37,11 @@
 //!   in the same form.
 //! - Suite `properties`: `generated_at`, `roots` (the trust store; `roots_source` `file` means
 //!   the verdicts are not CloudFront's), `fail_on`, `tool`.
-//! - `errors` and `skipped` are always 0: an origin that could not be reached is a verdict
-//!   (would-502 or would-504), not an error of the tool.
+//! - `errors` counts only what kept the run from judging its input, never an origin: an
+//!   origin that could not be reached is a verdict (would-502 or would-504). An interrupted run
+//!   is one `error` case (suite `run`); each bad input entry (a target line, a CloudFront
+//!   document or origin) is one `error` case in suite `input`, named by its source, `type` its
+//!   kind (`target`, `read`, `document`, `origin`) and the message its text. `skipped` is 0.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -109,7 +112,7 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // An interrupted run is one error at the top: CI shows it failed, whatever the origins.
-    let errors = usize::from(report.interrupted.is_some());
+    let errors = usize::from(report.interrupted.is_some()) + report.input_errors.len();
     let _ = writeln!(
         out,
         "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"{errors}\">",
@@ -127,6 +130,7 @@ fn render(report: &Report, fail_on: FailOn) -> String {
             }
         );
     }
+    push_input_errors(&mut out, report);
     for suite in &suites {
         let name = attr(&suite.name);
         let _ = writeln!(
@@ -143,6 +147,29 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// Suite `input`: one error case per bad input entry, so CI shows input that was ignored.
+fn push_input_errors(out: &mut String, report: &Report) {
+    if report.input_errors.is_empty() {
+        return;
+    }
+    let n = report.input_errors.len();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"input\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\">"
+    );
+    for e in &report.input_errors {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"input\" name=\"{}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>",
+            attr(&e.source),
+            attr(&e.message),
+            e.kind.as_str(),
+            text(&e.message)
+        );
+    }
+    out.push_str("  </testsuite>\n");
 }
 
 fn push_properties(out: &mut String, report: &Report, fail_on: FailOn) {
@@ -385,6 +412,37 @@ mod tests {
                 .text()
                 .unwrap_or_default()
                 .contains("2 origins abandoned")
+        );
+    }
+
+    #[test]
+    fn each_input_error_is_an_error_case_ci_shows() {
+        let mut report = fixtures::fleet();
+        report.input_errors.push(crate::report::InputErrorReport {
+            kind: crate::report::InputErrorKind::Target,
+            source: "origins.txt:7".to_owned(),
+            message: "origins.txt:7: \"a<b\": character '<' is not allowed in a host name"
+                .to_owned(),
+        });
+        let text = xml(&report, FailOn::WouldFail);
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.attribute("errors"), Some("1"));
+        let case = root
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("input"))
+            .expect("an input case");
+        assert_eq!(case.attribute("name"), Some("origins.txt:7"));
+        let error = case
+            .children()
+            .find(|n| n.has_tag_name("error"))
+            .expect("an error element");
+        assert_eq!(error.attribute("type"), Some("target"));
+        assert!(
+            error
+                .text()
+                .unwrap_or_default()
+                .contains("'<' is not allowed")
         );
     }
 

@@ -18,7 +18,7 @@ mod table;
 use std::io::{self, Write};
 
 pub use document::*;
-pub use json::write_jsonl_origin;
+pub use json::{write_jsonl_input_error, write_jsonl_origin};
 pub use prometheus::RunMeta;
 
 use crate::finding::Verdict;
@@ -72,12 +72,15 @@ impl FailOn {
 
 /// What the monitoring formats need besides the report: facts only the finished run knows,
 /// and the failure policy. Filled by the caller, like [`RenderOptions`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct MonitorOptions {
     /// Run duration and end time, for the Prometheus run-level metrics.
     pub run: RunMeta,
     /// Which verdicts become JUnit failures.
     pub fail_on: FailOn,
+    /// Prometheus: the text of the file this output replaces (`--output`), read by the caller,
+    /// so expiry series of origins that are down now are carried over; `None` otherwise.
+    pub previous: Option<String>,
 }
 
 /// How to render, as decided by the caller.
@@ -85,6 +88,26 @@ pub struct MonitorOptions {
 pub struct RenderOptions {
     /// Emit ANSI colour (SGR) codes in the table. Machine formats never contain them.
     pub color: bool,
+    /// Columns the table may use: the terminal's width, or [`DEFAULT_WIDTH`] when the output
+    /// is not a terminal. Lines wrap at word boundaries to fit; a word longer than a line (a
+    /// URL) is never broken. Machine formats ignore it.
+    pub width: usize,
+    /// Under the table, list the source (URL) of every fact the findings cite (`--sources`).
+    pub sources: bool,
+}
+
+/// The table's width when the output is not a terminal (a file, a pipe, CI logs).
+pub const DEFAULT_WIDTH: usize = 80;
+
+impl RenderOptions {
+    /// Plain text at [`DEFAULT_WIDTH`], without sources: what a file or a pipe gets.
+    pub fn plain() -> RenderOptions {
+        RenderOptions {
+            color: false,
+            width: DEFAULT_WIDTH,
+            sources: false,
+        }
+    }
 }
 
 /// Writes the whole report in `format`.
@@ -103,10 +126,17 @@ pub fn write(
     match format {
         Format::Table => table::write(report, opts, out),
         Format::Json => json::write_document(report, out),
-        Format::Jsonl => report
-            .origins
-            .iter()
-            .try_for_each(|origin| write_jsonl_origin(origin, &RunContext::of(report), out)),
+        Format::Jsonl => {
+            let run = RunContext::of(report);
+            report
+                .origins
+                .iter()
+                .try_for_each(|origin| write_jsonl_origin(origin, &run, out))?;
+            report
+                .input_errors
+                .iter()
+                .try_for_each(|error| write_jsonl_input_error(error, &run, out))
+        }
         Format::Prometheus | Format::Junit => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "this format needs the run's metadata (report::write_monitored)",
@@ -123,7 +153,9 @@ pub fn write_monitored(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Prometheus => prometheus::write(report, &monitor.run, out),
+        Format::Prometheus => {
+            prometheus::write(report, &monitor.run, monitor.previous.as_deref(), out)
+        }
         Format::Junit => junit::write(report, monitor.fail_on, out),
         Format::Table | Format::Json | Format::Jsonl => write(report, format, opts, out),
     }
@@ -172,13 +204,14 @@ mod tests {
     #[test]
     fn monitoring_formats_need_the_run_metadata() {
         let report = fixtures::fleet();
-        let opts = RenderOptions { color: false };
+        let opts = RenderOptions::plain();
         let monitor = MonitorOptions {
             run: RunMeta {
                 duration_seconds: 1.5,
                 finished_at_unix_seconds: 1_748_779_201.5,
             },
             fail_on: FailOn::WouldFail,
+            previous: None,
         };
         for format in [Format::Prometheus, Format::Junit] {
             let mut out = Vec::new();
@@ -203,7 +236,10 @@ mod tests {
         write(
             &report,
             Format::Jsonl,
-            &RenderOptions { color: true },
+            &RenderOptions {
+                color: true,
+                ..RenderOptions::plain()
+            },
             &mut out,
         )
         .expect("writing to a Vec cannot fail");
@@ -259,6 +295,7 @@ pub(crate) mod fixtures {
             roots,
             summary: Summary::of(&origins),
             origins,
+            input_errors: Vec::new(),
             baseline: None,
             interrupted: None,
         }
@@ -372,6 +409,20 @@ pub(crate) mod fixtures {
             .into_iter()
             .collect(),
         };
+        // A fixture chain verifies unless a finding fails the address: then, as for a chain
+        // that does not verify, there is no verified path.
+        let verified_path_expiry = chain
+            .iter()
+            .filter_map(|c| {
+                time::OffsetDateTime::parse(
+                    &c.not_after,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()
+            })
+            .map(time::OffsetDateTime::unix_timestamp)
+            .min()
+            .filter(|_| findings.iter().all(|f| f.impact < Impact::Would504));
         AddressReport {
             address: address.to_owned(),
             verdict: Verdict::from_findings(&findings),
@@ -381,6 +432,7 @@ pub(crate) mod fixtures {
             tls_version,
             cipher_suite: tls_version.map(|_| "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".to_owned()),
             chain_source: tls_version.map(|_| "cloudfront"),
+            verified_path_expiry,
             chain,
             connect_ms: Some(23),
             http: None,

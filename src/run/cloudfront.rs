@@ -21,7 +21,7 @@ use crate::input::cloudfront::{
 };
 use crate::output;
 use crate::plan::{self, PlanDecision, PlannedChange};
-use crate::report::OriginReport;
+use crate::report::{InputErrorKind, InputErrorReport, OriginReport};
 use crate::tls::SslProtocol;
 
 /// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
@@ -53,6 +53,8 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
     };
 
     let mut input_errors = false;
+    // The same errors for the report's machine formats (stderr has them already).
+    let mut invalid: Vec<Item> = Vec::new();
     let mut documents = Vec::new();
     let mut used_declarations: Vec<String> = Vec::new();
     for path in &args.files {
@@ -70,6 +72,11 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
             Err(e) => {
                 eprintln!("origin-probe: error: {e:#}");
                 input_errors = true;
+                invalid.push(Item::Invalid(InputErrorReport {
+                    kind: InputErrorKind::Document,
+                    source: path.display().to_string(),
+                    message: format!("{e:#}"),
+                }));
             }
         }
     }
@@ -114,6 +121,11 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
                     Err(e) => {
                         eprintln!("origin-probe: error: {e:#}");
                         input_errors = true;
+                        invalid.push(Item::Invalid(InputErrorReport {
+                            kind: InputErrorKind::Origin,
+                            source: origin_source(&doc.source, dist, origin),
+                            message: format!("{e:#}"),
+                        }));
                     }
                 }
             }
@@ -143,6 +155,7 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
         Ok(parts) => parts,
         Err(e) => return fatal(&e),
     };
+    items.append(&mut invalid);
     // The verdicts of every row, per (distribution, origin id), for the plan.
     let mut verdicts: RowVerdicts = BTreeMap::new();
     let result = runtime.block_on(probe_and_report(

@@ -21,8 +21,8 @@ use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
 use crate::engine::{Engine, Stop};
 use crate::output::{self, StreamingFile};
 use crate::report::{
-    self, Format, Interrupted, MonitorOptions, OriginReport, RenderOptions, Report, RunContext,
-    RunMeta, SCHEMA_VERSION, Summary, ToolInfo,
+    self, Format, InputErrorReport, Interrupted, MonitorOptions, OriginReport, RenderOptions,
+    Report, RunContext, RunMeta, SCHEMA_VERSION, Summary, ToolInfo,
 };
 use crate::resolve::Resolver;
 use crate::target::Target;
@@ -33,6 +33,8 @@ use crate::target::Target;
 pub enum Item {
     Probe(Target),
     Settled(OriginReport),
+    /// Input that names nothing to probe; stderr has said so, the report records it.
+    Invalid(InputErrorReport),
 }
 
 /// What a finished run tells the exit code.
@@ -139,6 +141,7 @@ pub async fn probe_and_report(
     // Settled items wait here until the drain loop can hand them to `finish` (the engine owns
     // the iterator while it runs); `probes` counts the targets handed to the engine so far.
     let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
+    let input_errors: RefCell<Vec<InputErrorReport>> = RefCell::new(Vec::new());
     let mut probes = 0usize;
     let targets = items.filter_map(|item| match item {
         Item::Probe(target) => {
@@ -152,6 +155,10 @@ pub async fn probe_and_report(
             settled
                 .borrow_mut()
                 .push_back((InputOrder::settled(probes), origin));
+            None
+        }
+        Item::Invalid(error) => {
+            input_errors.borrow_mut().push(error);
             None
         }
     });
@@ -182,7 +189,13 @@ pub async fn probe_and_report(
     if let Some(e) = write_error {
         return Err(anyhow::Error::new(e).context("writing the report"));
     }
-    if let Some(sink) = stream {
+    let input_errors = input_errors.into_inner();
+    if let Some(mut sink) = stream {
+        // Input errors close the stream, one record each (their lines stand alone too).
+        for error in &input_errors {
+            report::write_jsonl_input_error(error, &run_context, &mut sink)
+                .context("writing the report")?;
+        }
         // Every line written is a whole origin, so an interrupted stream is still valid JSON
         // Lines; the exit code says it is partial.
         sink.finish().context("writing the report")?;
@@ -203,6 +216,7 @@ pub async fn probe_and_report(
         roots,
         summary: summary.clone(),
         origins,
+        input_errors,
         baseline: None,
         interrupted,
     };
@@ -223,12 +237,22 @@ pub async fn probe_and_report(
                 .as_secs_f64(),
         },
         fail_on: output.fail_on,
+        // The textfile this run replaces is the memory of the last known expiries; a missing
+        // or unreadable one just means there is nothing to carry over.
+        previous: match (output.format, output.path.as_deref()) {
+            (Format::Prometheus, Some(path)) => std::fs::read_to_string(path).ok(),
+            _ => None,
+        },
     };
     let render = |w: &mut dyn Write| -> io::Result<()> {
         report::write_monitored(
             &report,
             output.format,
-            &RenderOptions { color },
+            &RenderOptions {
+                color,
+                width: table_width(output.path.is_none()),
+                sources: output.sources,
+            },
             &monitor,
             w,
         )?;
@@ -311,6 +335,23 @@ fn color_wanted(stream: &impl IsTerminal) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     stream.is_terminal() && !no_color && !dumb
+}
+
+/// Columns for the table: `COLUMNS` when set (as a shell exports it, or a test), else the
+/// terminal's width when the report goes to a terminal, else 80 (a file, a pipe, CI logs).
+fn table_width(to_stdout: bool) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    let stdout = io::stdout();
+    match terminal_size::terminal_size_of(&stdout) {
+        Some((terminal_size::Width(w), _)) if to_stdout && stdout.is_terminal() => usize::from(w),
+        _ => report::DEFAULT_WIDTH,
+    }
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and progress is wanted.

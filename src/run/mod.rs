@@ -164,7 +164,7 @@ fn check(args: CheckArgs) -> i32 {
         Ok(parts) => parts,
         Err(e) => return fatal(&e),
     };
-    let items = first.into_iter().chain(&mut targets).map(Item::Probe);
+    let items = first.into_iter().map(Item::Probe).chain(targets.items());
     let result = runtime.block_on(probe_and_report(
         items,
         probe,

@@ -6,13 +6,16 @@
 //! each duplicate note on stderr as it meets them (this is `run`, the one place that prints).
 //! Never probes.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::Item;
 use crate::input::{Entry, SeenTargets, Shard, TargetLines, parse_entry, read_targets};
+use crate::report::{InputErrorKind, InputErrorReport};
 use crate::target::Target;
 
 /// The targets of a `check` run, read as the engine asks for them.
@@ -29,6 +32,8 @@ pub(super) struct TargetStream {
     pub(super) errors: usize,
     /// An I/O error that ended the reading of `--input`; what came before it is still probed.
     pub(super) read_error: Option<anyhow::Error>,
+    /// Bad entries (and a read error) not yet handed to the report by [`TargetStream::items`].
+    pending: VecDeque<InputErrorReport>,
 }
 
 /// `--input`, open, with the name its errors are reported under.
@@ -90,6 +95,7 @@ impl TargetStream {
             targets_in_input: 0,
             errors: 0,
             read_error: None,
+            pending: VecDeque::new(),
         })
     }
 
@@ -107,8 +113,13 @@ impl TargetStream {
             Ok(entry) => Some(entry),
             Err(e) => {
                 let shown = input.shown.clone();
-                self.read_error =
-                    Some(anyhow::Error::new(e).context(format!("reading targets from {shown}")));
+                let error = anyhow::Error::new(e).context(format!("reading targets from {shown}"));
+                self.pending.push_back(InputErrorReport {
+                    kind: InputErrorKind::Read,
+                    source: shown,
+                    message: format!("{error:#}"),
+                });
+                self.read_error = Some(error);
                 self.lines = None;
                 None
             }
@@ -117,6 +128,20 @@ impl TargetStream {
 
     fn in_shard(&self, key: &str) -> bool {
         self.shard.is_none_or(|s| s.holds(key))
+    }
+
+    /// The rest of the stream as run items: targets to probe, and each bad entry as an
+    /// [`Item::Invalid`] so the machine formats carry it (stderr has it already).
+    pub(super) fn items(&mut self) -> impl Iterator<Item = Item> + '_ {
+        std::iter::from_fn(move || {
+            if let Some(error) = self.pending.pop_front() {
+                return Some(Item::Invalid(error));
+            }
+            match self.next() {
+                Some(target) => Some(Item::Probe(target)),
+                None => self.pending.pop_front().map(Item::Invalid),
+            }
+        })
     }
 }
 
@@ -143,6 +168,11 @@ impl Iterator for TargetStream {
                     if self.in_shard(&error.shown) {
                         self.errors += 1;
                         eprintln!("origin-probe: error: {error}");
+                        self.pending.push_back(InputErrorReport {
+                            kind: InputErrorKind::Target,
+                            source: error.source_name.clone(),
+                            message: error.to_string(),
+                        });
                     }
                 }
             }

@@ -17,4 +17,5 @@ mod monitoring;
 mod network;
 mod scale;
 mod support;
+mod trust;
 mod verdicts;
