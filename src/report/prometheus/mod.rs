@@ -163,7 +163,6 @@
 //! origin_probe_cert_expiry_seen_timestamp_seconds{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443"} 1748779201.5
 //! ```
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -174,8 +173,12 @@ use time::format_description::well_known::Rfc3339;
 use super::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
 use crate::finding::Verdict;
 use carry::Previous;
+#[cfg(test)]
+use labels::escape_label_value;
+use labels::{blackbox_version_name, origin_labels, push_label};
 
 mod carry;
+mod labels;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -422,47 +425,6 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
     out
 }
 
-/// The labels every origin and address series starts with, escaped and joined.
-fn origin_labels(origin: &OriginReport) -> String {
-    let mut labels = String::new();
-    push_label(&mut labels, "origin", &origin.origin);
-    push_label(&mut labels, "port", &origin.port.to_string());
-    if let Some(host) = &origin.host_header {
-        push_label(&mut labels, "host_header", host);
-    }
-    if let Some(cf) = &origin.cloudfront {
-        if let Some(id) = &cf.distribution_id {
-            push_label(&mut labels, "distribution_id", id);
-        }
-        push_label(&mut labels, "origin_id", &cf.origin_id);
-    }
-    push_label(&mut labels, "target", &target(origin));
-    labels
-}
-
-/// The `target` label: `host:port` as probed (`[v6]:port` for an IPv6 literal), what a
-/// blackbox exporter scrape would name as its `target` parameter.
-fn target(origin: &OriginReport) -> String {
-    if origin.origin.contains(':') {
-        format!("[{}]:{}", origin.origin, origin.port)
-    } else {
-        format!("{}:{}", origin.origin, origin.port)
-    }
-}
-
-/// A version as the blackbox exporter's `probe_tls_version_info` spells it (`TLS 1.2`); SSLv3,
-/// which Go cannot speak and the exporter never reports, is `SSL 3.0`.
-fn blackbox_version_name(version: &str) -> &'static str {
-    match version {
-        "SSLv3" => "SSL 3.0",
-        "TLSv1" | "TLSv1.0" => "TLS 1.0",
-        "TLSv1.1" => "TLS 1.1",
-        "TLSv1.2" => "TLS 1.2",
-        "TLSv1.3" => "TLS 1.3",
-        _ => "unknown",
-    }
-}
-
 /// One series per verdict value, 1 for `actual`.
 fn push_verdicts(family: &mut Family, labels: &str, actual: Verdict) {
     for v in Verdict::ALL {
@@ -499,30 +461,6 @@ fn not_after_unix(cert: &CertSummary) -> Option<i64> {
     OffsetDateTime::parse(&cert.not_after, &Rfc3339)
         .ok()
         .map(OffsetDateTime::unix_timestamp)
-}
-
-/// Appends `name="value"`, escaping the value as the exposition format requires.
-fn push_label(labels: &mut String, name: &str, value: &str) {
-    if !labels.is_empty() {
-        labels.push(',');
-    }
-    let _ = write!(labels, "{name}=\"{}\"", escape_label_value(value));
-}
-
-fn escape_label_value(value: &str) -> Cow<'_, str> {
-    if !value.contains(['\\', '"', '\n']) {
-        return Cow::Borrowed(value);
-    }
-    let mut escaped = String::with_capacity(value.len() + 2);
-    for c in value.chars() {
-        match c {
-            '\\' => escaped.push_str("\\\\"),
-            '"' => escaped.push_str("\\\""),
-            '\n' => escaped.push_str("\\n"),
-            c => escaped.push(c),
-        }
-    }
-    Cow::Owned(escaped)
 }
 
 /// A sample value as the format spells it: Rust's shortest round-trip decimal for finite

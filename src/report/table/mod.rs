@@ -9,6 +9,7 @@
 //! (`RenderOptions::width`); the ORIGIN cell is the last column, so a long one (`(Host: ...)`,
 //! a CloudFront origin id) wraps on its own row instead of widening every row.
 
+mod paint;
 mod wrap;
 
 use std::collections::BTreeSet;
@@ -17,6 +18,7 @@ use std::io;
 
 use super::{CloudFrontRef, FindingGroup, OriginReport, RenderOptions, Report, RootsSource};
 use crate::finding::{Impact, Verdict};
+use paint::{Paint, Style, impact_style, verdict_style};
 use wrap::{push_list, push_spaces, push_wrapped, visible, visible_width};
 
 /// Between two table columns.
@@ -493,68 +495,6 @@ fn push_sources(out: &mut String, facts: &BTreeSet<u16>, width: usize) {
     for &fact in facts {
         let url = crate::facts::url(fact).unwrap_or("(not a numbered fact)");
         let _ = writeln!(out, "  fact {fact:<3} {url}");
-    }
-}
-
-// ---- text and colour -------------------------------------------------------------------------
-
-/// ANSI SGR styles: the few the table uses.
-#[derive(Clone, Copy)]
-enum Style {
-    Bold,
-    Green,
-    Yellow,
-    Red,
-    BoldRed,
-}
-
-impl Style {
-    fn sgr(self) -> &'static str {
-        match self {
-            Style::Bold => "\x1b[1m",
-            Style::Green => "\x1b[32m",
-            Style::Yellow => "\x1b[33m",
-            Style::Red => "\x1b[31m",
-            Style::BoldRed => "\x1b[1;31m",
-        }
-    }
-}
-
-const RESET: &str = "\x1b[0m";
-
-fn verdict_style(verdict: Verdict) -> Style {
-    match verdict {
-        Verdict::Ready => Style::Green,
-        Verdict::Warn => Style::Yellow,
-        Verdict::Would502 | Verdict::Would504 => Style::Red,
-    }
-}
-
-fn impact_style(impact: Impact) -> Option<Style> {
-    match impact {
-        Impact::Info => None,
-        Impact::Warn => Some(Style::Yellow),
-        Impact::Would502 | Impact::Would504 => Some(Style::BoldRed),
-    }
-}
-
-/// Whether to colour; the only place escape bytes are written.
-#[derive(Clone, Copy)]
-struct Paint {
-    color: bool,
-}
-
-impl Paint {
-    /// Pushes `text` (made visible), wrapped in `style` when colour is on.
-    fn push(self, out: &mut String, style: Option<Style>, text: &str) {
-        match style {
-            Some(style) if self.color => {
-                out.push_str(style.sgr());
-                out.push_str(&visible(text));
-                out.push_str(RESET);
-            }
-            _ => out.push_str(&visible(text)),
-        }
     }
 }
 
