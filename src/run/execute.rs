@@ -337,9 +337,13 @@ fn color_wanted(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && !no_color && !dumb
 }
 
-/// Columns for the table: `COLUMNS` when set (as a shell exports it, or a test), else the
-/// terminal's width when the report goes to a terminal, else 80 (a file, a pipe, CI logs).
+/// Columns for the table: 80 for an `--output` file, so the file does not depend on where it
+/// was made; on stdout `COLUMNS` when set (as a shell may export it, or a test), else the
+/// terminal's width, else 80 (a pipe, CI logs).
 fn table_width(to_stdout: bool) -> usize {
+    if !to_stdout {
+        return report::DEFAULT_WIDTH;
+    }
     if let Some(n) = std::env::var("COLUMNS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -349,7 +353,7 @@ fn table_width(to_stdout: bool) -> usize {
     }
     let stdout = io::stdout();
     match terminal_size::terminal_size_of(&stdout) {
-        Some((terminal_size::Width(w), _)) if to_stdout && stdout.is_terminal() => usize::from(w),
+        Some((terminal_size::Width(w), _)) if stdout.is_terminal() => usize::from(w),
         _ => report::DEFAULT_WIDTH,
     }
 }

@@ -438,3 +438,68 @@ async fn the_table_wraps_to_80_columns_off_a_terminal_and_to_columns_when_set() 
         "wrapping loses nothing"
     );
 }
+
+/// On a real terminal (a pty from util-linux `script`, its size set with `stty`), the table
+/// takes the terminal's width without `COLUMNS`.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_table_takes_the_terminals_width() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("util-linux script not found: skipping the pty test");
+        return;
+    }
+    let expired = tls_origin("expired").await;
+    let args = with_format(
+        check_args(
+            "expired.test",
+            &expired,
+            &[
+                "--host-header",
+                "a-long-viewer-name.shop.example.com",
+                "--no-progress",
+            ],
+        ),
+        "table",
+    );
+    // Our own arguments and the binary's path: no quote or shell character in them.
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    for cols in [64usize, 100] {
+        let inner = format!(
+            "stty cols {cols} rows 50; '{}' {}",
+            env!("CARGO_BIN_EXE_origin-probe"),
+            quoted.join(" ")
+        );
+        let mut cmd = tokio::process::Command::new("script");
+        cmd.args(["-qec", &inner, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let child = cmd.spawn().expect("spawn script");
+        let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
+            .await
+            .expect("finished in time")
+            .expect("wait for script");
+        let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+        assert!(text.contains("cert.expired"), "{text}");
+        // The report is all there is on the pty but stderr's notes, which are not wrapped.
+        let report: String = text
+            .lines()
+            .filter(|l| !l.starts_with("origin-probe: "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(
+            overlong(&report, cols).is_empty(),
+            "{cols} columns:\n{report}"
+        );
+        assert!(
+            report.lines().any(|l| l.chars().count() > cols - 16),
+            "{cols} columns are used:\n{report}"
+        );
+    }
+}

@@ -34,6 +34,8 @@ const ADDRESSES_LABEL: &str = "on: ";
 /// Width of the longest verdict or impact word (`would-502`), so rules and names line up.
 const WORD_WIDTH: usize = 9;
 const LEGEND: &str = "confidence: documented = stated by AWS docs; inferred = our reading of the docs; unverified = no source, best guess";
+/// Below this many columns left for ORIGIN, its further lines start near the margin.
+const NARROW_CELL: usize = 40;
 /// The narrowest line wrapping aims for: below it a terminal is too narrow to lay out, and
 /// lines simply run longer.
 const MIN_WIDTH: usize = 40;
@@ -233,8 +235,15 @@ fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint, wi
         }
         if i == last {
             // Unstyled (only VERDICT is coloured), so it can be wrapped as plain text, between
-            // its pieces (`name:port`, `(Host: ...)`, `[now ...]`), never inside one.
-            push_list(out, col, col, &cell.pieces, " ", width);
+            // its pieces (`name:port`, `(Host: ...)`, `[now ...]`), never inside one. Further
+            // lines start under the column, unless a narrow terminal leaves too little room
+            // there for a long name: then they start near the margin.
+            let indent = if width - col.min(width) >= NARROW_CELL {
+                col
+            } else {
+                FINDING_INDENT.len() * 2
+            };
+            push_list(out, col, indent, &cell.pieces, " ", width);
             break;
         }
         let pad = w - visible_width(&cell.text);
