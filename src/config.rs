@@ -1,7 +1,8 @@
 //! The validated configuration of a run, and the value parsers the CLI uses.
 //!
 //! `Cli` mirrors flags; `Config` is what the library runs on: every field typed and checked, no
-//! `Default`. This module never reads files or the network (the `--roots` file is read in `run`).
+//! `Default`; `cli` validates its flags into these types. This module never reads files or the
+//! network (the `--roots` file is read in `run`) and knows nothing of clap's structs.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -9,18 +10,17 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::cli::{OutputArgs, ProbeArgs};
+use crate::document::{FailOn, Format};
 use crate::input::normalize_host;
-use crate::report::{FailOn, Format};
 use crate::secret::Redacted;
 use crate::tls::{SslProtocol, parse_ssl_protocols};
 
 /// `--origin-ssl-protocols`, parsed: one value for clap (a `Vec` would mean a repeated flag).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslProtocolList(pub Vec<SslProtocol>);
+pub(crate) struct SslProtocolList(pub Vec<SslProtocol>);
 
 /// Parses `--origin-ssl-protocols` (`TLSv1,TLSv1.1,TLSv1.2`).
-pub fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
+pub(crate) fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
     parse_ssl_protocols(value)
         .map(SslProtocolList)
         .map_err(|e| e.to_string())
@@ -28,11 +28,11 @@ pub fn parse_protocol_list(value: &str) -> Result<SslProtocolList, String> {
 
 /// Bounds on `--concurrency`: at least one connection; at most what one process can sensibly
 /// hold open on a default `ulimit -n` of 1024 with room for the resolver and output files.
-pub const MAX_CONCURRENCY: usize = 900;
+pub(crate) const MAX_CONCURRENCY: usize = 900;
 
 /// The longest timeout accepted: CloudFront itself gives up on an origin after 3 x 10 s of
 /// connection attempts and at most 120 s of read timeout (fact 24); waiting longer predicts nothing.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How to probe.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub struct ResolveConfig {
 
 /// Where and how to write the report.
 #[derive(Debug, Clone)]
-pub struct OutputConfig {
+pub(crate) struct OutputConfig {
     pub format: Format,
     pub path: Option<PathBuf>,
     pub progress: bool,
@@ -89,18 +89,9 @@ pub struct OutputConfig {
     pub sources: bool,
 }
 
-/// Everything a `check` run needs besides its targets.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub probe: ProbeConfig,
-    pub resolve: ResolveConfig,
-    pub roots_path: Option<PathBuf>,
-    pub output: OutputConfig,
-}
-
 /// A flag value that parsed but makes no sense.
 #[derive(Debug, Error, PartialEq, Eq)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("--concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
     Concurrency(usize),
     #[error("--address-concurrency must be between 1 and {MAX_CONCURRENCY}, got {0}")]
@@ -123,63 +114,11 @@ pub enum ConfigError {
     DnsServer { value: String },
 }
 
-impl ProbeArgs {
-    /// Validates the probing flags; `host_header` is `check`'s `--host-header` (other commands
-    /// take the Host from their input).
-    pub fn into_config(
-        self,
-        host_header_flag: Option<String>,
-    ) -> Result<(ProbeConfig, ResolveConfig, Option<PathBuf>), ConfigError> {
-        if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
-            return Err(ConfigError::Concurrency(self.concurrency));
-        }
-        if self.address_concurrency == 0 || self.address_concurrency > MAX_CONCURRENCY {
-            return Err(ConfigError::AddressConcurrency(self.address_concurrency));
-        }
-        if self.rate == Some(0) {
-            return Err(ConfigError::Rate);
-        }
-        for (flag, value) in [
-            ("connect-timeout", self.connect_timeout),
-            ("timeout", self.timeout),
-        ] {
-            if value.is_zero() || value > MAX_TIMEOUT {
-                return Err(ConfigError::Timeout { flag, value });
-            }
-        }
-        let host_header = match host_header_flag {
-            None => None,
-            Some(value) => Some(host_header(&value)?),
-        };
-        let dns_server = match self.dns_server {
-            None => None,
-            Some(value) => Some(parse_dns_server(&value).ok_or(ConfigError::DnsServer { value })?),
-        };
-        Ok((
-            ProbeConfig {
-                host_header,
-                concurrency: self.concurrency,
-                per_address: self.address_concurrency,
-                rate: self.rate,
-                connect_timeout: self.connect_timeout,
-                timeout: self.timeout,
-                warn_days: self.warn_days,
-                crit_days: self.crit_days,
-                at: self.at,
-                http: http_config(self.http, self.exposure)?,
-                origin_ssl_protocols: self.origin_ssl_protocols.map(|l| l.0),
-            },
-            ResolveConfig {
-                overrides: self.resolve,
-                dns_server,
-            },
-            self.roots,
-        ))
-    }
-}
-
 /// `--http[=PATH]` and `--exposure` (which implies the request) into an [`HttpConfig`].
-fn http_config(path: Option<String>, exposure: bool) -> Result<Option<HttpConfig>, ConfigError> {
+pub(crate) fn http_config(
+    path: Option<String>,
+    exposure: bool,
+) -> Result<Option<HttpConfig>, ConfigError> {
     let path = match (path, exposure) {
         (None, false) => return Ok(None),
         (None, true) => "/".to_string(),
@@ -194,7 +133,7 @@ fn http_config(path: Option<String>, exposure: bool) -> Result<Option<HttpConfig
 }
 
 /// Parses `--header NAME:VALUE`. The error names the header, never the value.
-pub fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
+pub(crate) fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
     let (name, value) = raw.split_once(':').unwrap_or((raw, ""));
     let name = name.trim();
     let valid_name = !name.is_empty()
@@ -209,22 +148,9 @@ pub fn parse_header(raw: &str) -> Result<(String, Redacted), ConfigError> {
     Ok((name.to_string(), Redacted::new(value.trim())))
 }
 
-impl OutputArgs {
-    pub fn into_config(self) -> OutputConfig {
-        OutputConfig {
-            format: self.format,
-            path: self.output,
-            progress: !self.no_progress,
-            fail_on: self.fail_on,
-            baseline: self.baseline,
-            sources: self.sources,
-        }
-    }
-}
-
 /// A Host header value as a certificate name: a port suffix is dropped (certificates do not
 /// name ports), the rest normalised like an origin name.
-fn host_header(value: &str) -> Result<String, ConfigError> {
+pub(crate) fn host_header(value: &str) -> Result<String, ConfigError> {
     let name = match value.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') && port.parse::<u16>().is_ok() => host,
         _ => value,
@@ -235,7 +161,7 @@ fn host_header(value: &str) -> Result<String, ConfigError> {
     })
 }
 
-fn parse_dns_server(value: &str) -> Option<SocketAddr> {
+pub(crate) fn parse_dns_server(value: &str) -> Option<SocketAddr> {
     if let Ok(sa) = value.parse::<SocketAddr>() {
         return Some(sa);
     }
@@ -264,7 +190,7 @@ impl ResolveOverride {
 }
 
 /// Parses `HOST:PORT:ADDR[,ADDR...]` (curl's `--resolve`); IPv6 addresses may be bracketed.
-pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
+pub(crate) fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
     const FORM: &str = "expected HOST:PORT:ADDR[,ADDR...]";
     let (host, rest) = value
         .split_once(':')
@@ -301,7 +227,7 @@ pub fn parse_resolve(value: &str) -> Result<ResolveOverride, String> {
 }
 
 /// Parses `--at`: RFC 3339 (`2027-03-01T09:00:00Z`) or a date (`2027-03-01`, midnight UTC).
-pub fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
+pub(crate) fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
     use time::format_description::well_known::Rfc3339;
     let parsed = time::OffsetDateTime::parse(value, &Rfc3339).or_else(|_| {
         let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -313,7 +239,7 @@ pub fn parse_at(value: &str) -> Result<std::time::SystemTime, String> {
 }
 
 /// Parses `5s`, `1500ms`, `2m`, or a bare number of seconds.
-pub fn parse_duration(value: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(value: &str) -> Result<Duration, String> {
     let value = value.trim();
     let split = value
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

@@ -18,36 +18,35 @@ use tokio::task::JoinSet;
 
 use crate::cert::TrustStore;
 use crate::config::ProbeConfig;
-use crate::finding::{Confidence, Impact, Verdict, finding};
+use crate::document::OriginReport;
 use crate::probe::{self, HttpSettings, Limits, ProbeSettings};
 use crate::record::{AddressRecord, ConnectOutcome, DnsOutcome, OriginRecord};
-use crate::report::OriginReport;
 use crate::resolve::Resolver;
 use crate::target::Target;
 use crate::verdict::{self, JudgeContext};
 
 /// How long origins in flight may still run once a stop is requested.
-pub const STOP_GRACE: Duration = Duration::from_secs(3);
+pub(crate) const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// A request to stop a run (Ctrl-C): shared between whoever asks and the engine.
 #[derive(Debug, Default)]
-pub struct Stop {
+pub(crate) struct Stop {
     requested: AtomicBool,
     notify: Notify,
 }
 
 impl Stop {
-    pub fn request(&self) {
+    pub(crate) fn request(&self) {
         self.requested.store(true, Ordering::SeqCst);
         self.notify.notify_waiters();
     }
 
-    pub fn is_requested(&self) -> bool {
+    pub(crate) fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
 
     /// Returns once a stop is requested.
-    pub async fn wait(&self) {
+    pub(crate) async fn wait(&self) {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -63,7 +62,7 @@ impl Stop {
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunEnd {
+pub(crate) struct RunEnd {
     /// A stop was requested before every target had started: some were never probed.
     pub stopped: bool,
     /// Origins abandoned in flight when the grace ran out (no report for them).
@@ -79,7 +78,7 @@ async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
 
 /// Everything the engine shares between tasks.
 #[derive(Debug)]
-pub struct Engine {
+pub(crate) struct Engine {
     resolver: Resolver,
     /// The bounds on sockets: `--concurrency` for every socket of the run (per socket, not per
     /// origin, so a slow origin with many addresses cannot starve the rest and file
@@ -92,7 +91,7 @@ pub struct Engine {
 
 impl Engine {
     /// Builds an engine. Must be called inside a tokio runtime (the resolver needs it).
-    pub fn new(
+    pub(crate) fn new(
         resolver: Resolver,
         probe: ProbeConfig,
         store: TrustStore,
@@ -115,18 +114,11 @@ impl Engine {
     /// completion order; `index` is the target's position in the input). Every target yields
     /// exactly one report, even if its task panicked. At most `2 x concurrency` origins are in
     /// flight, so memory follows the concurrency, not the length of the input.
-    pub async fn run(
-        self: &Arc<Self>,
-        targets: impl IntoIterator<Item = Target>,
-        on_done: impl FnMut(usize, OriginReport),
-    ) {
-        self.run_until(targets, &Stop::default(), on_done).await;
-    }
-
-    /// As [`run`](Self::run), until `stop` is requested: then no further origin starts, the
+    ///
+    /// Runs until `stop` is requested: then no further origin starts, the
     /// origins in flight get `STOP_GRACE` to finish (their own timeouts bound them anyway), and
     /// whatever is still running after that is abandoned without a report.
-    pub async fn run_until(
+    pub(crate) async fn run_until(
         self: &Arc<Self>,
         targets: impl IntoIterator<Item = Target>,
         stop: &Stop,
@@ -177,7 +169,7 @@ impl Engine {
                 }
                 Err(error) => {
                     if let Some((index, target)) = in_flight.remove(&error.id()) {
-                        on_done(index, crashed(&target, &error.to_string()));
+                        on_done(index, verdict::task_failed(&target, &error.to_string()));
                     }
                 }
             }
@@ -286,32 +278,5 @@ impl Engine {
                 timeout: self.probe.timeout,
             },
         })
-    }
-}
-
-/// The report for an origin whose task crashed: never lost, never called ready.
-fn crashed(target: &Target, error: &str) -> OriginReport {
-    let finding = finding(
-        "internal.error",
-        Impact::Would502,
-        Confidence::Unverified,
-        21,
-        format!("origin-probe could not finish probing this origin: {error}"),
-        "re-run; if it persists, report it as a bug with this origin's name",
-    );
-    OriginReport {
-        schema_version: None,
-        run: None,
-        origin: target.origin(),
-        port: target.port,
-        host_header: target.host_header.clone(),
-        source: target.source.clone(),
-        cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
-        verdict: Verdict::from_findings([&finding]),
-        findings: vec![finding],
-        origin_ssl_protocols: Vec::new(),
-        address_source: None,
-        addresses: Vec::new(),
-        elapsed_ms: 0,
     }
 }

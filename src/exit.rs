@@ -26,3 +26,9 @@ pub const TABLE: &[(i32, &str)] = &[
         "interrupted (Ctrl-C): the report holds only the origins that were complete",
     ),
 ];
+
+/// One of the codes above as the process's [`std::process::ExitCode`].
+pub fn code(value: i32) -> std::process::ExitCode {
+    // Every documented code fits a byte; anything else would be a bug here, reported as 2.
+    std::process::ExitCode::from(u8::try_from(value).unwrap_or(2))
+}

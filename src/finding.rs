@@ -144,7 +144,7 @@ impl Serialize for Finding {
 }
 
 /// Builds a finding; the one constructor every rule module uses.
-pub fn finding(
+pub(crate) fn finding(
     rule: &'static str,
     impact: Impact,
     confidence: Confidence,

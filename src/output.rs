@@ -34,7 +34,7 @@ const PRIVATE_MODE: u32 = 0o600;
 ///
 /// On any error (from `contents` or from the file system) the old file is untouched and no
 /// temporary file is left behind.
-pub fn write_atomically(
+pub(crate) fn write_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -44,7 +44,7 @@ pub fn write_atomically(
 }
 
 /// As [`write_atomically`], but the file is always mode 0600, whatever the old one had.
-pub fn write_private_atomically(
+pub(crate) fn write_private_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -58,14 +58,14 @@ pub fn write_private_atomically(
 /// without committing, the temporary file is removed and the old file is untouched. The whole-
 /// file writers above are built on it.
 #[derive(Debug)]
-pub struct StreamingFile {
+pub(crate) struct StreamingFile {
     target: PathBuf,
     writer: BufWriter<tempfile::NamedTempFile>,
 }
 
 impl StreamingFile {
     /// Starts a replacement for `path`, keeping an existing file's permission bits (else 0644).
-    pub fn create(path: &Path) -> io::Result<StreamingFile> {
+    pub(crate) fn create(path: &Path) -> io::Result<StreamingFile> {
         let target = follow_symlink(path)?;
         #[cfg(unix)]
         let mode = {
@@ -82,7 +82,7 @@ impl StreamingFile {
     }
 
     /// Starts a replacement for `path` that will be mode 0600.
-    pub fn create_private(path: &Path) -> io::Result<StreamingFile> {
+    pub(crate) fn create_private(path: &Path) -> io::Result<StreamingFile> {
         let target = follow_symlink(path)?;
         #[cfg(unix)]
         let mode = PRIVATE_MODE;
@@ -127,7 +127,7 @@ impl StreamingFile {
     /// The directory sync only makes the rename itself survive a crash; its failure (some file
     /// systems refuse to sync a directory) is ignored, since the new file is already in place
     /// and reporting an error would suggest the old one still is.
-    pub fn commit(self) -> io::Result<()> {
+    pub(crate) fn commit(self) -> io::Result<()> {
         let temp = self.writer.into_inner().map_err(|e| e.into_error())?;
         temp.as_file().sync_all()?;
         temp.persist(&self.target).map_err(|e| e.error)?;

@@ -63,6 +63,20 @@ pub enum ConnectOutcome {
     },
 }
 
+impl ConnectOutcome {
+    /// A few words for what happened, for a reason or a probe's message (sanitised).
+    pub fn describe(&self) -> String {
+        match self {
+            ConnectOutcome::Connected { .. } => "connected".to_string(),
+            ConnectOutcome::Refused => "refused".to_string(),
+            ConnectOutcome::TimedOut { after } => {
+                format!("timed out after {:.1}s", after.as_secs_f64())
+            }
+            ConnectOutcome::Failed { message } => crate::sanitize::text(message),
+        }
+    }
+}
+
 /// A TLS protocol version as negotiated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TlsVersion {
@@ -88,7 +102,7 @@ impl TlsVersion {
 
 /// Which handshake a [`HandshakeOutcome`] belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HandshakeKind {
+pub(crate) enum HandshakeKind {
     /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
     /// rustls implements, CloudFront's groups and signature schemes): completes the key
     /// exchange the raw CloudFront hello only starts.

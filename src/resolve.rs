@@ -18,11 +18,11 @@ use crate::target::{OriginName, Target};
 
 /// Most addresses probed per origin. Real origins have a handful; a name answering with more
 /// is cut here so one origin cannot multiply the run's work without bound.
-pub const MAX_ADDRESSES: usize = 32;
+pub(crate) const MAX_ADDRESSES: usize = 32;
 
 /// Resolves targets to addresses.
 #[derive(Debug)]
-pub struct Resolver {
+pub(crate) struct Resolver {
     overrides: Vec<ResolveOverride>,
     /// `Err` holds why no resolver could be built (e.g. no resolv.conf); it is reported per
     /// origin that needs DNS, so runs that only use `--resolve` or IP literals still work.
@@ -32,7 +32,7 @@ pub struct Resolver {
 
 impl Resolver {
     /// Builds the resolver. Must be called inside a tokio runtime.
-    pub fn new(config: &ResolveConfig, timeout: Duration) -> Resolver {
+    pub(crate) fn new(config: &ResolveConfig, timeout: Duration) -> Resolver {
         Resolver {
             overrides: config.overrides.clone(),
             dns: build(config.dns_server, timeout),
@@ -41,7 +41,7 @@ impl Resolver {
     }
 
     /// The addresses to probe for `target`, or why there are none.
-    pub async fn resolve(&self, target: &Target) -> DnsOutcome {
+    pub(crate) async fn resolve(&self, target: &Target) -> DnsOutcome {
         let name = match &target.name {
             OriginName::Ip(ip) => {
                 return DnsOutcome::Resolved {

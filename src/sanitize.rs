@@ -6,11 +6,11 @@
 //! This module never truncates meaningfully long input silently: it marks the cut.
 
 /// Longest server-supplied string kept in a report, in characters.
-pub const MAX_TEXT_CHARS: usize = 256;
+pub(crate) const MAX_TEXT_CHARS: usize = 256;
 
 /// Replaces control characters (C0, DEL, C1) and bidi/format characters with `\u{..}` escapes
 /// and cuts the text at [`MAX_TEXT_CHARS`], marking the cut with `…`.
-pub fn text(input: &str) -> String {
+pub(crate) fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len().min(MAX_TEXT_CHARS));
     for (count, c) in input.chars().enumerate() {
         if count == MAX_TEXT_CHARS {
@@ -27,7 +27,7 @@ pub fn text(input: &str) -> String {
 }
 
 /// Renders raw bytes from the wire: printable ASCII as is, everything else as `\xNN`.
-pub fn bytes(input: &[u8]) -> String {
+pub(crate) fn bytes(input: &[u8]) -> String {
     let mut out = String::new();
     for &b in input.iter().take(MAX_TEXT_CHARS) {
         if (0x20..0x7f).contains(&b) {

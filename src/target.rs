@@ -5,10 +5,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use serde::Serialize;
-
+use crate::document::CloudFrontRef;
 use crate::finding::Finding;
-use crate::report::CloudFrontRef;
 use crate::secret::Redacted;
 use crate::tls::SslProtocol;
 
@@ -97,23 +95,5 @@ impl Target {
             names.push(host.clone());
         }
         names
-    }
-}
-
-/// How a target names itself in reports.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TargetId {
-    pub origin: String,
-    pub port: u16,
-    pub host_header: Option<String>,
-}
-
-impl From<&Target> for TargetId {
-    fn from(t: &Target) -> Self {
-        TargetId {
-            origin: t.origin(),
-            port: t.port,
-            host_header: t.host_header.clone(),
-        }
     }
 }

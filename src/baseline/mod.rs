@@ -1,8 +1,8 @@
 //! Baseline comparison (`--baseline FILE`): what changed since an earlier JSON report.
 //!
 //! Pure: the caller reads the file and passes its bytes; this module parses them, compares them
-//! with the current [`Report`], and renders the difference as text (for the table) or as a
-//! serialisable [`BaselineDiff`] (for the JSON document). It never reads files or the clock and
+//! with the current [`Report`] into a [`BaselineDiff`] (part of the report document; `report`
+//! renders it as text after the table and in the JSON document). It never reads files or the clock and
 //! never changes a verdict.
 //!
 //! # Matching
@@ -54,52 +54,49 @@
 //! `{threshold_days, days_left_before, days_left}`).
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::fmt::Write as _;
-use std::io::{self, Write};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::document::{
+    BaselineDiff, Change, DiffSummary, FailOn, OriginDiff, OriginKey, OriginReport, Renewal,
+    Report, RuleImpact, SCHEMA_VERSION, ThresholdCrossing,
+};
 use crate::finding::{Impact, Verdict};
-use crate::report::{FailOn, OriginReport, Report, SCHEMA_VERSION};
 use crate::sanitize;
 
 mod diff;
 #[cfg(test)]
 mod tests;
-mod text;
 
-pub use diff::{
-    BaselineDiff, Change, DiffSummary, OriginDiff, OriginKey, Renewal, RuleImpact,
-    ThresholdCrossing, diff, regressions,
-};
-pub use text::write_text;
+pub(crate) use diff::{diff, regressions};
 
 /// An earlier JSON report, reduced to what a comparison needs.
 #[derive(Debug, Clone)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     source: String,
     generated_at: String,
     origins: Vec<Origin>,
 }
 
+#[cfg(test)]
 impl Baseline {
     /// The file the baseline was read from, as the caller named it.
-    pub fn source(&self) -> &str {
+    pub(crate) fn source(&self) -> &str {
         &self.source
     }
 
     /// When the baseline run judged its origins (RFC 3339).
-    pub fn generated_at(&self) -> &str {
+    pub(crate) fn generated_at(&self) -> &str {
         &self.generated_at
     }
 }
 
 /// Why a baseline could not be used. Each message is one line naming the file.
 #[derive(Debug, Error, PartialEq, Eq)]
-pub enum BaselineError {
+pub(crate) enum BaselineError {
     #[error("baseline {file} is not valid JSON: {detail} at line {line}, column {column}")]
     InvalidJson {
         file: String,
@@ -120,7 +117,7 @@ pub enum BaselineError {
 }
 
 /// Parses an earlier `--format json` report. `source` names the file in errors and output.
-pub fn parse_baseline(bytes: &[u8], source: &str) -> Result<Baseline, BaselineError> {
+pub(crate) fn parse_baseline(bytes: &[u8], source: &str) -> Result<Baseline, BaselineError> {
     let file = sanitize::text(source);
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         let position = format!(" at line {} column {}", e.line(), e.column());

@@ -1,11 +1,11 @@
 //! Unit tests of baseline parsing, diffing and rendering.
 
-use super::text::render_text;
+use crate::report::baseline_text::render_text;
 use serde_json::json;
 
 use super::*;
-use crate::report::CloudFrontRef;
-use crate::report::fixtures::{self, address, cert, origin};
+use crate::document::CloudFrontRef;
+use crate::document::fixtures::{self, address, cert, origin};
 
 fn baseline_of(report: &Report) -> Baseline {
     let bytes = serde_json::to_vec(report).expect("a report serialises");

@@ -17,7 +17,7 @@ use super::summary;
 use super::trust::TrustStore;
 use super::validity::{self, Expiry, TimeProblem};
 use super::verify;
-use crate::report::CertSummary;
+use crate::document::CertSummary;
 
 /// Most certificates analysed from one Certificate message. Real chains are 2-4 certificates,
 /// webpki follows at most 6 intermediates, and each extra certificate costs signature checks

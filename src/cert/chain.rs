@@ -36,7 +36,7 @@ impl std::fmt::Display for CertRef {
 
 /// Where our walk from the leaf stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WalkEnd {
+pub(super) enum WalkEnd {
     /// The last certificate's issuer is a trust anchor whose key plausibly signed it.
     Anchored,
     /// The last certificate is self-signed (and not issued by an anchor).
@@ -47,7 +47,7 @@ pub enum WalkEnd {
 
 /// The result of walking from the leaf through the sent certificates.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Walk {
+pub(super) struct Walk {
     /// Sent positions, leaf first, each issued by the next.
     pub path: Vec<usize>,
     pub end: WalkEnd,
@@ -55,7 +55,7 @@ pub struct Walk {
 
 /// Walks from `certs[0]` (the leaf). `certs` holds the parsed certificates by sent position
 /// (`None` where parsing failed); the leaf must be `Some`.
-pub fn walk(certs: &[Option<ParsedCert<'_>>], store: &TrustStore) -> Walk {
+pub(super) fn walk(certs: &[Option<ParsedCert<'_>>], store: &TrustStore) -> Walk {
     let mut path = vec![0];
     // Bounded: each step adds an unused position, so at most `certs.len()` steps.
     loop {
@@ -90,7 +90,7 @@ pub fn walk(certs: &[Option<ParsedCert<'_>>], store: &TrustStore) -> Walk {
 }
 
 /// Whether a trust anchor with `cert`'s issuer name plausibly signed it.
-pub fn issued_by_anchor(cert: &ParsedCert<'_>, store: &TrustStore) -> bool {
+pub(super) fn issued_by_anchor(cert: &ParsedCert<'_>, store: &TrustStore) -> bool {
     let (Some(issuer), Some(signed)) = (signature::name_contents(cert.issuer_raw), cert.signed)
     else {
         return false;
@@ -122,7 +122,7 @@ fn sent_issuer(
 
 /// How the sent list is laid out around the path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Layout {
+pub(super) struct Layout {
     /// Set when the path is not sent as positions 0, 1, 2, ... in path order.
     pub order: Option<OrderViolation>,
     /// Self-signed certificates sent after the path.
@@ -152,7 +152,7 @@ pub struct ServedRoot {
 
 /// Describes how the sent certificates sit around `path` (sent positions, leaf first).
 /// `certs` holds every analysed sent position (`None` where parsing failed).
-pub fn layout(certs: &[Option<ParsedCert<'_>>], path: &[usize]) -> Layout {
+pub(super) fn layout(certs: &[Option<ParsedCert<'_>>], path: &[usize]) -> Layout {
     let mut layout = Layout::default();
     let Some(&last_path_pos) = path.iter().max() else {
         return layout;

@@ -59,7 +59,7 @@ pub enum TrustBasis {
 
 /// The trust outcome and the path (sent positions, leaf first) that order and validity checks
 /// apply to: webpki's verified path, or else our walk as far as it goes.
-pub fn classify(
+pub(super) fn classify(
     outcome: WebpkiOutcome,
     leaf: &ParsedCert<'_>,
     certs: &[Option<ParsedCert<'_>>],

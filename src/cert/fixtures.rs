@@ -50,24 +50,24 @@ fn pem(name: &str) -> &'static [u8] {
 }
 
 /// The DER certificates of a fixture, in file order (for a leaf: the order it is served).
-pub fn chain(name: &str) -> Vec<Vec<u8>> {
+pub(crate) fn chain(name: &str) -> Vec<Vec<u8>> {
     CertificateDer::pem_slice_iter(pem(name))
         .map(|c| c.expect("fixture PEM parses").to_vec())
         .collect()
 }
 
 /// The raw PEM bytes of a fixture.
-pub fn pem_bytes(name: &str) -> &'static [u8] {
+pub(crate) fn pem_bytes(name: &str) -> &'static [u8] {
     pem(name)
 }
 
 /// The tests' trust store: `test-roots.pem`, which holds `root-ca` only.
-pub fn test_roots() -> TrustStore {
+pub(crate) fn test_roots() -> TrustStore {
     TrustStore::from_pem(pem("test-roots"), "certs/test-roots.pem").expect("test roots load")
 }
 
 /// Midnight UTC on a date, as an injected `now`.
-pub fn at(year: i32, month: u8, day: u8) -> UnixTime {
+pub(crate) fn at(year: i32, month: u8, day: u8) -> UnixTime {
     let date =
         time::Date::from_calendar_date(year, time::Month::try_from(month).expect("month"), day)
             .expect("valid date");
@@ -78,12 +78,12 @@ pub fn at(year: i32, month: u8, day: u8) -> UnixTime {
 }
 
 /// A `now` inside every good certificate's validity (2020..2120).
-pub fn now() -> UnixTime {
+pub(crate) fn now() -> UnixTime {
     at(2030, 6, 1)
 }
 
 /// Analyses fixture `name`'s served chain for `<name>.test` against the test root at `now()`.
-pub fn analyse_fixture(name: &str) -> super::analysis::ChainAnalysis {
+pub(crate) fn analyse_fixture(name: &str) -> super::analysis::ChainAnalysis {
     super::analysis::analyse(
         &chain(name),
         &names(&[&format!("{name}.test")]),
@@ -92,7 +92,7 @@ pub fn analyse_fixture(name: &str) -> super::analysis::ChainAnalysis {
     )
 }
 
-pub fn names(list: &[&str]) -> Vec<String> {
+pub(crate) fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
@@ -101,7 +101,7 @@ pub fn names(list: &[&str]) -> Vec<String> {
 /// `openssl req -x509 -newkey <alg> -nodes -keyout /dev/null -subj /CN=<name>
 ///  -addext subjectAltName=DNS:<name> -days 36500`, with `<alg>` `rsa-pss -pkeyopt
 /// rsa_keygen_bits:2048`, `ec -pkeyopt ec_paramgen_curve:P-521` and `ed448`.
-pub const RSA_PSS_PEM: &str = "\
+pub(crate) const RSA_PSS_PEM: &str = "\
 -----BEGIN CERTIFICATE-----\n\
 MIIDhjCCAjmgAwIBAgIUL3lH1VfHKprYoNIvio+LNPLWqZUwQgYJKoZIhvcNAQEK\n\
 MDWgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEBCDANBglghkgBZQMEAgEF\n\
@@ -124,7 +124,7 @@ B14IojDXCWcK4UbAMKKjc/rHKDf9dJAnpaSWccqTEhV3LXuy/BYYCTZia9A5TVTI\n\
 +/ChPA0MsRmGzw/vBhFtmmo/K+ScsoWmyjSKIfEN3Il4dMlK4c+iUNnS\n\
 -----END CERTIFICATE-----\n\
 ";
-pub const P521_PEM: &str = "\
+pub(crate) const P521_PEM: &str = "\
 -----BEGIN CERTIFICATE-----\n\
 MIICHTCCAX6gAwIBAgIUfWqXAcH4T7xieI/24pDiISiQrecwCgYIKoZIzj0EAwIw\n\
 FDESMBAGA1UEAwwJcDUyMS50ZXN0MCAXDTI2MTEyMjIxMTExOFoYDzIxMjYxMDI5\n\
@@ -140,7 +140,7 @@ OG+bWyq1jJOQzjIKOqSwUCurL8+hU/U/h8bDH34eDLeSm2FhLodr82Q5gGvcjzdb\n\
 F99lX2trwjetRd3kNBOq2LE=\n\
 -----END CERTIFICATE-----\n\
 ";
-pub const ED448_PEM: &str = "\
+pub(crate) const ED448_PEM: &str = "\
 -----BEGIN CERTIFICATE-----\n\
 MIIBozCCASOgAwIBAgIUa/3EXisILsk6GP46S5bDGGzKwGEwBQYDK2VxMBUxEzAR\n\
 BgNVBAMMCmVkNDQ4LnRlc3QwIBcNMjYxMTIyMjExMTE4WhgPMjEyNjEwMjkyMTEx\n\
@@ -155,7 +155,7 @@ MFPXtm0Lse39vgoyulfeJrdXCKCOlDfnirdk5X145e/qfP0cAxoA\n\
 ";
 
 /// The DER certificates of PEM text.
-pub fn der_of(pem: &str) -> Vec<Vec<u8>> {
+pub(crate) fn der_of(pem: &str) -> Vec<Vec<u8>> {
     CertificateDer::pem_slice_iter(pem.as_bytes())
         .map(|c| c.expect("test PEM parses").to_vec())
         .collect()
@@ -164,7 +164,7 @@ pub fn der_of(pem: &str) -> Vec<Vec<u8>> {
 /// A fresh self-signed leaf (ECDSA P-256, not a CA, valid 2020..2120) with subject CN `cn` and
 /// DNS SANs `sans` (no SAN extension when empty), and a store that trusts exactly it, so that
 /// only its names are in question.
-pub fn trusted_self_signed(cn: &str, sans: &[&str]) -> (Vec<u8>, TrustStore) {
+pub(crate) fn trusted_self_signed(cn: &str, sans: &[&str]) -> (Vec<u8>, TrustStore) {
     let mut params = rcgen::CertificateParams::new(names(sans)).expect("test SANs");
     params.distinguished_name = rcgen::DistinguishedName::new();
     params

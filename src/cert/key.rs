@@ -175,7 +175,7 @@ fn integer_bits(bytes: &[u8]) -> u32 {
 }
 
 /// A readable name for a signature algorithm OID (OpenSSL's long names), or the OID itself.
-pub fn signature_algorithm_name(algorithm: &AlgorithmIdentifier<'_>) -> String {
+pub(super) fn signature_algorithm_name(algorithm: &AlgorithmIdentifier<'_>) -> String {
     let oid = algorithm.algorithm.to_id_string();
     let name = match oid.as_str() {
         "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",

@@ -41,13 +41,13 @@ static MEMOIZED_REFS: LazyLock<Vec<&'static dyn SignatureVerificationAlgorithm>>
     });
 
 /// `webpki::ALL_VERIFICATION_ALGS`, in the same order, answering through the memo.
-pub fn all_verification_algs() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+pub(super) fn all_verification_algs() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
     &MEMOIZED_REFS
 }
 
 /// Whether `alg` verifies `signature` over `message` with `public_key`, from the memo when this
 /// exact question was answered before.
-pub fn verify(
+pub(super) fn verify(
     alg: &dyn SignatureVerificationAlgorithm,
     public_key: &[u8],
     message: &[u8],

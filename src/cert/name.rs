@@ -64,7 +64,7 @@ pub enum MatchedBy {
 }
 
 /// Matches every name in `names` against `leaf`.
-pub fn check(leaf: &ParsedCert<'_>, names: &[String]) -> NameCheck {
+pub(super) fn check(leaf: &ParsedCert<'_>, names: &[String]) -> NameCheck {
     NameCheck {
         has_san_extension: leaf.has_san_extension,
         san: leaf.san_display(),

@@ -99,7 +99,7 @@ impl<'a> PublicKeyParts<'a> {
 
 /// Checks `signed` against `issuer` the way webpki's `verify_signed_data` does: pick the
 /// algorithms whose signature id matches, then the one whose key id matches the issuer's key.
-pub fn check(signed: &SignedParts<'_>, issuer: &PublicKeyParts<'_>) -> SigCheck {
+pub(super) fn check(signed: &SignedParts<'_>, issuer: &PublicKeyParts<'_>) -> SigCheck {
     check_with(webpki::ALL_VERIFICATION_ALGS, signed, issuer)
 }
 
@@ -125,7 +125,7 @@ fn check_with(
 
 /// The contents of a Name TLV (`Certificate.issuer`, `.subject`): what a `TrustAnchor`'s
 /// `subject` holds, so the two compare byte for byte as webpki compares them.
-pub fn name_contents(name_tlv: &[u8]) -> Option<&[u8]> {
+pub(super) fn name_contents(name_tlv: &[u8]) -> Option<&[u8]> {
     let (contents, rest) = read_tlv(name_tlv, TAG_SEQUENCE)?;
     rest.is_empty().then_some(contents)
 }

@@ -5,10 +5,10 @@
 
 use super::parse::ParsedCert;
 use super::validity;
-use crate::report::CertSummary;
+use crate::document::CertSummary;
 
 /// The summary of `cert`, with `days_left` relative to `now` (seconds since the epoch).
-pub fn of(cert: &ParsedCert<'_>, now: i64) -> CertSummary {
+pub(super) fn of(cert: &ParsedCert<'_>, now: i64) -> CertSummary {
     CertSummary {
         position: cert.position,
         subject: cert.subject.clone(),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rustls_pki_types::pem::{self, PemObject, SectionKind};
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 
-use crate::report::{RootsInfo, RootsSource};
+use crate::document::{RootsInfo, RootsSource};
 
 /// The webpki-roots version compiled in, for the report. It must track the version in
 /// `Cargo.lock` (bump both together; `cargo tree -i webpki-roots` shows it).

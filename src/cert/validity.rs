@@ -49,7 +49,7 @@ pub struct Expiry {
 }
 
 /// Whether `cert` is valid at `now` (seconds since the epoch), and if not, why.
-pub fn problem(cert: &ParsedCert<'_>, now: i64) -> Option<TimeProblem> {
+pub(super) fn problem(cert: &ParsedCert<'_>, now: i64) -> Option<TimeProblem> {
     let (bound, at, days) = if now > cert.not_after {
         (
             Bound::Expired,
@@ -74,7 +74,7 @@ pub fn problem(cert: &ParsedCert<'_>, now: i64) -> Option<TimeProblem> {
 }
 
 /// The certificate of `path` with the earliest `notAfter` (the first in path order on a tie).
-pub fn earliest_expiry(path: &[&ParsedCert<'_>], now: i64) -> Option<Expiry> {
+pub(super) fn earliest_expiry(path: &[&ParsedCert<'_>], now: i64) -> Option<Expiry> {
     let first = path.iter().copied().reduce(|best, c| {
         if c.not_after < best.not_after {
             c
@@ -93,12 +93,12 @@ pub fn earliest_expiry(path: &[&ParsedCert<'_>], now: i64) -> Option<Expiry> {
 }
 
 /// Whole days from `now` to `not_after`, rounded down (so negative as soon as it has expired).
-pub fn days_left(not_after: i64, now: i64) -> i64 {
+pub(super) fn days_left(not_after: i64, now: i64) -> i64 {
     not_after.saturating_sub(now).div_euclid(SECONDS_PER_DAY)
 }
 
 /// A timestamp as RFC 3339 in UTC (`2120-01-01T00:00:00Z`); the raw number if out of range.
-pub fn rfc3339(unix: i64) -> String {
+pub(super) fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
@@ -107,7 +107,7 @@ pub fn rfc3339(unix: i64) -> String {
 
 /// An instant inside every window `(not_before, not_after)`, or `None` if they don't overlap.
 /// The midpoint of the overlap, so the answer is far from either edge.
-pub fn common_instant(windows: impl IntoIterator<Item = (i64, i64)>) -> Option<i64> {
+pub(super) fn common_instant(windows: impl IntoIterator<Item = (i64, i64)>) -> Option<i64> {
     let (lo, hi) = windows
         .into_iter()
         .fold((i64::MIN, i64::MAX), |(lo, hi), (nb, na)| {

@@ -17,7 +17,7 @@ use super::trust::TrustStore;
 
 /// What webpki concluded about the sent chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WebpkiOutcome {
+pub(super) enum WebpkiOutcome {
     /// A trusted path exists. `path` holds sent positions, leaf first; `shifted` is set when
     /// it only verified at an instant other than `now` (time problems exist).
     Verified { path: Vec<usize>, shifted: bool },
@@ -30,7 +30,7 @@ pub enum WebpkiOutcome {
 
 /// Verifies `chain` (DER as sent, leaf first) at `now`; on a time error, again at `shifted`
 /// (seconds since the epoch) when given.
-pub fn verify(
+pub(super) fn verify(
     chain: &[&[u8]],
     store: &TrustStore,
     now: UnixTime,
@@ -108,14 +108,14 @@ fn is_time_error(e: &webpki::Error) -> bool {
 }
 
 /// webpki's error as its variant name (`UnknownIssuer`), without the context payload.
-pub fn error_name(e: &webpki::Error) -> String {
+pub(super) fn error_name(e: &webpki::Error) -> String {
     let debug = format!("{e:?}");
     let end = debug.find([' ', '(', '{']).unwrap_or(debug.len());
     debug[..end].to_string()
 }
 
 /// What a webpki error means, for an operator.
-pub fn error_detail(e: &webpki::Error) -> &'static str {
+pub(super) fn error_detail(e: &webpki::Error) -> &'static str {
     use webpki::Error as E;
     match e {
         E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {

@@ -5,6 +5,9 @@
 //! overrides, verdicts are judged against the fixture root, and each origin states the verdict
 //! its defect must produce, so the demo doubles as a self-check: it exits 0 only when every
 //! origin got its expected verdict. Never touches anything beyond loopback.
+//!
+//! This is library code (the tests and the bench start these servers too); the `demo` command
+//! itself is `run::demo`.
 
 pub mod openssl;
 pub mod servers;
@@ -15,11 +18,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cert::TrustStore;
-use crate::cli::DemoArgs;
 use crate::config::{ProbeConfig, ResolveConfig, ResolveOverride};
-use crate::exit;
 use crate::finding::Verdict;
-use crate::report::Format;
 use crate::target::{OriginName, Target};
 use servers::{Behaviour, Origin, Suites, TlsSpec, Versions};
 
@@ -241,37 +241,34 @@ pub const FLEET: &[DemoOrigin] = &[
     ),
 ];
 
-/// Runs the demo and returns the exit code.
-pub fn run(args: DemoArgs) -> i32 {
-    let output = args.into_config();
-    let runtime = match crate::run::runtime() {
-        Ok(rt) => rt,
-        Err(e) => return crate::run::fatal(&e),
-    };
-    match runtime.block_on(run_fleet(&output)) {
-        Ok(code) => code,
-        Err(e) => crate::run::fatal(&e),
-    }
+/// The fleet, started: the servers (stopped when this is dropped), a target for each and the
+/// overrides that resolve their names to loopback.
+#[derive(Debug)]
+pub struct StartedFleet {
+    /// The origins started, with their expectations.
+    pub fleet: Vec<&'static DemoOrigin>,
+    pub targets: Vec<Target>,
+    pub resolve: ResolveConfig,
+    /// The origins skipped because `openssl` is not on PATH.
+    pub skipped: Vec<&'static str>,
+    /// Held, never read: the servers run until the fleet is dropped.
+    #[expect(dead_code, reason = "held only to keep the servers running")]
+    running: Vec<Running>,
 }
 
-async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
+/// Starts every origin of the fleet this machine can run, each on its own loopback port.
+pub async fn start_fleet() -> Result<StartedFleet> {
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut running: Vec<Running> = Vec::with_capacity(FLEET.len());
-    let mut targets = Vec::with_capacity(FLEET.len());
-    let mut overrides = Vec::with_capacity(FLEET.len());
     let have_openssl = openssl::available().await;
     let fleet = fleet(have_openssl);
-    if !have_openssl {
-        eprintln!(
-            "demo: openssl not found on PATH: skipping the origins only openssl s_server can serve ({})",
-            FLEET
-                .iter()
-                .filter(|d| matches!(d.server, DemoServer::Openssl { .. }))
-                .map(|d| d.name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    let skipped = FLEET
+        .iter()
+        .filter(|d| !have_openssl && matches!(d.server, DemoServer::Openssl { .. }))
+        .map(|d| d.name)
+        .collect();
+    let mut running: Vec<Running> = Vec::with_capacity(fleet.len());
+    let mut targets = Vec::with_capacity(fleet.len());
+    let mut overrides = Vec::with_capacity(fleet.len());
     for (i, demo) in fleet.iter().enumerate() {
         let server = start(demo, loopback)
             .await
@@ -292,15 +289,34 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
             ssl_protocols: Vec::new(),
         });
     }
-    let store = TrustStore::from_pem(DEMO_ROOTS, "built-in demo root (certs/test-roots.pem)")
-        .context("loading the demo's fixture root")?;
-    let probe = ProbeConfig {
+    let resolve = ResolveConfig {
+        overrides,
+        dns_server: None,
+    };
+    Ok(StartedFleet {
+        fleet,
+        targets,
+        resolve,
+        skipped,
+        running,
+    })
+}
+
+/// The demo's trust store: the fixture root, standing in for the Mozilla list.
+pub fn trust_store() -> Result<TrustStore> {
+    TrustStore::from_pem(DEMO_ROOTS, "built-in demo root (certs/test-roots.pem)")
+        .context("loading the demo's fixture root")
+}
+
+/// How the demo probes: short timeouts keep the silent origin's would-504 quick (real runs
+/// default to 5 s / 10 s).
+pub fn probe_config() -> ProbeConfig {
+    ProbeConfig {
         host_header: None,
         origin_ssl_protocols: None,
         concurrency: 64,
         per_address: crate::probe::limits::DEFAULT_PER_ADDRESS,
         rate: None,
-        // Short timeouts keep the silent origin's would-504 quick; real runs default to 5s/10s.
         connect_timeout: Duration::from_secs(2),
         // No demo origin stalls a handshake, so this only matters under heavy load (CI).
         timeout: Duration::from_secs(6),
@@ -308,54 +324,14 @@ async fn run_fleet(output: &crate::config::OutputConfig) -> Result<i32> {
         crit_days: None,
         at: None,
         http: None,
-    };
-    let resolve = ResolveConfig {
-        overrides,
-        dns_server: None,
-    };
-    let mut results = Vec::new();
-    let items = targets.into_iter().map(crate::run::Item::Probe);
-    let outcome = crate::run::probe_and_report(items, probe, &resolve, store, output, None, |o| {
-        results.push((
-            o.origin.clone(),
-            o.host_header.clone(),
-            o.verdict,
-            o.all_findings().map(|f| f.rule).collect::<Vec<_>>(),
-        ));
-    })
-    .await?;
-    let summary = outcome.summary;
-    drop(running);
-    if outcome.interrupted {
-        return Ok(exit::INTERRUPTED);
-    }
-
-    let mismatches = mismatches(&fleet, &results);
-    let human = output.format == Format::Table && output.path.is_none();
-    for m in &mismatches {
-        eprintln!("origin-probe: demo: {m}");
-    }
-    if human {
-        eprintln!(
-            "demo: {} loopback origins probed for real; verdicts judged against the fixture root, not the Mozilla list",
-            summary.origins
-        );
-    }
-    if mismatches.is_empty() {
-        if human {
-            eprintln!("demo: every origin got the verdict its defect predicts");
-        }
-        Ok(exit::READY)
-    } else {
-        Ok(exit::WOULD_FAIL)
     }
 }
 
+/// What the demo compares with its expectations, for one finished origin.
+pub type DemoResult = (String, Option<String>, Verdict, Vec<&'static str>);
+
 /// Compares results with the fleet's expectations; one line per surprise.
-fn mismatches(
-    fleet: &[&DemoOrigin],
-    results: &[(String, Option<String>, Verdict, Vec<&'static str>)],
-) -> Vec<String> {
+pub fn mismatches(fleet: &[&DemoOrigin], results: &[DemoResult]) -> Vec<String> {
     let mut out = Vec::new();
     for demo in fleet {
         let found = results

@@ -15,12 +15,12 @@ use crate::target::{OriginName, Target};
 
 /// Longest DNS name (RFC 1035: 255 octets on the wire, 253 in text); CloudFront enforces the
 /// same for origin names (fact 27).
-pub const MAX_NAME_LEN: usize = 253;
+pub(crate) const MAX_NAME_LEN: usize = 253;
 /// Longest DNS label (RFC 1035).
-pub const MAX_LABEL_LEN: usize = 63;
+pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// Longest input line read from a target file; longer lines are reported, not stored, so a
 /// file of one huge line cannot exhaust memory.
-pub const MAX_LINE_LEN: usize = 4096;
+pub(crate) const MAX_LINE_LEN: usize = 4096;
 
 /// Why one target entry is not usable.
 #[derive(Debug, Error, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! Reads files and stdin; never resolves or connects.
 
 pub mod cloudfront;
-pub mod domains;
-pub mod shard;
+pub(crate) mod domains;
+pub(crate) mod shard;
 
 pub use domains::{
     Entry, InputError, SeenTargets, TargetError, TargetLines, normalize_host, parse_entry,

@@ -46,7 +46,7 @@ impl fmt::Display for Shard {
 }
 
 /// The shard (1..=count) the origin named `key` belongs to. `count` must be at least 1.
-pub fn shard_of(key: &str, count: u32) -> u32 {
+pub(crate) fn shard_of(key: &str, count: u32) -> u32 {
     let digest = Sha256::digest(key.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);

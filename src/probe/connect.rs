@@ -14,14 +14,14 @@ use crate::record::ConnectOutcome;
 /// How long a connection waits, in all, for a free file descriptor (EMFILE/ENFILE) before it
 /// is recorded as failed. The wait does not count against the connect timeout: running out of
 /// descriptors is this machine's problem, not the origin's.
-pub const MAX_DESCRIPTOR_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const MAX_DESCRIPTOR_WAIT: Duration = Duration::from_secs(60);
 
 /// Pause between attempts while descriptors are exhausted.
 const DESCRIPTOR_RETRY: Duration = Duration::from_millis(50);
 
 /// Opens a TCP connection to `address`, waiting at most `timeout` for the origin (plus, if this
 /// process runs out of file descriptors, up to `MAX_DESCRIPTOR_WAIT` for one to free up).
-pub async fn connect(
+pub(crate) async fn connect(
     address: SocketAddr,
     timeout: Duration,
 ) -> (ConnectOutcome, Option<TcpStream>) {

@@ -34,7 +34,7 @@ use crate::record::{HandshakeKind, HandshakeOutcome, Negotiated, TlsVersion};
 /// Most bytes a server may send before the handshake completes. A chain of 16 certificates of
 /// 4 KiB each is 64 KiB; four times that leaves room for any real server while a hostile one
 /// that streams endlessly is cut off here instead of filling memory.
-pub const MAX_HANDSHAKE_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_HANDSHAKE_BYTES: usize = 256 * 1024;
 
 /// How many of the first bytes received are kept, to show what a non-TLS server answered.
 const FIRST_BYTES_KEPT: usize = 64;
@@ -76,7 +76,7 @@ fn cloudfront_provider() -> CryptoProvider {
 }
 
 /// Performs one handshake of `kind` over `stream`, within `timeout`.
-pub async fn handshake(
+pub(crate) async fn handshake(
     kind: HandshakeKind,
     stream: TcpStream,
     ip: IpAddr,

@@ -20,11 +20,11 @@ use crate::secret::Redacted;
 
 /// Most body bytes read per response: enough to compare lengths and recognise an error page,
 /// bounded so an origin streaming endlessly costs nothing more.
-pub const MAX_HTTP_BODY_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_HTTP_BODY_BYTES: u64 = 64 * 1024;
 
 /// How many of the first body bytes are kept, to recognise "plain HTTP sent to HTTPS port"
 /// pages (nginx, Apache and Go put that sentence in their first few hundred bytes).
-pub const BODY_START_KEPT: usize = 1024;
+pub(crate) const BODY_START_KEPT: usize = 1024;
 
 /// What CloudFront puts in `User-Agent` unless the viewer's is forwarded.
 const USER_AGENT: &str = "Amazon CloudFront";
@@ -34,7 +34,7 @@ const VIA: &str = "1.1 origin-probe.cloudfront.net (CloudFront)";
 
 /// One request to send.
 #[derive(Debug, Clone, Copy)]
-pub struct HttpRequest<'a> {
+pub(crate) struct HttpRequest<'a> {
     pub address: SocketAddr,
     /// `Host` and SNI: the forwarded viewer name or the origin name; `None` for IP origins.
     pub host: Option<&'a str>,
@@ -47,7 +47,7 @@ pub struct HttpRequest<'a> {
 }
 
 /// Sends `request` once and records what came back. The caller holds a semaphore permit.
-pub async fn send(request: HttpRequest<'_>) -> HttpOutcome {
+pub(crate) async fn send(request: HttpRequest<'_>) -> HttpOutcome {
     let tls = match handshake::cloudfront_http_config() {
         Ok(c) => c,
         Err(e) => {

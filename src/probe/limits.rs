@@ -21,11 +21,11 @@ use tokio::time::Instant;
 
 /// The default `--address-concurrency`: enough for the probes of one address to run side by
 /// side (a hello, the version scan, a completion), few enough to be polite.
-pub const DEFAULT_PER_ADDRESS: usize = 4;
+pub(crate) const DEFAULT_PER_ADDRESS: usize = 4;
 
 /// The limits shared by every probe of a run.
 #[derive(Debug)]
-pub struct Limits {
+pub(crate) struct Limits {
     run: Arc<Semaphore>,
     per_address: usize,
     /// Semaphores of the addresses with a connection open or waiting; an entry goes when the
@@ -42,8 +42,10 @@ struct Rate {
 
 /// Held while a connection is open.
 #[derive(Debug)]
-pub struct ConnectionPermit {
+pub(crate) struct ConnectionPermit {
     _run: OwnedSemaphorePermit,
+    /// Held for its drop (which frees the address's slot); read only by tests.
+    #[cfg_attr(not(test), expect(dead_code, reason = "held for its drop"))]
     address: Option<AddressPermit>,
 }
 
@@ -70,7 +72,7 @@ impl Drop for AddressPermit {
 impl Limits {
     /// `concurrency` and `per_address` are at least 1 (`config` checks); `rate` is new
     /// connections per second, `None` for no limit.
-    pub fn new(concurrency: usize, per_address: usize, rate: Option<u32>) -> Limits {
+    pub(crate) fn new(concurrency: usize, per_address: usize, rate: Option<u32>) -> Limits {
         Limits {
             run: Arc::new(Semaphore::new(concurrency.max(1))),
             per_address: per_address.max(1),
@@ -84,12 +86,12 @@ impl Limits {
 
     /// A run permit for a socket that is not a connection to an origin address (a DNS query).
     /// `None` only if the semaphore were closed, which never happens; callers then do nothing.
-    pub async fn socket(&self) -> Option<OwnedSemaphorePermit> {
+    pub(crate) async fn socket(&self) -> Option<OwnedSemaphorePermit> {
         Arc::clone(&self.run).acquire_owned().await.ok()
     }
 
     /// Everything a new connection to `address` needs; `None` as for [`socket`](Self::socket).
-    pub async fn connection(&self, address: SocketAddr) -> Option<ConnectionPermit> {
+    pub(crate) async fn connection(&self, address: SocketAddr) -> Option<ConnectionPermit> {
         let semaphore = {
             let mut map = self.addresses.lock().ok()?;
             Arc::clone(
@@ -122,14 +124,16 @@ impl Limits {
     }
 
     /// Addresses with a connection open or waiting (for tests).
-    pub fn tracked_addresses(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn tracked_addresses(&self) -> usize {
         self.addresses.lock().map_or(0, |m| m.len())
     }
 }
 
+#[cfg(test)]
 impl ConnectionPermit {
     /// The address this permit is for.
-    pub fn address(&self) -> Option<SocketAddr> {
+    pub(crate) fn address(&self) -> Option<SocketAddr> {
         self.address.as_ref().map(|a| a.address)
     }
 }

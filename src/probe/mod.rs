@@ -3,11 +3,11 @@
 //! Each probe opens at most one connection and takes a permit from the run's semaphore before
 //! it opens its socket; its timeouts start after the permit. Outcomes are `record` types.
 
-pub mod connect;
-pub mod handshake;
-pub mod http;
-pub mod limits;
-pub mod raw;
+pub(crate) mod connect;
+pub(crate) mod handshake;
+pub(crate) mod http;
+pub(crate) mod limits;
+pub(crate) mod raw;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -18,11 +18,11 @@ use crate::record::{
 };
 use crate::secret::Redacted;
 use crate::tls::{self, ClientHelloSpec, SslProtocol};
-pub use limits::Limits;
+pub(crate) use limits::Limits;
 
 /// What the probes of one address need to know.
 #[derive(Debug, Clone)]
-pub struct ProbeSettings {
+pub(crate) struct ProbeSettings {
     /// The SNI CloudFront would send (`None` for IP-literal origins).
     pub sni: Option<String>,
     pub connect_timeout: Duration,
@@ -35,7 +35,7 @@ pub struct ProbeSettings {
 
 /// The `--http` request for one target.
 #[derive(Debug, Clone)]
-pub struct HttpSettings {
+pub(crate) struct HttpSettings {
     /// The request target, origin path included.
     pub path: String,
     /// Headers CloudFront adds (the origin's custom headers, or `--header`); values redacted.
@@ -59,7 +59,7 @@ pub struct HttpSettings {
 ///
 /// A failed connect, a silent server or a non-TLS answer to the CloudFront hello ends it there:
 /// other hellos would only meet the same. Then the `--http` request(s), if asked for.
-pub async fn probe_address(
+pub(crate) async fn probe_address(
     address: SocketAddr,
     settings: &ProbeSettings,
     limits: &Limits,
@@ -303,7 +303,7 @@ fn without_chain(hello: &HelloRecord) -> HelloRecord {
 }
 
 /// CloudFront's suites that rustls implements (fact 5): the ECDHE AES-GCM ones.
-pub const RUSTLS_CLOUDFRONT_SUITES: &[u16] = &[0xc02b, 0xc02c, 0xc02f, 0xc030];
+pub(crate) const RUSTLS_CLOUDFRONT_SUITES: &[u16] = &[0xc02b, 0xc02c, 0xc02f, 0xc030];
 
 /// Whether a rustls handshake can finish what the CloudFront hello started: a complete TLS 1.2
 /// flight with a suite rustls implements.
@@ -462,10 +462,7 @@ async fn diagnostic(
     match one_handshake(address, settings, limits, kind).await {
         (_, Some(outcome)) => outcome,
         (other, None) => HandshakeOutcome::Failed {
-            message: format!(
-                "its connection failed ({})",
-                crate::verdict::net_rules::describe_connect(&other)
-            ),
+            message: format!("its connection failed ({})", other.describe()),
         },
     }
 }

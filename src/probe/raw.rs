@@ -29,7 +29,7 @@ use crate::tls::{ClientHelloSpec, FlightParser, ServerEvent, WireError};
 const READ_CHUNK: usize = 8 * 1024;
 
 /// How many of the first bytes received are kept, to show what a non-TLS server answered.
-pub const FIRST_BYTES_KEPT: usize = 64;
+pub(crate) const FIRST_BYTES_KEPT: usize = 64;
 
 /// The operating system's random source, through ring (rustls' provider): the hello's random
 /// and, for TLS 1.3, the x25519 key share. Any 32 bytes are a valid x25519 public value
@@ -39,7 +39,7 @@ static RANDOM: LazyLock<&'static dyn SecureRandom> =
 
 /// Sends `spec` (its random and any x25519 key share replaced by fresh random bytes) over
 /// `stream` and records the server's first flight, all within `timeout`.
-pub async fn exchange(
+pub(crate) async fn exchange(
     mut stream: TcpStream,
     mut spec: ClientHelloSpec,
     timeout: Duration,

@@ -13,9 +13,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::Item;
+use super::{Item, say};
+use crate::document::{InputErrorKind, InputErrorReport};
 use crate::input::{Entry, SeenTargets, Shard, TargetLines, parse_entry, read_targets};
-use crate::report::{InputErrorKind, InputErrorReport};
 use crate::target::Target;
 
 /// The targets of a `check` run, read as the engine asks for them.
@@ -126,6 +126,11 @@ impl TargetStream {
         }
     }
 
+    /// This copy's `--shard` as the user wrote it (`K/N`), for notes.
+    pub(super) fn shard_label(&self) -> String {
+        self.shard.map(|s| s.to_string()).unwrap_or_default()
+    }
+
     fn in_shard(&self, key: &str) -> bool {
         self.shard.is_none_or(|s| s.holds(key))
     }
@@ -157,7 +162,7 @@ impl Iterator for TargetStream {
                         continue;
                     }
                     if let Some(note) = self.seen.duplicate(&target) {
-                        eprintln!("origin-probe: note: {note}");
+                        say::note(note);
                         continue;
                     }
                     return Some(target);
@@ -167,12 +172,12 @@ impl Iterator for TargetStream {
                     // to, so N shards report each bad line exactly once between them.
                     if self.in_shard(&error.shown) {
                         self.errors += 1;
-                        eprintln!("origin-probe: error: {error}");
                         self.pending.push_back(InputErrorReport {
                             kind: InputErrorKind::Target,
                             source: error.source_name.clone(),
                             message: error.to_string(),
                         });
+                        say::error(error);
                     }
                 }
             }

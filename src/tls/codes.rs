@@ -27,7 +27,7 @@ pub enum KeyExchange {
 
 /// The bulk cipher of a suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Cipher {
+pub(crate) enum Cipher {
     AesGcm,
     AesCbc,
     AesCcm,
@@ -43,7 +43,7 @@ pub enum Cipher {
 
 /// One registered cipher suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CipherSuite {
+pub(crate) struct CipherSuite {
     pub code: u16,
     /// The IANA name, e.g. `TLS_RSA_WITH_AES_128_CBC_SHA`.
     pub iana: &'static str,
@@ -59,7 +59,7 @@ pub struct CipherSuite {
 
 impl CipherSuite {
     /// Whether the suite may be negotiated at `version`.
-    pub fn valid_at(&self, version: TlsVersion) -> bool {
+    pub(crate) fn valid_at(&self, version: TlsVersion) -> bool {
         self.min_version <= version && version <= self.max_version
     }
 }
@@ -101,7 +101,7 @@ const TLS13: TlsVersion = TlsVersion::Tls13;
 /// suites are TLS 1.3 only and no other suite is valid there (RFC 8446 §B.4). The rest go back
 /// to SSLv3 as OpenSSL allows them (`openssl ciphers -V`).
 #[rustfmt::skip]
-pub const CIPHER_SUITES: &[CipherSuite] = &[
+pub(crate) const CIPHER_SUITES: &[CipherSuite] = &[
     // TLS 1.3 (RFC 8446 §B.4).
     suite(0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", Tls13, AesGcm, TLS13, TLS13),
     suite(0x1302, "TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", Tls13, AesGcm, TLS13, TLS13),
@@ -165,20 +165,20 @@ pub const CIPHER_SUITES: &[CipherSuite] = &[
 
 /// The renegotiation-indication signalling suite (RFC 5746 §3.3), sent instead of the
 /// renegotiation_info extension where a hello carries no extensions (SSLv3).
-pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
+pub(crate) const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
 
 /// Looks a suite up by its code.
-pub fn cipher_suite(code: u16) -> Option<&'static CipherSuite> {
+pub(crate) fn cipher_suite(code: u16) -> Option<&'static CipherSuite> {
     CIPHER_SUITES.iter().find(|s| s.code == code)
 }
 
 /// The IANA name of a suite, or its code in hex (`0x1234`) when this table does not know it.
-pub fn cipher_suite_name(code: u16) -> String {
+pub(crate) fn cipher_suite_name(code: u16) -> String {
     cipher_suite(code).map_or_else(|| format!("0x{code:04x}"), |s| s.iana.to_owned())
 }
 
 /// The wire code of a protocol version (`legacy_version` / `supported_versions` value).
-pub fn version_code(version: TlsVersion) -> u16 {
+pub(crate) fn version_code(version: TlsVersion) -> u16 {
     match version {
         Ssl3 => 0x0300,
         Tls10 => 0x0301,
@@ -189,7 +189,7 @@ pub fn version_code(version: TlsVersion) -> u16 {
 }
 
 /// The version a wire code stands for, if it is one of the five this crate knows.
-pub fn version_from_code(code: u16) -> Option<TlsVersion> {
+pub(crate) fn version_from_code(code: u16) -> Option<TlsVersion> {
     match code {
         0x0300 => Some(Ssl3),
         0x0301 => Some(Tls10),
@@ -201,16 +201,16 @@ pub fn version_from_code(code: u16) -> Option<TlsVersion> {
 }
 
 /// Named group x25519 (RFC 8446 §4.2.7).
-pub const X25519: u16 = 0x001d;
+pub(crate) const X25519: u16 = 0x001d;
 /// Named group secp256r1 (P-256; OpenSSL's `prime256v1`).
-pub const SECP256R1: u16 = 0x0017;
+pub(crate) const SECP256R1: u16 = 0x0017;
 /// Named group secp384r1 (P-384).
-pub const SECP384R1: u16 = 0x0018;
+pub(crate) const SECP384R1: u16 = 0x0018;
 /// Named group secp521r1 (P-521).
-pub const SECP521R1: u16 = 0x0019;
+pub(crate) const SECP521R1: u16 = 0x0019;
 
 /// The IANA name of a named group (`secp256r1`, which OpenSSL calls `prime256v1`).
-pub fn group_name(code: u16) -> Option<&'static str> {
+pub(crate) fn group_name(code: u16) -> Option<&'static str> {
     Some(match code {
         0x0016 => "secp256k1",
         0x0017 => "secp256r1",
@@ -231,7 +231,8 @@ pub fn group_name(code: u16) -> Option<&'static str> {
 /// The name of a signature scheme (RFC 8446 §4.2.3). The SHA-224 and DSA code points are the
 /// TLS 1.2 `SignatureAndHashAlgorithm` pairs of RFC 5246 §7.4.1.4.1 (hash, signature) that the
 /// TLS 1.3 registry only reserves; they are named the way fact 8 lists them.
-pub fn signature_scheme_name(code: u16) -> Option<&'static str> {
+#[cfg(test)]
+pub(crate) fn signature_scheme_name(code: u16) -> Option<&'static str> {
     Some(match code {
         0x0201 => "rsa_pkcs1_sha1",
         0x0202 => "dsa_sha1",
@@ -259,17 +260,16 @@ pub fn signature_scheme_name(code: u16) -> Option<&'static str> {
 }
 
 /// Whether a signature scheme is RSA-PSS (which CloudFront does not offer, fact 8).
-pub fn is_rsa_pss(code: u16) -> bool {
+#[cfg(test)]
+pub(crate) fn is_rsa_pss(code: u16) -> bool {
     matches!(code, 0x0804..=0x0806 | 0x0809..=0x080b)
 }
 
 /// Alert level warning (RFC 5246 §7.2).
-pub const ALERT_WARNING: u8 = 1;
-/// Alert level fatal (RFC 5246 §7.2).
-pub const ALERT_FATAL: u8 = 2;
+pub(crate) const ALERT_WARNING: u8 = 1;
 
 /// The name of an alert description (RFC 8446 §6, RFC 5246 §7.2, RFC 7507, RFC 6066).
-pub fn alert_name(description: u8) -> Option<&'static str> {
+pub(crate) fn alert_name(description: u8) -> Option<&'static str> {
     Some(match description {
         0 => "close_notify",
         10 => "unexpected_message",
@@ -305,32 +305,6 @@ pub fn alert_name(description: u8) -> Option<&'static str> {
         115 => "unknown_psk_identity",
         116 => "certificate_required",
         120 => "no_application_protocol",
-        _ => return None,
-    })
-}
-
-/// The IANA name of an extension type.
-pub fn extension_name(code: u16) -> Option<&'static str> {
-    Some(match code {
-        0x0000 => "server_name",
-        0x0001 => "max_fragment_length",
-        0x0005 => "status_request",
-        0x000a => "supported_groups",
-        0x000b => "ec_point_formats",
-        0x000d => "signature_algorithms",
-        0x0010 => "application_layer_protocol_negotiation",
-        0x0012 => "signed_certificate_timestamp",
-        0x0015 => "padding",
-        0x0016 => "encrypt_then_mac",
-        0x0017 => "extended_master_secret",
-        0x0023 => "session_ticket",
-        0x0029 => "pre_shared_key",
-        0x002a => "early_data",
-        0x002b => "supported_versions",
-        0x002c => "cookie",
-        0x002d => "psk_key_exchange_modes",
-        0x0033 => "key_share",
-        0xff01 => "renegotiation_info",
         _ => return None,
     })
 }
@@ -408,6 +382,5 @@ mod tests {
         assert!(is_rsa_pss(0x0804) && !is_rsa_pss(0x0401));
         assert_eq!(alert_name(40), Some("handshake_failure"));
         assert_eq!(alert_name(70), Some("protocol_version"));
-        assert_eq!(extension_name(0xff01), Some("renegotiation_info"));
     }
 }

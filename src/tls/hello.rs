@@ -8,30 +8,30 @@
 use std::net::IpAddr;
 
 /// Record content type of handshake records.
-pub const CONTENT_HANDSHAKE: u8 = 0x16;
+pub(crate) const CONTENT_HANDSHAKE: u8 = 0x16;
 /// Handshake message type of the ClientHello.
 const CLIENT_HELLO: u8 = 0x01;
 /// Most bytes of plaintext one record may carry (RFC 5246 §6.2.1, RFC 8446 §5.1): the hello is
 /// sent as one record, so it must fit in one.
-pub const MAX_PLAINTEXT: usize = 1 << 14;
+pub(crate) const MAX_PLAINTEXT: usize = 1 << 14;
 /// Most bytes of a session id (RFC 5246 §7.4.1.2).
-pub const MAX_SESSION_ID: usize = 32;
+pub(crate) const MAX_SESSION_ID: usize = 32;
 
 // Extension type codes (IANA "TLS ExtensionType Values"), named as there.
-pub const EXT_SERVER_NAME: u16 = 0x0000;
-pub const EXT_SUPPORTED_GROUPS: u16 = 0x000a;
-pub const EXT_EC_POINT_FORMATS: u16 = 0x000b;
-pub const EXT_SIGNATURE_ALGORITHMS: u16 = 0x000d;
-pub const EXT_SUPPORTED_VERSIONS: u16 = 0x002b;
-pub const EXT_KEY_SHARE: u16 = 0x0033;
-pub const EXT_RENEGOTIATION_INFO: u16 = 0xff01;
+pub(crate) const EXT_SERVER_NAME: u16 = 0x0000;
+pub(crate) const EXT_SUPPORTED_GROUPS: u16 = 0x000a;
+pub(crate) const EXT_EC_POINT_FORMATS: u16 = 0x000b;
+pub(crate) const EXT_SIGNATURE_ALGORITHMS: u16 = 0x000d;
+pub(crate) const EXT_SUPPORTED_VERSIONS: u16 = 0x002b;
+pub(crate) const EXT_KEY_SHARE: u16 = 0x0033;
+pub(crate) const EXT_RENEGOTIATION_INFO: u16 = 0xff01;
 
 /// The order extensions are written in: OpenSSL 3.0's (`ssl/statem/extensions.c`, `ext_defs`),
 /// for every extension that table knows; any other extension follows, in the order given.
 /// CloudFront's own order is not documented (facts file, open questions); OpenSSL's is the
 /// order servers see most often, so the least likely to trip a fussy one, and it lets tests
 /// compare our bytes with `openssl s_client`'s exactly.
-pub const EXTENSION_ORDER: &[u16] = &[
+pub(crate) const EXTENSION_ORDER: &[u16] = &[
     0xff01, // renegotiation_info
     0x0000, // server_name
     0x0001, // max_fragment_length

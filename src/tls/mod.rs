@@ -18,14 +18,14 @@
 //! the wire is checked against a documented limit (`server::MAX_*`) before anything is
 //! allocated for it, and no input makes it panic (fuzzed: `fuzz/`).
 
-pub mod codes;
-pub mod event;
+pub(crate) mod codes;
+pub(crate) mod event;
 #[cfg(test)]
 mod flight_tests;
-pub mod hello;
+pub(crate) mod hello;
 mod messages;
-pub mod profile;
-pub mod server;
+pub(crate) mod profile;
+pub(crate) mod server;
 mod sniff;
 
 pub use event::{Flight, ServerEvent, WireError};

@@ -134,7 +134,7 @@ impl fmt::Display for SslProtocol {
 
 /// CloudFront's origin suites, in the order of the documentation's list (fact 5): the six
 /// ECDSA ones, then ECDHE-RSA, then static RSA.
-pub const CLOUDFRONT_SUITES: &[u16] = &[
+pub(crate) const CLOUDFRONT_SUITES: &[u16] = &[
     0xc02c, // ECDHE-ECDSA-AES256-GCM-SHA384
     0xc024, // ECDHE-ECDSA-AES256-SHA384
     0xc00a, // ECDHE-ECDSA-AES256-SHA
@@ -155,11 +155,11 @@ pub const CLOUDFRONT_SUITES: &[u16] = &[
 
 /// CloudFront's ECDHE groups (fact 7): X25519, prime256v1 (secp256r1), secp384r1. The
 /// documentation does not give a preference; x25519 first as most current stacks order it.
-pub const CLOUDFRONT_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1];
+pub(crate) const CLOUDFRONT_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1];
 
 /// Signature schemes CloudFront accepts (fact 8), in the documentation's order: PKCS#1 and
 /// ECDSA with SHA-256/384/512/224, then the SHA-1 pair. No RSA-PSS, no EdDSA.
-pub const CLOUDFRONT_SIGNATURE_SCHEMES: &[u16] = &[
+pub(crate) const CLOUDFRONT_SIGNATURE_SCHEMES: &[u16] = &[
     0x0401, // rsa_pkcs1_sha256
     0x0501, // rsa_pkcs1_sha384
     0x0601, // rsa_pkcs1_sha512
@@ -174,24 +174,24 @@ pub const CLOUDFRONT_SIGNATURE_SCHEMES: &[u16] = &[
 
 /// Signature schemes of the version scan: everything common, RSA-PSS included (a TLS 1.3
 /// server with an RSA key can sign with nothing else, RFC 8446 §4.2.3).
-pub const SCAN_SIGNATURE_SCHEMES: &[u16] = &[
+pub(crate) const SCAN_SIGNATURE_SCHEMES: &[u16] = &[
     0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401,
     0x0501, 0x0601, 0x0303, 0x0301, 0x0203, 0x0201,
 ];
 
 /// Groups of the version scan. No FFDHE groups: a server that implements RFC 7919 and has no
 /// listed group in common would then refuse DHE suites it would otherwise pick (§4).
-pub const SCAN_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1, SECP521R1];
+pub(crate) const SCAN_GROUPS: &[u16] = &[X25519, SECP256R1, SECP384R1, SECP521R1];
 
 /// The x25519 public key the profile puts in key_share until the probe replaces it: Alice's
 /// from RFC 7748 §6.1, a valid point, so a forgetful caller still gets a sane answer.
-pub const PLACEHOLDER_X25519_PUBLIC: [u8; 32] = [
+pub(crate) const PLACEHOLDER_X25519_PUBLIC: [u8; 32] = [
     0x85, 0x20, 0xf0, 0x09, 0x89, 0x30, 0xa7, 0x54, 0x74, 0x8b, 0x7d, 0xdc, 0xb4, 0x3e, 0xf7, 0x5a,
     0x0d, 0xbf, 0x3a, 0x0d, 0x26, 0x38, 0x1a, 0xf4, 0xeb, 0xa4, 0xa9, 0x8e, 0xaa, 0x9b, 0x4e, 0x6a,
 ];
 
 /// The versions a list of `SslProtocols` allows, oldest first, without duplicates.
-pub fn allowed_versions(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
+pub(crate) fn allowed_versions(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
     let mut versions: Vec<TlsVersion> = protocols.iter().map(|p| p.version()).collect();
     versions.sort();
     versions.dedup();

@@ -21,27 +21,27 @@ use crate::tls::sniff::{Sniffed, could_still_be_tls, first_line, sniff};
 /// Largest record payload accepted: 2^14 plaintext plus the 2048 bytes of expansion
 /// RFC 5246 §6.2.3 allows a TLSCiphertext. Plaintext over 2^14 is a protocol violation, but
 /// the limit is there to bound memory, not to police the server, so the looser bound is used.
-pub const MAX_RECORD_PAYLOAD: usize = (1 << 14) + 2048;
+pub(crate) const MAX_RECORD_PAYLOAD: usize = (1 << 14) + 2048;
 /// Largest handshake message other than Certificate: 64 KiB, the cap s2n puts on every
 /// handshake message (`S2N_MAXIMUM_HANDSHAKE_MESSAGE_LENGTH`). A ServerHello is under 1 KiB;
 /// a DHE ServerKeyExchange with an 8192-bit group about 2.5 KiB; a CertificateRequest with a
 /// long list of CA names (some Windows servers send hundreds) can reach tens of KiB.
-pub const MAX_HANDSHAKE_MESSAGE: usize = 64 * 1024;
+pub(crate) const MAX_HANDSHAKE_MESSAGE: usize = 64 * 1024;
 /// Largest Certificate message: 256 KiB, the whole-handshake budget of the rustls probe
 /// (`probe::handshake::MAX_HANDSHAKE_BYTES`), so a chain that path can read, this one can.
 /// Bigger than what some stacks accept (s2n: 64 KiB, OpenSSL's default `max_cert_list`: 100 KiB)
 /// on purpose: the chain is recorded and the verdict decides what its size means.
-pub const MAX_CERTIFICATE_MESSAGE: usize = 256 * 1024;
+pub(crate) const MAX_CERTIFICATE_MESSAGE: usize = 256 * 1024;
 /// Most certificates in one Certificate message. Real chains have 2 to 5; 64 leaves room for
 /// the worst misconfigured bundle while capping the work of a hostile one.
-pub const MAX_CERTIFICATES: usize = 64;
+pub(crate) const MAX_CERTIFICATES: usize = 64;
 /// Most bytes read for one flight: a Certificate at its limit plus ServerHello,
 /// ServerKeyExchange and CertificateRequest at theirs (256 + 3 x 64 KiB), plus record headers,
 /// rounded up to 512 KiB. Bounds the memory a parser can hold.
-pub const MAX_FLIGHT_BYTES: usize = 512 * 1024;
+pub(crate) const MAX_FLIGHT_BYTES: usize = 512 * 1024;
 /// Most events one flight may produce. A real first flight has at most 6; the cap stops a
 /// server that streams warning alerts or tiny messages from growing the queue.
-pub const MAX_EVENTS: usize = 64;
+pub(crate) const MAX_EVENTS: usize = 64;
 
 const CONTENT_CHANGE_CIPHER_SPEC: u8 = 0x14;
 const CONTENT_ALERT: u8 = 0x15;

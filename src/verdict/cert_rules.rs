@@ -15,10 +15,10 @@ mod time;
 mod trust;
 
 use crate::cert::{CertRef, ChainAnalysis};
+use crate::document::{RootsInfo, RootsSource};
 use crate::finding::Confidence::{Documented, Inferred, Unverified};
 use crate::finding::Impact::{Warn, Would502};
 use crate::finding::{Confidence, Finding, Impact};
-use crate::report::{RootsInfo, RootsSource};
 
 /// What the rules need besides the analysis.
 #[derive(Debug, Clone, Copy)]
@@ -204,14 +204,14 @@ mod testing {
     use crate::finding::{Confidence, Finding, Impact};
 
     /// Findings for `fixture` served as origin `<fixture>.test` against the test roots.
-    pub fn judge(fixture: &str) -> Vec<Finding> {
+    pub(super) fn judge(fixture: &str) -> Vec<Finding> {
         let origin = format!("{fixture}.test");
         judge_with(&chain(fixture), &origin, None, &test_roots(), now(), 30)
     }
 
     /// Findings for `sent` as origin `origin` (and `host_header`), checked for the basics
     /// every finding must have.
-    pub fn judge_with(
+    pub(super) fn judge_with(
         sent: &[Vec<u8>],
         origin: &str,
         host_header: Option<&str>,
@@ -240,12 +240,12 @@ mod testing {
         findings
     }
 
-    pub fn rules(findings: &[Finding]) -> Vec<&'static str> {
+    pub(super) fn rules(findings: &[Finding]) -> Vec<&'static str> {
         findings.iter().map(|f| f.rule).collect()
     }
 
     /// The only finding with `rule`, checked for impact and confidence.
-    pub fn only<'f>(
+    pub(super) fn only<'f>(
         findings: &'f [Finding],
         rule: &str,
         impact: Impact,
@@ -258,7 +258,7 @@ mod testing {
         f
     }
 
-    pub fn assert_mentions(text: &str, parts: &[&str]) {
+    pub(super) fn assert_mentions(text: &str, parts: &[&str]) {
         for part in parts {
             assert!(text.contains(part), "{part:?} not in {text:?}");
         }

@@ -23,7 +23,7 @@ const SIMILAR_BYTES: u64 = 64;
 const SIMILAR_PERCENT: u64 = 10;
 
 /// Every finding about the HTTP request(s) of one address.
-pub fn http_findings(record: &HttpRecord) -> Vec<Finding> {
+pub(crate) fn http_findings(record: &HttpRecord) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(outcome(record, &record.with_headers));
     out.extend(exposure(record));

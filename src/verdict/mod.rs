@@ -6,29 +6,31 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
-pub mod http_rules;
-pub mod net_rules;
-pub mod tls_rules;
-pub mod tls_words;
-pub mod version_scan;
+pub(crate) mod http_rules;
+pub(crate) mod net_rules;
+mod settled;
+pub(crate) mod tls_rules;
+pub(crate) mod tls_words;
+pub(crate) mod version_scan;
 
 use std::time::Duration;
 
 use rustls::pki_types::UnixTime;
 
 use crate::cert::{self, TrustStore};
+use crate::document::{
+    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
+};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
     AddressRecord, AnsweredBy, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
     HttpOutcome, HttpRecord, OriginRecord, VersionProbe,
 };
-use crate::report::{
-    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
-};
 use crate::sanitize;
 use crate::target::Target;
 use crate::tls;
 use cert_rules::CertRuleContext;
+pub(crate) use settled::{Subject, settled, task_failed};
 
 /// What judging needs besides the records.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +66,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         _ => None,
     };
     OriginReport {
-        origin_ssl_protocols: target.ssl_protocols.iter().map(|p| p.as_str()).collect(),
+        origin_ssl_protocols: target.ssl_protocols.clone(),
         schema_version: None,
         run: None,
         origin,
@@ -102,7 +104,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         );
         findings.extend(tls_findings);
         if let Some(n) = negotiation {
-            tls_version = Some(n.version.as_str());
+            tls_version = Some(n.version);
             cipher_suite = Some(tls::codes::cipher_suite_name(n.suite));
         }
         // The chain CloudFront would receive; failing that, the one another hello revealed,
@@ -150,7 +152,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         versions: record
             .versions
             .iter()
-            .map(|v| (v.version.as_str(), version_summary(v)))
+            .map(|v| (v.version, version_summary(v)))
             .collect(),
         address,
         verdict: Verdict::from_findings(&findings),
@@ -235,7 +237,7 @@ fn version_summary(probe: &VersionProbe) -> VersionSummary {
         }
     };
     VersionSummary {
-        support: support.as_str(),
+        support: support.kind(),
         suite,
         detail,
         answered_by: match probe.answered_by {

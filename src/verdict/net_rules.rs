@@ -9,7 +9,7 @@ use crate::sanitize;
 use crate::target::{OriginName, Target};
 
 /// Fact 27: CloudFront refuses IP addresses as origin domain names.
-pub fn ip_origin(target: &Target) -> Option<Finding> {
+pub(crate) fn ip_origin(target: &Target) -> Option<Finding> {
     let OriginName::Ip(ip) = &target.name else {
         return None;
     };
@@ -24,7 +24,7 @@ pub fn ip_origin(target: &Target) -> Option<Finding> {
 }
 
 /// Fact 22: a name CloudFront cannot resolve is a 502 (`NonS3OriginDnsError`).
-pub fn dns(outcome: &DnsOutcome, name: &str) -> Option<Finding> {
+pub(crate) fn dns(outcome: &DnsOutcome, name: &str) -> Option<Finding> {
     let fix_dns = format!(
         "publish A and/or AAAA records for {name} in public DNS; CloudFront resolves origins with public DNS"
     );
@@ -77,7 +77,7 @@ pub fn dns(outcome: &DnsOutcome, name: &str) -> Option<Finding> {
 }
 
 /// Fact 23 (inferred split): refused -> 502, no answer -> 504.
-pub fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Option<Finding> {
+pub(crate) fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Option<Finding> {
     match outcome {
         ConnectOutcome::Connected { .. } => None,
         ConnectOutcome::Refused => Some(finding(
@@ -117,21 +117,9 @@ pub fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Option<Fin
     }
 }
 
-/// A connect outcome in words, for other rules' reasons.
-pub fn describe_connect(outcome: &ConnectOutcome) -> String {
-    match outcome {
-        ConnectOutcome::Connected { .. } => "connected".to_string(),
-        ConnectOutcome::Refused => "refused".to_string(),
-        ConnectOutcome::TimedOut { after } => {
-            format!("timed out after {:.1}s", after.as_secs_f64())
-        }
-        ConnectOutcome::Failed { message } => sanitize::text(message),
-    }
-}
-
 /// Fact 8: CloudFront checks the server's handshake signature; one that does not verify with
 /// the certificate's key (a key and certificate that do not belong together) fails the handshake.
-pub fn signature_invalid(message: &str) -> Finding {
+pub(crate) fn signature_invalid(message: &str) -> Finding {
     finding(
         "tls.signature-invalid",
         Impact::Would502,

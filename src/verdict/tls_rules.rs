@@ -14,27 +14,27 @@ use crate::tls::codes::{Cipher, cipher_suite};
 use crate::tls::profile::{CLOUDFRONT_GROUPS, CLOUDFRONT_SUITES};
 use crate::tls::{SslProtocol, cloudfront_hello};
 use crate::verdict::tls_words::{allowed, group_label, list, list_with, why_not_cloudfront};
-pub use crate::verdict::tls_words::{describe_end, suite_label};
-pub use crate::verdict::version_scan::{Support, support};
+pub(crate) use crate::verdict::tls_words::{describe_end, suite_label};
+pub(crate) use crate::verdict::version_scan::{Support, support};
 use crate::verdict::version_scan::{scan_summary, supported};
 
 /// The rule context: which protocols CloudFront's hello offered, on which port.
 #[derive(Debug, Clone, Copy)]
-pub struct TlsRuleContext<'a> {
+pub(crate) struct TlsRuleContext<'a> {
     pub protocols: &'a [SslProtocol],
     pub port: u16,
 }
 
 /// What CloudFront would negotiate, when its hello was answered acceptably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Negotiation {
+pub(crate) struct Negotiation {
     pub version: TlsVersion,
     pub suite: u16,
 }
 
 /// The findings about the handshake, and what CloudFront would negotiate (if anything).
 /// `verify` is the rustls handshake with CloudFront's parameters, when it was run.
-pub fn handshake(
+pub(crate) fn handshake(
     ctx: &TlsRuleContext<'_>,
     hello: &HelloRecord,
     versions: &[VersionProbe],

@@ -8,7 +8,7 @@ use crate::tls::codes::{Cipher, KeyExchange, alert_name, cipher_suite, group_nam
 use crate::tls::profile::allowed_versions;
 
 /// Why a suite is not one CloudFront offers, for the no-shared-cipher reason.
-pub fn why_not_cloudfront(suite: u16) -> &'static str {
+pub(crate) fn why_not_cloudfront(suite: u16) -> &'static str {
     let Some(s) = cipher_suite(suite) else {
         return ", which is not on CloudFront's origin list";
     };
@@ -23,7 +23,7 @@ pub fn why_not_cloudfront(suite: u16) -> &'static str {
     }
 }
 
-pub fn allowed(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
+pub(crate) fn allowed(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
     let versions = allowed_versions(protocols);
     if versions.is_empty() {
         vec![TlsVersion::Tls12]
@@ -32,7 +32,7 @@ pub fn allowed(protocols: &[SslProtocol]) -> Vec<TlsVersion> {
     }
 }
 
-pub fn list(protocols: &[SslProtocol]) -> String {
+pub(crate) fn list(protocols: &[SslProtocol]) -> String {
     if protocols.is_empty() {
         return "TLSv1.2".to_string();
     }
@@ -44,7 +44,7 @@ pub fn list(protocols: &[SslProtocol]) -> String {
 }
 
 /// `protocols` plus `p`, comma-separated, as `--origin-ssl-protocols` takes it.
-pub fn list_with(protocols: &[SslProtocol], p: SslProtocol) -> String {
+pub(crate) fn list_with(protocols: &[SslProtocol], p: SslProtocol) -> String {
     let mut all = protocols.to_vec();
     all.push(p);
     all.sort();
@@ -53,7 +53,7 @@ pub fn list_with(protocols: &[SslProtocol], p: SslProtocol) -> String {
 }
 
 /// `TLS_RSA_WITH_AES_128_CBC_SHA (AES128-SHA)`, or `0x1234` for an unknown code.
-pub fn suite_label(code: u16) -> String {
+pub(crate) fn suite_label(code: u16) -> String {
     match cipher_suite(code) {
         Some(s) if s.openssl != s.iana => format!("{} ({})", s.iana, s.openssl),
         Some(s) => s.iana.to_string(),
@@ -61,11 +61,11 @@ pub fn suite_label(code: u16) -> String {
     }
 }
 
-pub fn group_label(code: u16) -> String {
+pub(crate) fn group_label(code: u16) -> String {
     group_name(code).map_or_else(|| format!("0x{code:04x}"), str::to_string)
 }
 
-pub fn alert(description: u8) -> String {
+pub(crate) fn alert(description: u8) -> String {
     match alert_name(description) {
         Some(name) => format!("{name} ({description})"),
         None => format!("{description}"),
@@ -73,7 +73,7 @@ pub fn alert(description: u8) -> String {
 }
 
 /// How a raw hello exchange ended, in words.
-pub fn describe_end(end: &HelloEnd) -> String {
+pub(crate) fn describe_end(end: &HelloEnd) -> String {
     match end {
         HelloEnd::Complete => "a complete answer".to_string(),
         HelloEnd::Alert { description, .. } => format!("alert {}", alert(*description)),

@@ -4,12 +4,13 @@
 //! ServerHello is "not supported", and a close without an alert is inconclusive, never guessed.
 //! Pure: no I/O.
 
+use crate::document::VersionSupport;
 use crate::record::{HelloEnd, TlsVersion, VersionProbe};
 use crate::verdict::tls_words::{alert, describe_end};
 
 /// What the version scan says about one version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Support {
+pub(crate) enum Support {
     /// The server chose this version (`suite`: what it chose from the scan's broad list).
     Supported { suite: u16 },
     /// An alert, or a ServerHello with an older version.
@@ -19,24 +20,24 @@ pub enum Support {
 }
 
 impl Support {
-    /// The word reports use: `supported`, `not-supported`, `inconclusive`.
-    pub fn as_str(&self) -> &'static str {
+    /// What the report says of it (`supported`, `not-supported`, `inconclusive`).
+    pub(crate) fn kind(&self) -> VersionSupport {
         match self {
-            Support::Supported { .. } => "supported",
-            Support::NotSupported { .. } => "not-supported",
-            Support::Inconclusive { .. } => "inconclusive",
+            Support::Supported { .. } => VersionSupport::Supported,
+            Support::NotSupported { .. } => VersionSupport::NotSupported,
+            Support::Inconclusive { .. } => VersionSupport::Inconclusive,
         }
     }
 }
 
 /// Reads one version-scan entry. Never guesses: only an alert or an older ServerHello is "not
 /// supported", and a close without an alert is inconclusive.
-pub fn support(probe: &VersionProbe) -> Support {
+pub(crate) fn support(probe: &VersionProbe) -> Support {
     let asked = probe.version.as_str();
     let Some(hello) = &probe.hello else {
         return Support::Inconclusive {
             why: match &probe.connect {
-                Some(c) => format!("no connection ({})", super::net_rules::describe_connect(c)),
+                Some(c) => format!("no connection ({})", c.describe()),
                 None => "not probed".to_string(),
             },
         };
@@ -75,7 +76,7 @@ pub fn support(probe: &VersionProbe) -> Support {
 }
 
 /// Versions the scan found supported, oldest first, with the suite each chose.
-pub fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
+pub(crate) fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
     versions
         .iter()
         .filter_map(|v| match support(v) {
@@ -86,7 +87,7 @@ pub fn supported(versions: &[VersionProbe]) -> Vec<(TlsVersion, u16)> {
 }
 
 /// `SSLv3 not-supported (alert ...), TLSv1 inconclusive (...)`.
-pub fn scan_summary(versions: &[VersionProbe]) -> String {
+pub(crate) fn scan_summary(versions: &[VersionProbe]) -> String {
     versions
         .iter()
         .map(|v| match support(v) {

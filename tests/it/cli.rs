@@ -123,3 +123,34 @@ async fn help_and_version_exit_0_on_stdout() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("origin-probe "));
 }
+
+/// `origin-probe check ... | head -1`: the reader closed the pipe, which is not a failure
+/// (ripgrep's convention). Before, the write error made it exit 2 with an error line. The
+/// origin would fail (exit 1 otherwise), so exit 0 can only come from the closed pipe.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_is_exit_0_with_nothing_said() {
+    use std::process::Stdio;
+    let origin = tls_origin("expired").await;
+    for format in ["table", "jsonl", "json"] {
+        let mut a = check_args("expired.test", &origin, &[]);
+        a.extend(["--format".to_string(), format.to_string()]);
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_origin-probe"))
+            .args(&a)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn origin-probe");
+        // Closed before the report is written: the write must hit a broken pipe.
+        drop(child.stdout.take());
+        let output =
+            tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+                .await
+                .expect("origin-probe finishes")
+                .expect("wait for origin-probe");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("error"), "{format}: {stderr}");
+    }
+}

@@ -5,8 +5,8 @@
 
 use super::host::HostForwarding;
 use super::model::{CfOrigin, Distribution};
+use crate::document::CloudFrontRef;
 use crate::input::domains::{TargetError, normalize_host};
-use crate::report::CloudFrontRef;
 use crate::sanitize;
 use crate::target::{CloudFrontTarget, DEFAULT_READ_TIMEOUT, OriginName, Target};
 

@@ -88,7 +88,7 @@ pub(super) struct List<T> {
 }
 
 impl<T> List<T> {
-    pub fn into_items(self) -> Vec<T> {
+    pub(super) fn into_items(self) -> Vec<T> {
         self.items.unwrap_or_default()
     }
 }

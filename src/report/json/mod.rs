@@ -266,7 +266,7 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use super::{InputErrorReport, OriginReport, Report, RunContext, SCHEMA_VERSION};
+use crate::document::{InputErrorReport, OriginReport, Report, RunContext, SCHEMA_VERSION};
 
 /// Writes `report` as one pretty-printed JSON document, newline-terminated.
 pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -282,7 +282,7 @@ pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result
 ///
 /// The line goes out in a single `write_all`, so a record is never split by another writer's
 /// output between two of our writes.
-pub fn write_jsonl_origin(
+pub(crate) fn write_jsonl_origin(
     origin: &OriginReport,
     run: &RunContext,
     out: &mut dyn Write,
@@ -304,7 +304,7 @@ pub fn write_jsonl_origin(
 
 /// Writes one JSON Lines input-error record: `{"schema_version", "run", "input_error"}`, on
 /// one line, newline-terminated, in a single `write_all` (as [`write_jsonl_origin`]).
-pub fn write_jsonl_input_error(
+pub(crate) fn write_jsonl_input_error(
     error: &InputErrorReport,
     run: &RunContext,
     out: &mut dyn Write,

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::*;
+use crate::document::fixtures::{self, finding, origin};
 use crate::finding::{Confidence, Impact};
-use crate::report::fixtures::{self, finding, origin};
 
 /// JSON types as the tables above name them.
 #[derive(Debug, Clone, Copy)]
@@ -417,9 +417,9 @@ fn documented_jsonl_example_is_what_we_write() {
     );
 }
 
-fn bad_line() -> crate::report::InputErrorReport {
-    crate::report::InputErrorReport {
-        kind: crate::report::InputErrorKind::Target,
+fn bad_line() -> crate::document::InputErrorReport {
+    crate::document::InputErrorReport {
+        kind: crate::document::InputErrorKind::Target,
         source: "origins.txt:7".to_owned(),
         message: "origins.txt:7: \"bad..name\": empty label (two dots in a row, or a leading dot)"
             .to_owned(),
@@ -434,13 +434,19 @@ fn input_errors_are_in_the_document_and_a_jsonl_record_each() {
     check_document(&doc);
     assert_eq!(doc["input_errors"][0]["source"], "origins.txt:7");
     let mut out = Vec::new();
-    crate::report::write(
-        &report,
-        crate::report::Format::Jsonl,
-        &crate::report::RenderOptions::plain(),
-        &mut out,
-    )
-    .expect("writing to a Vec cannot fail");
+    let spec = crate::report::RenderSpec {
+        format: crate::document::Format::Jsonl,
+        options: crate::report::RenderOptions::plain(),
+        monitor: crate::report::MonitorOptions {
+            run: crate::report::RunMeta {
+                duration_seconds: 1.0,
+                finished_at_unix_seconds: 1.0,
+            },
+            fail_on: crate::document::FailOn::WouldFail,
+            previous: None,
+        },
+    };
+    crate::report::write(&report, &spec, &mut out).expect("writing to a Vec cannot fail");
     let lines = String::from_utf8(out).expect("UTF-8");
     assert_eq!(lines.lines().count(), report.origins.len() + 1);
     let records: Vec<Value> = lines

@@ -47,7 +47,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{FailOn, FindingGroup, OriginReport, Report, RootsSource};
+use crate::document::{FailOn, FindingGroup, OriginReport, Report, RootsSource};
 use crate::finding::{Impact, Verdict};
 
 /// Suite name for the targets of `check` (arguments, files, stdin).
@@ -56,7 +56,7 @@ const CHECK_SUITE: &str = "origin-probe check";
 const UNNAMED_DISTRIBUTION_SUITE: &str = "distribution config";
 
 /// Writes `report` as one JUnit XML document, in one `write_all`.
-pub fn write(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render(report, fail_on).as_bytes())
 }
 

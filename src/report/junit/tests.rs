@@ -1,9 +1,9 @@
 //! Unit tests of the JUnit renderer.
 
 use super::*;
+use crate::document::CloudFrontRef;
+use crate::document::fixtures::{self, finding, origin};
 use crate::finding::Confidence;
-use crate::report::CloudFrontRef;
-use crate::report::fixtures::{self, finding, origin};
 
 fn xml(report: &Report, fail_on: FailOn) -> String {
     let mut out = Vec::new();
@@ -55,7 +55,7 @@ fn fleet_junit() {
 #[test]
 fn an_interrupted_run_is_an_error_ci_shows() {
     let mut report = fixtures::fleet();
-    report.interrupted = Some(crate::report::Interrupted {
+    report.interrupted = Some(crate::document::Interrupted {
         abandoned: 2,
         input_left: true,
     });
@@ -73,36 +73,6 @@ fn an_interrupted_run_is_an_error_ci_shows() {
             .text()
             .unwrap_or_default()
             .contains("2 origins abandoned")
-    );
-}
-
-#[test]
-fn each_input_error_is_an_error_case_ci_shows() {
-    let mut report = fixtures::fleet();
-    report.input_errors.push(crate::report::InputErrorReport {
-        kind: crate::report::InputErrorKind::Target,
-        source: "origins.txt:7".to_owned(),
-        message: "origins.txt:7: \"a<b\": character '<' is not allowed in a host name".to_owned(),
-    });
-    let text = xml(&report, FailOn::WouldFail);
-    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
-    let root = doc.root_element();
-    assert_eq!(root.attribute("errors"), Some("1"));
-    let case = root
-        .descendants()
-        .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("input"))
-        .expect("an input case");
-    assert_eq!(case.attribute("name"), Some("origins.txt:7"));
-    let error = case
-        .children()
-        .find(|n| n.has_tag_name("error"))
-        .expect("an error element");
-    assert_eq!(error.attribute("type"), Some("target"));
-    assert!(
-        error
-            .text()
-            .unwrap_or_default()
-            .contains("'<' is not allowed")
     );
 }
 
@@ -250,4 +220,34 @@ fn escaping() {
     assert!(matches!(text("plain"), Cow::Borrowed(_)));
     assert_eq!(seconds(5003), "5.003");
     assert_eq!(seconds(7), "0.007");
+}
+
+#[test]
+fn each_input_error_is_an_error_case_ci_shows() {
+    let mut report = fixtures::fleet();
+    report.input_errors.push(crate::document::InputErrorReport {
+        kind: crate::document::InputErrorKind::Target,
+        source: "origins.txt:7".to_owned(),
+        message: "origins.txt:7: \"a<b\": character '<' is not allowed in a host name".to_owned(),
+    });
+    let text = xml(&report, FailOn::WouldFail);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("errors"), Some("1"));
+    let case = root
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("input"))
+        .expect("an input case");
+    assert_eq!(case.attribute("name"), Some("origins.txt:7"));
+    let error = case
+        .children()
+        .find(|n| n.has_tag_name("error"))
+        .expect("an error element");
+    assert_eq!(error.attribute("type"), Some("target"));
+    assert!(
+        error
+            .text()
+            .unwrap_or_default()
+            .contains("'<' is not allowed")
+    );
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::OriginReport;
+use crate::record::TlsVersion;
 
 /// The labels every origin and address series starts with, escaped and joined.
 pub(super) fn origin_labels(origin: &OriginReport) -> String {
@@ -36,14 +37,13 @@ pub(super) fn target(origin: &OriginReport) -> String {
 
 /// A version as the blackbox exporter's `probe_tls_version_info` spells it (`TLS 1.2`); SSLv3,
 /// which Go cannot speak and the exporter never reports, is `SSL 3.0`.
-pub(super) fn blackbox_version_name(version: &str) -> &'static str {
+pub(super) fn blackbox_version_name(version: TlsVersion) -> &'static str {
     match version {
-        "SSLv3" => "SSL 3.0",
-        "TLSv1" | "TLSv1.0" => "TLS 1.0",
-        "TLSv1.1" => "TLS 1.1",
-        "TLSv1.2" => "TLS 1.2",
-        "TLSv1.3" => "TLS 1.3",
-        _ => "unknown",
+        TlsVersion::Ssl3 => "SSL 3.0",
+        TlsVersion::Tls10 => "TLS 1.0",
+        TlsVersion::Tls11 => "TLS 1.1",
+        TlsVersion::Tls12 => "TLS 1.2",
+        TlsVersion::Tls13 => "TLS 1.3",
     }
 }
 

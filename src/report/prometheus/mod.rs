@@ -170,7 +170,9 @@ use std::io::{self, Write};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{AddressReport, CertSummary, OriginReport, Report, RootsSource};
+use crate::document::{
+    AddressReport, CertSummary, OriginReport, Report, RootsSource, VersionSupport,
+};
 use crate::finding::Verdict;
 use carry::Previous;
 #[cfg(test)]
@@ -182,7 +184,7 @@ mod labels;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunMeta {
+pub(crate) struct RunMeta {
     /// Wall time of the whole run, in seconds.
     pub duration_seconds: f64,
     /// When the run ended, in seconds since the Unix epoch.
@@ -192,7 +194,7 @@ pub struct RunMeta {
 /// Writes `report` in the text exposition format, in one `write_all`. `previous` is the text of
 /// the file this output replaces, if any: expiry series of addresses whose chain this run could
 /// not read are carried over from it (see the module docs).
-pub fn write(
+pub(crate) fn write(
     report: &Report,
     run: &RunMeta,
     previous: Option<&str>,
@@ -355,7 +357,7 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
             push_verdicts(&mut address_verdict, &labels, address.verdict);
             if let Some(version) = address.tls_version {
                 let mut l = labels.clone();
-                push_label(&mut l, "version", version);
+                push_label(&mut l, "version", version.as_str());
                 tls_version.sample(l, "1".to_owned());
                 let mut l = labels.clone();
                 push_label(&mut l, "version", blackbox_version_name(version));
@@ -363,12 +365,12 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
             }
             for (version, scan) in &address.versions {
                 let value = match scan.support {
-                    "supported" => "1",
-                    "not-supported" => "0",
-                    _ => continue,
+                    VersionSupport::Supported => "1",
+                    VersionSupport::NotSupported => "0",
+                    VersionSupport::Inconclusive => continue,
                 };
                 let mut l = labels.clone();
-                push_label(&mut l, "version", version);
+                push_label(&mut l, "version", version.as_str());
                 supported.sample(l, value.to_owned());
             }
             if let Some(not_after) = earliest_expiry(address) {

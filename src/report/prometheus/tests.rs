@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 
 use super::*;
+use crate::document::fixtures::{self, address, cert, finding, origin};
+use crate::document::{CloudFrontRef, RootsInfo};
 use crate::finding::{Confidence, Impact};
-use crate::report::fixtures::{self, address, cert, finding, origin};
-use crate::report::{CloudFrontRef, RootsInfo};
+use crate::record::TlsVersion;
 
 const RUN: RunMeta = RunMeta {
     duration_seconds: 1.5,
@@ -29,7 +30,7 @@ fn monitoring_fleet() -> Report {
         Vec::new(),
         vec![address(
             "203.0.113.5:443",
-            Some("TLSv1.0"),
+            Some("TLSv1"),
             vec![
                 cert(0, "legacy.example.com", "Example Issuing CA 1", 400),
                 // An intermediate that expires before the leaf: the earliest wins.
@@ -351,8 +352,8 @@ fn expiry_of_an_origin_that_is_down_is_carried_with_when_it_was_seen() {
 #[test]
 fn input_errors_make_the_run_incomplete() {
     let mut report = fixtures::fleet();
-    report.input_errors.push(crate::report::InputErrorReport {
-        kind: crate::report::InputErrorKind::Target,
+    report.input_errors.push(crate::document::InputErrorReport {
+        kind: crate::document::InputErrorKind::Target,
         source: "origins.txt:7".to_owned(),
         message: "bad".to_owned(),
     });
@@ -365,12 +366,11 @@ fn input_errors_make_the_run_incomplete() {
 #[test]
 fn tls_versions_are_spelled_as_the_blackbox_exporter_does() {
     for (ours, blackbox) in [
-        ("SSLv3", "SSL 3.0"),
-        ("TLSv1", "TLS 1.0"),
-        ("TLSv1.1", "TLS 1.1"),
-        ("TLSv1.2", "TLS 1.2"),
-        ("TLSv1.3", "TLS 1.3"),
-        ("0x7f1c", "unknown"),
+        (TlsVersion::Ssl3, "SSL 3.0"),
+        (TlsVersion::Tls10, "TLS 1.0"),
+        (TlsVersion::Tls11, "TLS 1.1"),
+        (TlsVersion::Tls12, "TLS 1.2"),
+        (TlsVersion::Tls13, "TLS 1.3"),
     ] {
         assert_eq!(blackbox_version_name(ours), blackbox);
     }

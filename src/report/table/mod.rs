@@ -16,8 +16,12 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io;
 
-use super::{CloudFrontRef, FindingGroup, OriginReport, RenderOptions, Report, RootsSource};
+use super::RenderOptions;
+use crate::document::{
+    CloudFrontRef, FindingGroup, OriginReport, Report, RootsSource, VersionSupport,
+};
 use crate::finding::{Impact, Verdict};
+use crate::record::TlsVersion;
 use paint::{Paint, Style, impact_style, verdict_style};
 use wrap::{push_list, push_spaces, push_wrapped, visible, visible_width};
 
@@ -295,7 +299,7 @@ fn tls_summary(origin: &OriginReport) -> &'static str {
     if versions.any(|v| v != first) {
         return "mixed";
     }
-    first.unwrap_or("-")
+    first.map_or("-", TlsVersion::as_str)
 }
 
 /// The fewest days left on any leaf certificate (position 0) of the origin's addresses.
@@ -363,11 +367,11 @@ fn push_version_scans(out: &mut String, origin: &OriginReport, width: usize) {
             .iter()
             .map(|(version, v)| {
                 let word = match v.support {
-                    "supported" => "yes",
-                    "not-supported" => "no",
-                    _ => "?",
+                    VersionSupport::Supported => "yes",
+                    VersionSupport::NotSupported => "no",
+                    VersionSupport::Inconclusive => "?",
                 };
-                format!("{version} {word}")
+                format!("{} {word}", version.as_str())
             })
             .collect();
         let head = format!("{FINDING_INDENT}versions  {}: ", visible(&address.address));

@@ -1,8 +1,8 @@
 //! Unit tests of the table renderer.
 
 use super::*;
+use crate::document::fixtures::{self, address, cert, finding, origin};
 use crate::finding::Confidence;
-use crate::report::fixtures::{self, address, cert, finding, origin};
 
 const PLAIN: Paint = Paint { color: false };
 const COLOUR: Paint = Paint { color: true };
@@ -44,9 +44,19 @@ fn file_roots_table() {
 fn writes_through_the_public_entry_point() {
     let report = fixtures::fleet();
     let mut out = Vec::new();
-    let opts = RenderOptions::plain();
-    crate::report::write(&report, crate::report::Format::Table, &opts, &mut out)
-        .expect("writing to a Vec cannot fail");
+    let spec = crate::report::RenderSpec {
+        format: crate::document::Format::Table,
+        options: RenderOptions::plain(),
+        monitor: crate::report::MonitorOptions {
+            run: crate::report::RunMeta {
+                duration_seconds: 1.0,
+                finished_at_unix_seconds: 1.0,
+            },
+            fail_on: crate::document::FailOn::WouldFail,
+            previous: None,
+        },
+    };
+    crate::report::write(&report, &spec, &mut out).expect("writing to a Vec cannot fail");
     assert_eq!(
         String::from_utf8(out).expect("UTF-8"),
         render(&report, PLAIN)
@@ -266,7 +276,7 @@ fn answers_to_http_flags_show_even_on_ready_origins() {
 #[test]
 fn an_interrupted_run_says_so_in_the_footer() {
     let mut report = fixtures::fleet();
-    report.interrupted = Some(crate::report::Interrupted {
+    report.interrupted = Some(crate::document::Interrupted {
         abandoned: 3,
         input_left: true,
     });

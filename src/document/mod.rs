@@ -1,4 +1,10 @@
-//! The report document: the plain data every renderer turns into bytes.
+//! The report document: the plain data every renderer turns into bytes, and the choices that
+//! shape a run's output (`Format`, `FailOn`).
+//!
+//! This is the bottom floor of the pipeline's vocabulary: inputs, analysis and the verdict fill
+//! it, `report` renders it, `baseline` compares two of them. It imports only plain data
+//! (`finding`, the version types of `record` and `tls`); nothing here does I/O or judges. Typed
+//! fields stay typed until a renderer writes them.
 //!
 //! These types are the machine contract (`schema_version` 1): the JSON renderer serialises them
 //! as they are, so a field renamed here is a breaking change for every consumer. Strings that
@@ -9,9 +15,41 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::finding::{Finding, Verdict};
+use crate::record::TlsVersion;
+use crate::tls::SslProtocol;
+
+mod baseline_diff;
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+pub(crate) use baseline_diff::{
+    BaselineDiff, Change, DiffSummary, OriginDiff, OriginKey, Renewal, RuleImpact,
+    ThresholdCrossing,
+};
 
 /// Version of the JSON / JSON Lines schema. Bump it on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+/// Writes a version as the reports name it (`TLSv1.2`).
+fn version_name<S: serde::Serializer>(v: &Option<TlsVersion>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(v.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Writes the version scan as an object keyed by the versions' report names, oldest first.
+fn versions_by_name<S: serde::Serializer>(
+    versions: &BTreeMap<TlsVersion, VersionSummary>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(versions.len()))?;
+    for (version, summary) in versions {
+        map.serialize_entry(version.as_str(), summary)?;
+    }
+    map.end()
+}
 
 /// A whole run.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +70,7 @@ pub struct Report {
     pub input_errors: Vec<InputErrorReport>,
     /// What changed since `--baseline`; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineDiff>,
+    pub baseline: Option<BaselineDiff>,
     /// The run was interrupted (Ctrl-C): `origins` holds only what was complete. Absent for a
     /// complete run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,7 +214,7 @@ pub struct OriginReport {
     pub findings: Vec<Finding>,
     /// The `OriginSslProtocols` CloudFront's hello offered (`--origin-ssl-protocols`, the
     /// distribution's, or the default `TLSv1.2`).
-    pub origin_ssl_protocols: Vec<&'static str>,
+    pub origin_ssl_protocols: Vec<SslProtocol>,
     /// Where the addresses came from: `dns`, `--resolve`, `literal`; null when resolution failed.
     pub address_source: Option<&'static str>,
     pub addresses: Vec<AddressReport>,
@@ -279,13 +317,15 @@ pub struct AddressReport {
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
     /// The version CloudFront would negotiate (`TLSv1.2`), or null when its hello fails.
-    pub tls_version: Option<&'static str>,
+    #[serde(serialize_with = "version_name")]
+    pub tls_version: Option<TlsVersion>,
     /// IANA name of the suite CloudFront would negotiate, or null.
     pub cipher_suite: Option<String>,
     /// What the server answered to CloudFront's exact hello; null when TCP failed.
     pub hello: Option<HelloSummary>,
     /// The version scan, by version (`SSLv3` ... `TLSv1.3`); empty when it was not run.
-    pub versions: BTreeMap<&'static str, VersionSummary>,
+    #[serde(serialize_with = "versions_by_name")]
+    pub versions: BTreeMap<TlsVersion, VersionSummary>,
     /// Which hello the chain below came from: `cloudfront` (the answer to CloudFront's own
     /// hello: what CloudFront would receive), `version-scan` (a scan hello, because
     /// CloudFront's failed) or `tls13` (a TLS 1.3 handshake: the origin speaks nothing older).
@@ -323,11 +363,23 @@ pub struct HelloSummary {
     pub curve: Option<String>,
 }
 
+/// What the version scan found of one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionSupport {
+    /// The server chose this version.
+    Supported,
+    /// An alert, or a ServerHello with an older version.
+    NotSupported,
+    /// No answer that says either (silence, a close without an alert, not TLS).
+    Inconclusive,
+}
+
 /// One version of the version scan.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct VersionSummary {
     /// `supported`, `not-supported` or `inconclusive`.
-    pub support: &'static str,
+    pub support: VersionSupport,
     /// For `supported`: the suite the origin chose when offered every suite of the version.
     pub suite: Option<String>,
     /// For the others: what was seen (`alert protocol_version (70)`, `answered with TLSv1`).
@@ -388,4 +440,92 @@ pub struct CertSummary {
     pub is_ca: bool,
     /// Subject equals issuer and the signature verifies with the certificate's own key.
     pub self_signed: bool,
+}
+
+/// The output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned table with the reasons and fixes of every origin that is not ready (for people).
+    Table,
+    /// One pretty-printed JSON document for the whole run.
+    Json,
+    /// JSON Lines: one JSON object per origin, written as each origin finishes.
+    Jsonl,
+    /// Prometheus text exposition format, e.g. for node_exporter's textfile collector.
+    Prometheus,
+    /// JUnit XML: one test suite per distribution or target list, one test case per origin.
+    Junit,
+}
+
+/// Which verdicts count as failing (`--fail-on`): for the exit code, for JUnit failures and
+/// for what a baseline comparison calls a regression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Origins that would get 502 or 504 from CloudFront.
+    WouldFail,
+    /// Origins that would fail, and origins with warnings (e.g. a certificate expiring soon).
+    Warn,
+    /// Nothing: the exit code ignores verdicts (JUnit still records would-fail origins).
+    Never,
+}
+
+impl FailOn {
+    /// The flag value, as `--fail-on` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::WouldFail => "would-fail",
+            FailOn::Warn => "warn",
+            FailOn::Never => "never",
+        }
+    }
+
+    /// Whether an origin with `verdict` counts as failing under this setting.
+    pub fn fails(self, verdict: Verdict) -> bool {
+        match self {
+            FailOn::WouldFail => verdict.fails(),
+            FailOn::Warn => verdict >= Verdict::Warn,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn format_names_are_the_documented_flag_values() {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .map(|f| {
+                let value = f.to_possible_value().expect("no variant is skipped");
+                value.get_name().to_owned()
+            })
+            .collect();
+        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit"]);
+    }
+
+    #[test]
+    fn fail_on_names_are_the_documented_flag_values() {
+        for fail_on in FailOn::value_variants() {
+            let value = fail_on.to_possible_value().expect("no variant is skipped");
+            assert_eq!(value.get_name(), fail_on.as_str());
+        }
+    }
+
+    #[test]
+    fn fail_on_decides_which_verdicts_fail() {
+        let failing = |fail_on: FailOn| -> Vec<&str> {
+            Verdict::ALL
+                .into_iter()
+                .filter(|&v| fail_on.fails(v))
+                .map(Verdict::as_str)
+                .collect()
+        };
+        assert_eq!(failing(FailOn::WouldFail), ["would-504", "would-502"]);
+        assert_eq!(failing(FailOn::Warn), ["warn", "would-504", "would-502"]);
+        assert!(failing(FailOn::Never).is_empty());
+    }
 }

@@ -1,13 +1,16 @@
 //! The baseline difference as a short text block for people, printed after the table. Pure.
 
-use super::*;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::document::{BaselineDiff, Change};
 
 /// Writes the difference as a short block for people, for the end of the table.
-pub fn write_text(diff: &BaselineDiff, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_text(diff: &BaselineDiff, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render_text(diff).as_bytes())
 }
 
-pub(super) fn render_text(diff: &BaselineDiff) -> String {
+pub(crate) fn render_text(diff: &BaselineDiff) -> String {
     let s = &diff.summary;
     let mut out = format!(
         "Compared with baseline {} ({}), --fail-on {}: {} {}, {} fixed, {} still failing, {} new, {} gone.\n",

@@ -1,18 +1,20 @@
 //! The command line as clap sees it: flags mirrored one to one, help from the doc comments.
 //!
-//! Nothing here is validated beyond what clap's value parsers do; `Cli::into_config` in
-//! `config.rs` turns these into a `Config`. Never reads files or the network.
+//! Nothing here is validated beyond what clap's value parsers do; `validate.rs` turns the flag
+//! groups into the validated `config` types. Never reads files or the network.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod validate;
+
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
 };
+use crate::document::{FailOn, Format};
 use crate::input::{Shard, parse_shard};
-use crate::report::{FailOn, Format};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -36,13 +38,13 @@ Exit codes:
 /// over HTTPS, and predicts ready / warn / would-502 / would-504 with the reason and the fix.
 #[derive(Debug, Parser)]
 #[command(name = "origin-probe", version, after_help = AFTER_HELP, propagate_version = true, args_override_self = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
@@ -55,7 +57,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Origins: HOST or HOST:PORT (default port 443); IPv6 literals in brackets, with or without :PORT.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
@@ -86,7 +88,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CloudfrontArgs {
+pub(crate) struct CloudfrontArgs {
     /// Output of `aws cloudfront get-distribution-config`, `get-distribution` or
     /// `list-distributions` ('-' for stdin).
     #[arg(value_name = "FILE", required = true)]
@@ -117,7 +119,7 @@ pub struct CloudfrontArgs {
 /// The demo's flags: only those it honours. Its fleet is new on every run (no `--baseline`)
 /// and its exit code compares verdicts with expectations (no `--fail-on`).
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -135,24 +137,9 @@ pub struct DemoArgs {
     pub sources: bool,
 }
 
-impl DemoArgs {
-    /// The output settings the shared run loop takes: JUnit marks would-fail origins as
-    /// failures (the default policy), and there is never a baseline.
-    pub fn into_config(self) -> crate::config::OutputConfig {
-        crate::config::OutputConfig {
-            format: self.format,
-            path: self.output,
-            progress: !self.no_progress,
-            fail_on: FailOn::WouldFail,
-            baseline: None,
-            sources: self.sources,
-        }
-    }
-}
-
 /// How to probe.
 #[derive(Debug, Args)]
-pub struct ProbeArgs {
+pub(crate) struct ProbeArgs {
     /// PEM trust anchors replacing the Mozilla CA list that CloudFront uses.
     #[arg(long, value_name = "FILE")]
     pub roots: Option<PathBuf>,
@@ -217,7 +204,7 @@ pub struct ProbeArgs {
 
 /// Where and how to write the report.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -1,0 +1,135 @@
+//! Driving a run: the engine over the items, the progress bar, and Ctrl-C. Every finished
+//! origin (probed or settled) goes to one callback with its place in the input.
+//!
+//! Async only because the engine is. Never renders or writes anything but the progress bar
+//! and the Ctrl-C lines on stderr.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, IsTerminal};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Item;
+use super::say;
+use crate::document::{InputErrorReport, Interrupted, OriginReport};
+use crate::engine::{Engine, Stop};
+
+/// Where an origin stood in the input, for the formats that list origins in input order,
+/// without remembering anything per target while the input streams: a probed target is known
+/// by its position among the probed targets (the engine's index), a settled item by how many
+/// probed targets came before it. `(probes_before, 0)` for settled items sorts them before the
+/// probed target that followed them, and a stable sort keeps settled neighbours in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct InputOrder(usize, u8);
+
+impl InputOrder {
+    fn settled(probes_before: usize) -> InputOrder {
+        InputOrder(probes_before, 0)
+    }
+
+    fn probed(index: usize) -> InputOrder {
+        InputOrder(index, 1)
+    }
+}
+
+/// Probes the items, handing every finished origin to `finished` (in completion order, with
+/// its place in the input). Returns how the run was cut short, if Ctrl-C cut it, and the
+/// input errors met among the items, in input order.
+///
+/// `items` is pulled lazily, only as the engine has room (at most `2 x concurrency` origins
+/// in flight), so a long streamed input is never held in memory.
+pub(super) async fn drive(
+    items: impl Iterator<Item = Item>,
+    engine: Arc<Engine>,
+    progress_wanted: bool,
+    mut finished: impl FnMut(InputOrder, OriginReport),
+) -> (Option<Interrupted>, Vec<InputErrorReport>) {
+    // The bar's length: known for a list, growing as a streamed input is read.
+    let known_len = match items.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
+    };
+    let progress = progress_bar(known_len, progress_wanted);
+    // Settled items wait here until the drain loop can hand them on (the engine owns the
+    // iterator while it runs); `probes` counts the targets handed to the engine so far.
+    let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
+    let input_errors: RefCell<Vec<InputErrorReport>> = RefCell::new(Vec::new());
+    let mut probes = 0usize;
+    let targets = items.filter_map(|item| match item {
+        Item::Probe(target) => {
+            probes += 1;
+            if known_len.is_none() {
+                progress.inc_length(1);
+            }
+            Some(target)
+        }
+        Item::Settled(origin) => {
+            let order = InputOrder::settled(probes);
+            settled.borrow_mut().push_back((order, origin));
+            None
+        }
+        Item::Invalid(error) => {
+            input_errors.borrow_mut().push(error);
+            None
+        }
+    });
+    // Ctrl-C: the first stops new probes and lets those in flight finish (briefly); the
+    // second quits at once.
+    let stop = Arc::new(Stop::default());
+    let watcher = tokio::spawn(watch_interrupts(Arc::clone(&stop)));
+    let end = engine
+        .run_until(targets, &stop, |i, origin| {
+            for (order, report) in settled.borrow_mut().drain(..) {
+                progress.inc(1);
+                finished(order, report);
+            }
+            progress.set_message(format!("{} {}", origin.verdict.as_str(), origin.origin));
+            progress.inc(1);
+            finished(InputOrder::probed(i), origin);
+        })
+        .await;
+    watcher.abort();
+    for (order, report) in settled.into_inner() {
+        finished(order, report);
+    }
+    progress.finish_and_clear();
+    let interrupted = (end.stopped || end.abandoned > 0).then_some(Interrupted {
+        abandoned: end.abandoned,
+        input_left: end.stopped,
+    });
+    (interrupted, input_errors.into_inner())
+}
+
+/// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.
+async fn watch_interrupts(stop: Arc<Stop>) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    say::interrupted(
+        ": starting no new probes; the report will hold what is complete (Ctrl-C again to quit at once)",
+    );
+    stop.request();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        say::interrupted(" again: quitting without a report");
+        std::process::exit(crate::exit::INTERRUPTED);
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and progress is wanted.
+/// `len` is `None` for a streamed input: the caller grows the length as targets are read.
+fn progress_bar(len: Option<usize>, wanted: bool) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let len = len.map_or(0, |n| n as u64);
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} origins  {wide_msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,174 @@
+//! The migration plan of `cloudfront --plan FILE`: what the run observed of every row, the
+//! decision per origin, the plan file (mode 0600) and the lines that explain it.
+//!
+//! Never prints a custom header value: the plan file holds them, and it is never printed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::say;
+use crate::document::OriginReport;
+use crate::finding::{Impact, Verdict};
+use crate::input::cloudfront::{Document, needs_probe};
+use crate::output;
+use crate::plan::{self, Plan, PlanDecision, PlannedChange};
+use crate::record::TlsVersion;
+use crate::sanitize;
+use crate::tls::SslProtocol;
+
+/// What the plan needs of one row (one viewer name of one origin).
+#[derive(Debug)]
+struct Row {
+    verdict: Verdict,
+    /// `rule: reason` of the findings that fail.
+    failing: Vec<String>,
+    /// The `OriginSslProtocols` the row was judged under.
+    protocols: Vec<SslProtocol>,
+    /// `address negotiates version` for every address that negotiated a version older than
+    /// TLS 1.2.
+    legacy: Vec<String>,
+}
+
+/// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
+/// decides from. Filled by observing the run.
+#[derive(Debug, Default)]
+pub(super) struct RowVerdicts(BTreeMap<(Option<String>, String), Vec<Row>>);
+
+impl RowVerdicts {
+    /// Records one finished origin report (rows without a CloudFront origin are ignored).
+    pub(super) fn observe(&mut self, o: &OriginReport) {
+        let Some(cf) = &o.cloudfront else {
+            return;
+        };
+        let failing = o
+            .all_findings()
+            .filter(|f| f.impact >= Impact::Would504)
+            .map(|f| format!("{}: {}", f.rule, f.reason))
+            .collect();
+        let legacy = o
+            .addresses
+            .iter()
+            .filter_map(|a| Some((a, a.tls_version?)))
+            .filter(|(_, v)| !matches!(v, TlsVersion::Tls12 | TlsVersion::Tls13))
+            .map(|(a, v)| format!("{} negotiates {}", a.address, v.as_str()))
+            .collect();
+        let row = Row {
+            verdict: o.verdict,
+            failing,
+            protocols: o.origin_ssl_protocols.clone(),
+            legacy,
+        };
+        let key = (cf.distribution_id.clone(), cf.origin_id.clone());
+        self.0.entry(key).or_default().push(row);
+    }
+
+    fn rows(&self, distribution_id: Option<&str>, origin_id: &str) -> &[Row] {
+        let key = (
+            distribution_id.map(sanitize::text),
+            sanitize::text(origin_id),
+        );
+        self.0.get(&key).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+/// Writes the plan: every custom origin whose rows are all ready or warn switches to
+/// https-only, with TLSv1.2 or the older protocols it needs; the rest stay as they are, with
+/// their reasons.
+pub(super) fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()> {
+    let Some(dist) = doc.distributions.first() else {
+        anyhow::bail!("{}: no distribution to plan", doc.source);
+    };
+    let decisions: Vec<PlanDecision> = dist
+        .origins
+        .iter()
+        .filter(|o| needs_probe(o))
+        .map(|origin| decide(&origin.id, verdicts.rows(dist.id.as_deref(), &origin.id)))
+        .collect();
+    let plan = plan::plan(doc, &decisions)?;
+    let contents = plan.config().file_contents();
+    output::write_private_atomically(path, |w| w.write_all(contents.as_bytes()))
+        .with_context(|| format!("writing --plan {}", path.display()))?;
+    explain(&plan, &path.display().to_string());
+    Ok(())
+}
+
+/// The decision for one origin from its rows.
+fn decide(origin_id: &str, rows: &[Row]) -> PlanDecision {
+    let switch = !rows.is_empty() && rows.iter().all(|r| !r.verdict.fails());
+    // For a kept origin, what fails; for a switched one, what needs an old version. Rows of
+    // one origin (one per viewer name) often fail for the same reason: say it once.
+    let said = rows.iter().flat_map(|r| {
+        if switch {
+            r.legacy.iter()
+        } else {
+            r.failing.iter()
+        }
+    });
+    let mut reasons: Vec<&str> = Vec::new();
+    for reason in said {
+        if !reasons.contains(&reason.as_str()) {
+            reasons.push(reason);
+        }
+    }
+    // TLSv1.2 alone when every address negotiated TLS 1.2 (it chose 1.2 when offered up to
+    // 1.2, so offering only 1.2 changes nothing); otherwise exactly the protocols the verdict
+    // was judged under, which the origin needs (the plan warns about them).
+    let ssl_protocols = if rows.iter().all(|r| r.legacy.is_empty()) {
+        vec![SslProtocol::Tls12]
+    } else {
+        rows.first()
+            .map(|r| r.protocols.clone())
+            .unwrap_or_default()
+    };
+    PlanDecision {
+        origin_id: origin_id.to_string(),
+        switch,
+        ssl_protocols,
+        reason: reasons.join("; "),
+    }
+}
+
+/// The plan's lines on stderr: each origin's decision, then how to apply it.
+fn explain(plan: &Plan, shown: &str) {
+    for planned in &plan.origins {
+        let id = sanitize::text(&planned.origin_id);
+        match &planned.change {
+            PlannedChange::Switched {
+                ssl_protocols,
+                warning,
+            } => {
+                let protocols: Vec<&str> = ssl_protocols.iter().map(|p| p.as_str()).collect();
+                say::plan(format!(
+                    "origin {id}: switch to https-only with {}",
+                    protocols.join(",")
+                ));
+                if let Some(w) = warning {
+                    say::plan(format!("origin {id}: warning: {}", sanitize::text(w)));
+                }
+            }
+            PlannedChange::Unchanged { reason } => {
+                say::plan(format!(
+                    "origin {id}: unchanged: {}",
+                    sanitize::text(reason)
+                ));
+            }
+        }
+    }
+    if !plan.changes_anything() {
+        say::plain(format!(
+            "origin-probe: plan written to {shown}, but it changes nothing: no origin is ready to switch, so there is nothing to apply"
+        ));
+        return;
+    }
+    say::plain(format!(
+        "origin-probe: plan written to {shown} (mode 0600: it holds the distribution's custom header values, so it is never printed). Apply it with:"
+    ));
+    say::plain(format!("  {}", plan::update_command(plan, shown)));
+    if plan.distribution_id.is_none() {
+        say::plain(
+            "  (get-distribution-config output does not name the distribution: set DISTRIBUTION_ID to the id you fetched it with)",
+        );
+    }
+}

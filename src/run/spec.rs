@@ -1,0 +1,101 @@
+//! What a command prepares for [`execute()`](super::execute()): the items of a run and everything
+//! it is run with, and what a finished run tells the exit code.
+//!
+//! Also the loading every probing command shares (`--roots`, `--baseline`). Never probes.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::baseline::{self, Baseline};
+use crate::cert::TrustStore;
+use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
+use crate::document::{FailOn, Format, InputErrorReport, OriginReport, Summary};
+use crate::exit;
+use crate::target::Target;
+
+/// One entry of a run, in input order: probed, or already settled by its configuration alone
+/// (CloudFront origins that cannot be https-only).
+#[derive(Debug)]
+pub(crate) enum Item {
+    Probe(Target),
+    Settled(OriginReport),
+    /// Input that names nothing to probe; stderr has said so, the report records it.
+    Invalid(InputErrorReport),
+}
+
+/// A run, fully prepared: every command (and every new input) builds one of these and hands it
+/// to [`execute()`](super::execute()).
+#[derive(Debug)]
+pub(crate) struct RunSpec<I> {
+    /// The entries, pulled lazily as the engine has room.
+    pub(crate) items: I,
+    pub(crate) probe: ProbeConfig,
+    pub(crate) resolve: ResolveConfig,
+    pub(crate) store: TrustStore,
+    pub(crate) output: OutputConfig,
+    /// An earlier report to compare with (`--baseline`).
+    pub(crate) baseline: Option<Baseline>,
+}
+
+/// What a finished run tells the exit code.
+#[derive(Debug, Clone)]
+pub(crate) struct RunOutcome {
+    pub(crate) summary: Summary,
+    /// Regressions against `--baseline`, when one was given.
+    pub(crate) regressions: Option<usize>,
+    /// Ctrl-C ended the run early; the report holds what was complete.
+    pub(crate) interrupted: bool,
+}
+
+impl RunOutcome {
+    /// The exit code for a completed run with valid input: with a baseline, regressions only;
+    /// otherwise the verdicts `--fail-on` names.
+    pub(crate) fn exit_code(&self, fail_on: FailOn) -> ExitCode {
+        let failing = match self.regressions {
+            _ if self.interrupted => return exit::code(exit::INTERRUPTED),
+            Some(regressions) => regressions > 0,
+            None => counts_as_failing(&self.summary, fail_on),
+        };
+        exit::code(if failing {
+            exit::WOULD_FAIL
+        } else {
+            exit::READY
+        })
+    }
+}
+
+fn counts_as_failing(summary: &Summary, fail_on: FailOn) -> bool {
+    let would_fail = summary.would_502 + summary.would_504 > 0;
+    match fail_on {
+        FailOn::WouldFail => would_fail,
+        FailOn::Warn => would_fail || summary.warn > 0,
+        FailOn::Never => false,
+    }
+}
+
+/// Reads `--baseline`, refusing the one format it cannot work with.
+pub(super) fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
+    let Some(path) = output.baseline.as_deref() else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        output.format != Format::Jsonl,
+        "--baseline needs the whole report to compare; use --format table, json, prometheus or junit, not jsonl"
+    );
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("--baseline {shown}"))?;
+    // The error names the file itself.
+    Ok(Some(baseline::parse_baseline(&bytes, &shown)?))
+}
+
+/// Reads `--roots`, or gives the Mozilla list CloudFront trusts.
+pub(super) fn load_roots(path: Option<&Path>) -> Result<TrustStore> {
+    let Some(path) = path else {
+        return Ok(TrustStore::mozilla());
+    };
+    let shown = path.display().to_string();
+    let pem = std::fs::read(path).with_context(|| format!("--roots {shown}"))?;
+    TrustStore::from_pem(&pem, &shown).with_context(|| format!("--roots {shown}"))
+}
