@@ -53,6 +53,41 @@ pub(crate) fn write_private_atomically(
     file.commit()
 }
 
+/// Checks, before any work, that [`write_atomically`] could replace `path`: its directory
+/// exists and takes a temporary file. Nothing is left behind and an existing file is untouched.
+pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
+    let target = follow_symlink(path)?;
+    let dir = directory_of(&target);
+    if !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the directory {} does not exist", dir.display()),
+        ));
+    }
+    // The same steps as a real write up to the first byte; dropping it removes the temp file.
+    // The temporary name is no use to the reader, so the error names the directory.
+    StreamingFile::create_private(&target)
+        .map(drop)
+        .map_err(|e| {
+            let why = os_reason(&e);
+            io::Error::new(
+                e.kind(),
+                format!("the directory {} takes no new file: {why}", dir.display()),
+            )
+        })
+}
+
+/// The operating system's words for an error (`Permission denied (os error 13)`), without the
+/// temporary path `tempfile` appends to its messages (`... at path "/dir/.x.tmp"`), which is no
+/// use to the reader (its inner error is not reachable through `source`).
+fn os_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
+}
+
 /// A file written over time (JSON Lines, as each origin finishes) that replaces its target
 /// only on [`StreamingFile::commit`]: until then readers see the old file, and if it is dropped
 /// without committing, the temporary file is removed and the old file is untouched. The whole-

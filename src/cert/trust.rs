@@ -28,6 +28,9 @@ struct Inner {
     /// Borrowed for Mozilla's compiled-in list (no copy), owned for a `--roots` file.
     anchors: Cow<'static, [TrustAnchor<'static>]>,
     info: RootsInfo,
+    /// The list CloudFront itself trusts (the Mozilla list), for a store that is not it: the
+    /// plan must not switch an origin only this store trusts (fact 11).
+    cloudfront: Option<TrustStore>,
 }
 
 /// Why a `--roots` file cannot be used. Messages are fragments that follow the path.
@@ -69,6 +72,7 @@ impl TrustStore {
                     path: None,
                     count: anchors.len(),
                 },
+                cloudfront: None,
             }),
         }
     }
@@ -129,8 +133,29 @@ impl TrustStore {
                     path: Some(path.to_string()),
                     count,
                 },
+                cloudfront: None,
             }),
         })
+    }
+
+    /// This store, knowing `list` as the one CloudFront trusts, so verdicts judged against it
+    /// can also say whether CloudFront would trust the chain. The Mozilla list needs none.
+    pub(crate) fn with_cloudfront_list(self, list: TrustStore) -> TrustStore {
+        if self.is_mozilla() {
+            return self;
+        }
+        TrustStore {
+            inner: Arc::new(Inner {
+                anchors: self.inner.anchors.clone(),
+                info: self.inner.info.clone(),
+                cloudfront: Some(list),
+            }),
+        }
+    }
+
+    /// The list CloudFront trusts, when this store is another one (`--roots`).
+    pub(crate) fn cloudfront_list(&self) -> Option<&TrustStore> {
+        self.inner.cloudfront.as_ref()
     }
 
     pub fn info(&self) -> &RootsInfo {

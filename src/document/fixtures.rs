@@ -182,6 +182,7 @@ pub(crate) fn address(
         tls_version: tls_version.map(version),
         cipher_suite: tls_version.map(|_| "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".to_owned()),
         chain_source: tls_version.map(|_| "cloudfront"),
+        cloudfront_trusts: None,
         chain,
         verified_path_expiry,
         connect_ms: Some(23),

@@ -330,6 +330,10 @@ pub struct AddressReport {
     /// hello: what CloudFront would receive), `version-scan` (a scan hello, because
     /// CloudFront's failed) or `tls13` (a TLS 1.3 handshake: the origin speaks nothing older).
     pub chain_source: Option<&'static str>,
+    /// Under `--roots`: whether the chain also verifies against the list CloudFront trusts
+    /// (the Mozilla list, fact 11); null when the run judged against that list itself, or the
+    /// chain did not verify against `--roots` either.
+    pub cloudfront_trusts: Option<bool>,
     /// The certificates exactly as sent, in the order sent.
     pub chain: Vec<CertSummary>,
     /// The earliest `notAfter` (Unix seconds) of the path verified against the trust store at

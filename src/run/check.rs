@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::spec::{load_baseline, load_roots};
+use super::spec::{check_output, load_baseline, load_roots};
 use super::targets::TargetStream;
 use super::{EdgeError, Item, RunSpec, block_on, execute, say};
 use crate::cli::CheckArgs;
@@ -19,6 +19,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
     let output = args.output.into_config();
     let (mut probe, resolve, roots_path) = args.probe.into_config(args.host_header)?;
     add_headers(&mut probe, &args.header)?;
+    check_output(&output)?;
     let baseline = load_baseline(&output)?;
     let mut targets = TargetStream::open(
         &args.targets,

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::plan_file::{self, RowVerdicts};
-use super::spec::{load_baseline, load_roots};
+use super::spec::{check_output, check_writable, load_baseline, load_roots};
 use super::{EdgeError, Item, RunSpec, block_on, execute, say};
 use crate::cli::CloudfrontArgs;
 use crate::document::{InputErrorKind, InputErrorReport};
@@ -29,6 +29,10 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
     let output = args.output.into_config();
     // Whether Host is forwarded is read from each cache behavior, so there is no --host-header.
     let (probe, resolve, roots_path) = args.probe.into_config(None)?;
+    check_output(&output)?;
+    if let Some(plan) = args.plan.as_deref() {
+        check_writable(plan, "--plan")?;
+    }
     let baseline = load_baseline(&output)?;
     let (documents, mut invalid) = read_documents(&args.files, &args.forwards_host);
     if documents.is_empty() {

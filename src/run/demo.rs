@@ -15,7 +15,9 @@ use crate::document::{Format, Summary};
 use crate::exit;
 
 pub(super) fn run(args: DemoArgs) -> Result<ExitCode> {
-    block_on(run_fleet(args.into_config()))?
+    let output = args.into_config();
+    super::spec::check_output(&output)?;
+    block_on(run_fleet(output))?
 }
 
 async fn run_fleet(output: OutputConfig) -> Result<ExitCode> {

@@ -29,6 +29,8 @@ struct Row {
     /// `address negotiates version` for every address that negotiated a version older than
     /// TLS 1.2.
     legacy: Vec<String>,
+    /// Addresses whose chain only the `--roots` store trusts, not CloudFront's list.
+    private_trust: Vec<String>,
 }
 
 /// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
@@ -54,11 +56,18 @@ impl RowVerdicts {
             .filter(|(_, v)| !matches!(v, TlsVersion::Tls12 | TlsVersion::Tls13))
             .map(|(a, v)| format!("{} negotiates {}", a.address, v.as_str()))
             .collect();
+        let private_trust = o
+            .addresses
+            .iter()
+            .filter(|a| a.cloudfront_trusts == Some(false))
+            .map(|a| a.address.clone())
+            .collect();
         let row = Row {
             verdict: o.verdict,
             failing,
             protocols: o.origin_ssl_protocols.clone(),
             legacy,
+            private_trust,
         };
         let key = (cf.distribution_id.clone(), cf.origin_id.clone());
         self.0.entry(key).or_default().push(row);
@@ -96,6 +105,16 @@ pub(super) fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) ->
 
 /// The decision for one origin from its rows.
 fn decide(origin_id: &str, rows: &[Row]) -> PlanDecision {
+    // Fact 11: CloudFront trusts only the Mozilla list. A chain only `--roots` trusts would
+    // 502 after the switch, whatever the verdict against `--roots` says; no flag overrides it.
+    if let Some(private) = private_trust(rows) {
+        return PlanDecision {
+            origin_id: origin_id.to_string(),
+            switch: false,
+            ssl_protocols: vec![SslProtocol::Tls12],
+            reason: private,
+        };
+    }
     let switch = !rows.is_empty() && rows.iter().all(|r| !r.verdict.fails());
     // For a kept origin, what fails; for a switched one, what needs an old version. Rows of
     // one origin (one per viewer name) often fail for the same reason: say it once.
@@ -128,6 +147,23 @@ fn decide(origin_id: &str, rows: &[Row]) -> PlanDecision {
         ssl_protocols,
         reason: reasons.join("; "),
     }
+}
+
+/// Why an origin cannot switch although `--roots` trusts it, when only `--roots` does.
+fn private_trust(rows: &[Row]) -> Option<String> {
+    let mut addresses: Vec<&str> = Vec::new();
+    for address in rows.iter().flat_map(|r| r.private_trust.iter()) {
+        if !addresses.contains(&address.as_str()) {
+            addresses.push(address);
+        }
+    }
+    if addresses.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "only the --roots store trusts the chain of {}: CloudFront trusts only the Mozilla included CA list (fact 11) and would answer 502 after the switch; serve a chain from a publicly trusted CA first",
+        addresses.join(", ")
+    ))
 }
 
 /// The plan's lines on stderr: each origin's decision, then how to apply it.

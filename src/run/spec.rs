@@ -75,6 +75,21 @@ fn counts_as_failing(summary: &Summary, fail_on: FailOn) -> bool {
     }
 }
 
+/// Fails before any probe when `--output` could not be written at the end: a missing or
+/// unwritable directory is found now, not after a long run.
+pub(super) fn check_output(output: &OutputConfig) -> Result<()> {
+    match output.path.as_deref() {
+        Some(path) => check_writable(path, "--output"),
+        None => Ok(()),
+    }
+}
+
+/// As [`check_output`], for any file the run will write (`flag` names it in the error).
+pub(super) fn check_writable(path: &Path, flag: &str) -> Result<()> {
+    crate::output::check_writable(path)
+        .with_context(|| format!("{flag} {}: cannot write there", path.display()))
+}
+
 /// Reads `--baseline`, refusing the one format it cannot work with.
 pub(super) fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
     let Some(path) = output.baseline.as_deref() else {
@@ -90,12 +105,28 @@ pub(super) fn load_baseline(output: &OutputConfig) -> Result<Option<Baseline>> {
     Ok(Some(baseline::parse_baseline(&bytes, &shown)?))
 }
 
-/// Reads `--roots`, or gives the Mozilla list CloudFront trusts.
+/// Stands in for the Mozilla list as "the list CloudFront trusts" when judging whether a
+/// `--roots` verdict would also hold at CloudFront. For the tests only, which need a "public"
+/// CA of their own; it never replaces the store verdicts are judged against.
+pub(crate) const DANGER_BUILTIN_ROOTS_ENV: &str = "ORIGIN_PROBE_DANGER_BUILTIN_ROOTS";
+
+/// Reads `--roots`, or gives the Mozilla list CloudFront trusts. A `--roots` store also knows
+/// CloudFront's list, so every chain it trusts is checked against that list too (the plan
+/// never switches an origin only a private store trusts).
 pub(super) fn load_roots(path: Option<&Path>) -> Result<TrustStore> {
     let Some(path) = path else {
         return Ok(TrustStore::mozilla());
     };
+    let store = read_pem_store(path, "--roots")?;
+    let cloudfront = match std::env::var_os(DANGER_BUILTIN_ROOTS_ENV) {
+        Some(file) => read_pem_store(Path::new(&file), DANGER_BUILTIN_ROOTS_ENV)?,
+        None => TrustStore::mozilla(),
+    };
+    Ok(store.with_cloudfront_list(cloudfront))
+}
+
+fn read_pem_store(path: &Path, what: &str) -> Result<TrustStore> {
     let shown = path.display().to_string();
-    let pem = std::fs::read(path).with_context(|| format!("--roots {shown}"))?;
-    TrustStore::from_pem(&pem, &shown).with_context(|| format!("--roots {shown}"))
+    let pem = std::fs::read(path).with_context(|| format!("{what} {shown}"))?;
+    TrustStore::from_pem(&pem, &shown).with_context(|| format!("{what} {shown}"))
 }

@@ -88,6 +88,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
     findings.extend(net_rules::connect(&record.connect, &address, target.port));
     let mut tls_version = None;
     let mut cipher_suite = None;
+    let mut cloudfront_trusts = None;
     let mut chain_source = None;
     let mut chain_summaries = Vec::new();
     let mut verified_path_expiry = None;
@@ -120,6 +121,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 roots: ctx.store.info(),
             };
             findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));
+            cloudfront_trusts = also_trusted_by_cloudfront(chain, &names, &analysis, ctx);
             if let Some(HandshakeOutcome::Negotiated(n)) = &record.cloudfront
                 && let Some(message) = &n.signature_error
                 && !ring_cannot_check(analysis.summaries.first())
@@ -160,12 +162,30 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         tls_version,
         cipher_suite,
         chain_source,
+        cloudfront_trusts,
         chain: chain_summaries,
         verified_path_expiry,
         connect_ms,
         http: record.http.as_ref().map(http_summary),
         elapsed_ms: millis(record.elapsed),
     }
+}
+
+/// Under `--roots`, whether a chain that store trusts is also trusted by the list CloudFront
+/// uses (fact 11): the plan must never switch an origin only a private store trusts. `None`
+/// when the run's store is CloudFront's own list, or the chain is not trusted anyway.
+fn also_trusted_by_cloudfront(
+    chain: &[Vec<u8>],
+    names: &[String],
+    analysis: &cert::ChainAnalysis,
+    ctx: &JudgeContext<'_>,
+) -> Option<bool> {
+    let list = ctx.store.cloudfront_list()?;
+    if !matches!(analysis.trust, cert::Trust::Trusted { .. }) {
+        return None;
+    }
+    let again = cert::analyse(chain, names, list, ctx.now);
+    Some(matches!(again.trust, cert::Trust::Trusted { .. }))
 }
 
 /// The chain to judge, and where it came from: `cloudfront` (the answer to CloudFront's own

@@ -18,4 +18,5 @@ mod monitoring;
 mod network;
 mod scale;
 mod support;
+mod trust;
 mod verdicts;

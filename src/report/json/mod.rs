@@ -105,6 +105,7 @@
 //! | `hello` | object or null | the answer to CloudFront's exact hello (below); null when TCP failed |
 //! | `versions` | object | the version scan: keys `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`, each a version object (below); empty when not run (TCP failed, or no TLS answer to CloudFront's hello) |
 //! | `chain_source` | string or null | `cloudfront` (the answer to CloudFront's hello: the chain CloudFront would receive), `version-scan` (a scan hello's, because CloudFront's failed) or `tls13` (a TLS 1.3 handshake's: the origin speaks nothing older) |
+//! | `cloudfront_trusts` | boolean or null | under `--roots`: whether the chain also verifies against the list CloudFront trusts (the Mozilla list, fact 11); `--plan` never switches an origin with `false`. Null when the run judged against the Mozilla list itself, or the chain is not trusted by `--roots` either |
 //! | `chain` | array | certificate objects exactly as sent, in the order sent; empty when none was read |
 //! | `connect_ms` | integer or null | TCP connect time; null when the connection failed |
 //! | `http` | object or null | the `--http` request (below); null when not asked for |
@@ -221,6 +222,7 @@
 //!             "TLSv1.3": { "support": "supported", "suite": "TLS_AES_128_GCM_SHA256", "detail": null, "answered_by": "own" }
 //!           },
 //!           "chain_source": "cloudfront",
+//!           "cloudfront_trusts": null,
 //!           "chain": [
 //!             {
 //!               "position": 0,

@@ -107,6 +107,12 @@ pub async fn run_with_stdin(args: &[String], stdin: Option<&[u8]>) -> Run {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_origin-probe"));
     cmd.args(args)
         .env("NO_COLOR", "1")
+        // The fixture root stands in for the Mozilla list as "what CloudFront trusts", so a
+        // plan under `--roots test-roots.pem` can switch origins (see `trust.rs`).
+        .env(
+            "ORIGIN_PROBE_DANGER_BUILTIN_ROOTS",
+            fixture_path("test-roots.pem"),
+        )
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
