@@ -88,6 +88,8 @@ pub(crate) struct OutputConfig {
     pub progress: bool,
     pub fail_on: FailOn,
     pub baseline: Option<PathBuf>,
+    /// `--sources`: the table lists the source of every fact it cites.
+    pub sources: bool,
 }
 
 /// A flag value that parsed but makes no sense.

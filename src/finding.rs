@@ -111,7 +111,10 @@ impl Verdict {
 }
 
 /// One judgement, with everything an operator needs to act on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Serialised with one computed field after `fact`: `fact_url`, the primary source of the fact
+/// (`crate::facts::url`), so a reader can check "[documented, fact 12]" without the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable rule id, e.g. `cert.expired`. Listed in the README's rule table.
     pub rule: &'static str,
@@ -123,6 +126,21 @@ pub struct Finding {
     pub fix: String,
     /// The number of the fact in `cloudfront-origin-facts.md` the rule rests on.
     pub fact: u16,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Finding", 7)?;
+        s.serialize_field("rule", self.rule)?;
+        s.serialize_field("impact", &self.impact)?;
+        s.serialize_field("confidence", &self.confidence)?;
+        s.serialize_field("reason", &self.reason)?;
+        s.serialize_field("fix", &self.fix)?;
+        s.serialize_field("fact", &self.fact)?;
+        s.serialize_field("fact_url", &crate::facts::url(self.fact))?;
+        s.end()
+    }
 }
 
 /// Builds a finding; the one constructor every rule module uses.

@@ -36,6 +36,7 @@ pub mod demo;
 pub(crate) mod document;
 pub(crate) mod engine;
 pub mod exit;
+pub mod facts;
 pub(crate) mod finding;
 pub mod input;
 pub(crate) mod output;

@@ -24,6 +24,15 @@ Exit codes:
   2  bad usage or input, or the run could not complete, or the prober's
      own DNS resolver is broken (not the origins')";
 
+/// The demo's own exit codes: it checks its fleet's verdicts against what each defect predicts,
+/// so "would fail" origins are the point of the demo, not a failure.
+const DEMO_AFTER_HELP: &str = "\
+Exit codes:
+  0    every demo origin got the verdict its defect predicts
+  1    some demo origin got another verdict (each one is named on stderr)
+  2    bad usage, or the demo could not run (a loopback server did not start)
+  130  interrupted (Ctrl-C)";
+
 /// Would CloudFront answer 502 if these origins were switched to https-only?
 ///
 /// Probes every address of every origin the way CloudFront's edge connects to a custom origin
@@ -44,7 +53,7 @@ pub(crate) enum Command {
     #[command(after_help = AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
 }
 
@@ -108,10 +117,25 @@ pub(crate) struct CloudfrontArgs {
     pub output: OutputArgs,
 }
 
+/// The demo's flags: only those it honours. Its fleet is new on every run (no `--baseline`)
+/// and its exit code compares verdicts with expectations (no `--fail-on`).
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Table: under the report, list the source (AWS page) of every fact the findings cite.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 /// How to probe.
@@ -208,6 +232,11 @@ pub(crate) struct OutputArgs {
     /// Compare with an earlier JSON report: list what changed, and exit 1 only for regressions.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Table: under the report, list the source (AWS page) of every fact the findings cite.
+    /// JSON always carries it, as each finding's fact_url.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 #[cfg(test)]

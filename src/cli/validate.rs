@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::{OutputArgs, ProbeArgs};
+use super::{DemoArgs, OutputArgs, ProbeArgs};
 use crate::config::{
     ConfigError, MAX_CONCURRENCY, MAX_TIMEOUT, OutputConfig, ProbeConfig, ResolveConfig,
     host_header, http_config, parse_dns_server,
@@ -83,6 +83,22 @@ impl OutputArgs {
             progress: !self.no_progress,
             fail_on: self.fail_on,
             baseline: self.baseline,
+            sources: self.sources,
+        }
+    }
+}
+
+impl DemoArgs {
+    /// The output settings the shared run loop takes: JUnit marks would-fail origins as
+    /// failures (the default policy), and there is never a baseline.
+    pub(crate) fn into_config(self) -> OutputConfig {
+        OutputConfig {
+            format: self.format,
+            path: self.output,
+            progress: !self.no_progress,
+            fail_on: crate::document::FailOn::WouldFail,
+            baseline: None,
+            sources: self.sources,
         }
     }
 }

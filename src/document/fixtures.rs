@@ -39,6 +39,7 @@ pub(crate) fn report(origins: Vec<OriginReport>, roots: RootsInfo) -> Report {
         roots,
         summary: Summary::of(&origins),
         origins,
+        input_errors: Vec::new(),
         baseline: None,
         interrupted: None,
         run_error: None,
@@ -160,6 +161,20 @@ pub(crate) fn address(
         .into_iter()
         .collect(),
     };
+    // A fixture chain verifies unless a finding fails the address: then, as for a chain that
+    // does not verify, there is no verified path.
+    let verified_path_expiry = chain
+        .iter()
+        .filter_map(|c| {
+            time::OffsetDateTime::parse(
+                &c.not_after,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .ok()
+        })
+        .map(time::OffsetDateTime::unix_timestamp)
+        .min()
+        .filter(|_| findings.iter().all(|f| f.impact < Impact::Would504));
     AddressReport {
         address: address.to_owned(),
         verdict: Verdict::from_findings(&findings),
@@ -171,6 +186,7 @@ pub(crate) fn address(
         chain_source: tls_version.map(|_| "cloudfront"),
         cloudfront_trusts: None,
         chain,
+        verified_path_expiry,
         connect_ms: Some(23),
         http: None,
         elapsed_ms: 187,

@@ -64,6 +64,10 @@ pub struct Report {
     pub roots: RootsInfo,
     pub summary: Summary,
     pub origins: Vec<OriginReport>,
+    /// Input that named nothing to probe (bad target lines, bad documents), in the order met;
+    /// empty for clean input. Machine formats carry it so a scheduled run cannot look clean
+    /// while part of its input was ignored.
+    pub input_errors: Vec<InputErrorReport>,
     /// What changed since `--baseline`; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDiff>,
@@ -87,6 +91,41 @@ pub struct RunError {
     pub message: String,
     /// Origins left out of the report because of it.
     pub origins_not_judged: usize,
+}
+
+/// One piece of input that was not probed because it is not valid: the error stderr shows.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InputErrorReport {
+    pub kind: InputErrorKind,
+    /// Where: `argument 2`, `origins.txt:14`, a file name, a CloudFront origin's source.
+    pub source: String,
+    /// The one-line error, as stderr shows it (without the program's prefix).
+    pub message: String,
+}
+
+/// What kind of input an [`InputErrorReport`] is about.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputErrorKind {
+    /// A target argument or `--input` line that is not a target.
+    Target,
+    /// Reading `--input` failed part way; what came before was probed.
+    Read,
+    /// A CloudFront file that cannot be read, or is not distribution JSON.
+    Document,
+    /// A CloudFront origin whose domain name cannot be probed.
+    Origin,
+}
+
+impl InputErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputErrorKind::Target => "target",
+            InputErrorKind::Read => "read",
+            InputErrorKind::Document => "document",
+            InputErrorKind::Origin => "origin",
+        }
+    }
 }
 
 /// How an interrupted run ended.
@@ -317,6 +356,12 @@ pub struct AddressReport {
     pub cloudfront_trusts: Option<bool>,
     /// The certificates exactly as sent, in the order sent.
     pub chain: Vec<CertSummary>,
+    /// The earliest `notAfter` (Unix seconds) of the path verified against the trust store at
+    /// the judging time, when there is one: Prometheus's
+    /// `probe_ssl_last_chain_expiry_timestamp_seconds`. Not serialised: JSON readers have every
+    /// date in `chain` and the verdict in `findings`.
+    #[serde(skip)]
+    pub verified_path_expiry: Option<i64>,
     pub connect_ms: Option<u64>,
     /// The `--http` request, or null when not asked for.
     pub http: Option<HttpSummary>,

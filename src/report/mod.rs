@@ -19,19 +19,22 @@ mod table;
 
 use std::io::{self, Write};
 
-pub(crate) use json::write_jsonl_origin;
+pub(crate) use json::{write_jsonl_input_error, write_jsonl_origin};
 pub(crate) use prometheus::RunMeta;
 
 use crate::document::{FailOn, Format, Report, RunContext};
 
 /// What the monitoring formats need besides the report: facts only the finished run knows,
 /// and the failure policy.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct MonitorOptions {
     /// Run duration and end time, for the Prometheus run-level metrics.
     pub run: RunMeta,
     /// Which verdicts become JUnit failures.
     pub fail_on: FailOn,
+    /// Prometheus: the text of the file this output replaces (`--output`), read by the caller,
+    /// so expiry series of origins that are down now are carried over; `None` otherwise.
+    pub previous: Option<String>,
 }
 
 /// How the table is drawn, as decided by the caller.
@@ -39,10 +42,31 @@ pub(crate) struct MonitorOptions {
 pub(crate) struct RenderOptions {
     /// Emit ANSI colour (SGR) codes in the table. Machine formats never contain them.
     pub color: bool,
+    /// Columns the table may use: the terminal's width, or [`DEFAULT_WIDTH`] when the output
+    /// is not a terminal. Lines wrap at word boundaries to fit; a word longer than a line (a
+    /// URL) is never broken. Machine formats ignore it.
+    pub width: usize,
+    /// Under the table, list the source (URL) of every fact the findings cite (`--sources`).
+    pub sources: bool,
+}
+
+/// The table's width when the output is not a terminal (a file, a pipe, CI logs).
+pub(crate) const DEFAULT_WIDTH: usize = 80;
+
+impl RenderOptions {
+    /// Plain text at [`DEFAULT_WIDTH`], without sources: what a file or a pipe gets.
+    #[cfg(test)]
+    pub(crate) fn plain() -> RenderOptions {
+        RenderOptions {
+            color: false,
+            width: DEFAULT_WIDTH,
+            sources: false,
+        }
+    }
 }
 
 /// Everything a renderer needs besides the report, decided once by the caller.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct RenderSpec {
     pub format: Format,
     pub options: RenderOptions,
@@ -64,11 +88,24 @@ pub(crate) fn write(report: &Report, spec: &RenderSpec, out: &mut dyn Write) -> 
             }
         }
         Format::Json => json::write_document(report, out),
-        Format::Jsonl => report
-            .origins
-            .iter()
-            .try_for_each(|origin| write_jsonl_origin(origin, &RunContext::of(report), out)),
-        Format::Prometheus => prometheus::write(report, &spec.monitor.run, out),
+        Format::Jsonl => {
+            let run = RunContext::of(report);
+            report
+                .origins
+                .iter()
+                .try_for_each(|origin| write_jsonl_origin(origin, &run, out))?;
+            // Input errors close the lines, one record each, as when streaming.
+            report
+                .input_errors
+                .iter()
+                .try_for_each(|error| write_jsonl_input_error(error, &run, out))
+        }
+        Format::Prometheus => prometheus::write(
+            report,
+            &spec.monitor.run,
+            spec.monitor.previous.as_deref(),
+            out,
+        ),
         Format::Junit => junit::write(report, spec.monitor.fail_on, out),
     }
 }
@@ -81,13 +118,17 @@ mod tests {
     fn spec(format: Format, color: bool) -> RenderSpec {
         RenderSpec {
             format,
-            options: RenderOptions { color },
+            options: RenderOptions {
+                color,
+                ..RenderOptions::plain()
+            },
             monitor: MonitorOptions {
                 run: RunMeta {
                     duration_seconds: 1.5,
                     finished_at_unix_seconds: 1_748_779_201.5,
                 },
                 fail_on: FailOn::WouldFail,
+                previous: None,
             },
         }
     }

@@ -11,8 +11,8 @@ use time::format_description::well_known::Rfc3339;
 use super::drive::InputOrder;
 use crate::baseline::{self, Baseline};
 use crate::document::{
-    FailOn, Interrupted, OriginReport, Report, RootsInfo, RunContext, RunError, SCHEMA_VERSION,
-    Summary, ToolInfo,
+    FailOn, InputErrorReport, Interrupted, OriginReport, Report, RootsInfo, RunContext, RunError,
+    SCHEMA_VERSION, Summary, ToolInfo,
 };
 use crate::report::RunMeta;
 
@@ -79,6 +79,8 @@ pub(crate) struct Finished {
     pub(crate) interrupted: Option<Interrupted>,
     pub(crate) roots: RootsInfo,
     pub(crate) run_error: Option<RunError>,
+    /// Input that named nothing to probe, in input order.
+    pub(crate) input_errors: Vec<InputErrorReport>,
 }
 
 /// The report of a finished run in input order, compared with `baseline` when there is one;
@@ -96,6 +98,7 @@ pub(crate) fn assemble(
         interrupted,
         roots,
         run_error,
+        input_errors,
     } = finished;
     origins.sort_by_key(|(order, _)| *order);
     let mut report = Report {
@@ -106,6 +109,7 @@ pub(crate) fn assemble(
         roots,
         summary,
         origins: origins.into_iter().map(|(_, o)| o).collect(),
+        input_errors,
         baseline: None,
         interrupted,
         run_error,

@@ -31,7 +31,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
     let store = load_roots(roots_path.as_deref())?;
     let fail_on = output.fail_on;
     let spec = RunSpec {
-        items: first.into_iter().chain(&mut targets).map(Item::Probe),
+        items: first.into_iter().map(Item::Probe).chain(targets.items()),
         probe,
         resolve,
         store,

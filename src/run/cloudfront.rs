@@ -16,6 +16,7 @@ use super::plan_file::{self, RowVerdicts};
 use super::spec::{check_output, check_writable, load_baseline, load_roots};
 use super::{EdgeError, Item, RunSpec, block_on, execute, say};
 use crate::cli::CloudfrontArgs;
+use crate::document::{InputErrorKind, InputErrorReport};
 use crate::input::Shard;
 use crate::input::cloudfront::{
     self, CfOrigin, Distribution, Document, needs_probe, origin_source, reference,
@@ -33,14 +34,17 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
         check_writable(plan, "--plan")?;
     }
     let baseline = load_baseline(&output)?;
-    let (documents, mut input_errors) = read_documents(&args.files, &args.forwards_host);
+    let (documents, mut invalid) = read_documents(&args.files, &args.forwards_host);
     if documents.is_empty() {
         return Err(EdgeError::InputReported.into());
     }
     // Refuse an impossible plan before probing anything.
     let plan_target = plan_target(args.plan.as_deref(), args.shard, &documents)?;
-    let (items, origin_errors) = collect_items(&documents, args.shard)?;
-    input_errors |= origin_errors;
+    let (mut items, origin_errors) = collect_items(&documents, args.shard)?;
+    invalid.extend(origin_errors);
+    let input_errors = !invalid.is_empty();
+    // The bad documents and origins, for the report's machine formats (stderr has them).
+    items.extend(invalid);
     let store = load_roots(roots_path.as_deref())?;
     let fail_on = output.fail_on;
     let spec = RunSpec {
@@ -64,9 +68,9 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// Reads every file, reporting each one that cannot be used; also whether any could not.
-fn read_documents(files: &[PathBuf], forwards_host: &[String]) -> (Vec<Document>, bool) {
-    let mut input_errors = false;
+/// Reads every file, reporting each one that cannot be used; also those, as report items.
+fn read_documents(files: &[PathBuf], forwards_host: &[String]) -> (Vec<Document>, Vec<Item>) {
+    let mut input_errors = Vec::new();
     let mut documents = Vec::new();
     let mut used_declarations: Vec<String> = Vec::new();
     for path in files {
@@ -83,7 +87,11 @@ fn read_documents(files: &[PathBuf], forwards_host: &[String]) -> (Vec<Document>
             }
             Err(e) => {
                 say::error(format!("{e:#}"));
-                input_errors = true;
+                input_errors.push(Item::Invalid(InputErrorReport {
+                    kind: InputErrorKind::Document,
+                    source: path.display().to_string(),
+                    message: format!("{e:#}"),
+                }));
             }
         }
     }
@@ -141,12 +149,13 @@ fn plan_target<'a>(
     Ok(Some((path, doc)))
 }
 
-/// The run's items in input order, and whether any origin could not be made one (each such
-/// origin is reported). Nothing to check at all is an error, except in an empty shard.
-fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<Item>, bool)> {
+/// The run's items in input order, and the origins that could not be made one (each is
+/// reported, and returned as a report item). Nothing to check at all is an error, except in an
+/// empty shard.
+fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<Item>, Vec<Item>)> {
     let mut items = Vec::new();
     let mut origins_in_input = 0usize;
-    let mut input_errors = false;
+    let mut invalid = Vec::new();
     for doc in documents {
         for dist in &doc.distributions {
             for origin in &dist.origins {
@@ -158,14 +167,19 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
                     Ok(mut new) => items.append(&mut new),
                     Err(e) => {
                         say::error(format!("{e:#}"));
-                        input_errors = true;
+                        invalid.push(Item::Invalid(InputErrorReport {
+                            kind: InputErrorKind::Origin,
+                            source: origin_source(&doc.source, dist, origin),
+                            message: format!("{e:#}"),
+                        }));
                     }
                 }
             }
         }
     }
+    let input_errors = !invalid.is_empty();
     if !items.is_empty() {
-        return Ok((items, input_errors));
+        return Ok((items, invalid));
     }
     match shard {
         Some(shard) if origins_in_input > 0 && !input_errors => {
@@ -173,7 +187,7 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
             say::note(format!(
                 "shard {shard} holds none of the {origins_in_input} origins; writing an empty report"
             ));
-            Ok((items, input_errors))
+            Ok((items, invalid))
         }
         // Origins that were refused have said so already.
         _ if input_errors => Err(EdgeError::InputReported.into()),

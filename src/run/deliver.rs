@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use super::assemble::Clock;
 use super::drive::InputOrder;
 use crate::config::OutputConfig;
-use crate::document::{Format, OriginReport, Report, RunContext, RunError};
+use crate::document::{Format, InputErrorReport, OriginReport, Report, RunContext, RunError};
 use crate::output::{self, StreamingFile};
 use crate::report::{self, MonitorOptions, RenderOptions, RenderSpec};
 
@@ -69,12 +69,13 @@ impl Sink {
         }
     }
 
-    /// Ends the stream (every line written is a whole origin, so an interrupted stream is
-    /// still valid JSON Lines), or gives back the collected origins for the document.
-    /// A prober failure ends the stream with a record of its own (`{"schema_version",
-    /// "run", "run_error"}`), since the origins it left out have no line.
+    /// Ends the stream with one record per input error, then the prober's failure if any
+    /// (`{"schema_version", "run", "run_error"}`, since the origins it left out have no line);
+    /// every line written is whole, so an interrupted stream is still valid JSON Lines. For a
+    /// document, gives back the collected origins.
     pub(super) fn finish(
         self,
+        input_errors: &[InputErrorReport],
         run_error: Option<&RunError>,
     ) -> Result<Option<Vec<(InputOrder, OriginReport)>>> {
         match self {
@@ -84,6 +85,10 @@ impl Sink {
             Sink::Lines {
                 mut out, context, ..
             } => {
+                for error in input_errors {
+                    report::write_jsonl_input_error(error, &context, &mut out)
+                        .context("writing the report")?;
+                }
                 if let Some(run_error) = run_error {
                     report::json::write_jsonl_run_error(run_error, &context, &mut out)
                         .context("writing the report")?;
@@ -104,10 +109,18 @@ pub(super) fn render_spec(output: &OutputConfig, clock: &Clock) -> RenderSpec {
             color: output.path.is_none()
                 && output.format == Format::Table
                 && color_wanted(&io::stdout()),
+            width: table_width(output.path.is_none()),
+            sources: output.sources,
         },
         monitor: MonitorOptions {
             run: clock.meta(),
             fail_on: output.fail_on,
+            // The textfile this run replaces is the memory of the last known expiries; a
+            // missing or unreadable one just means there is nothing to carry over.
+            previous: match (output.format, output.path.as_deref()) {
+                (Format::Prometheus, Some(path)) => std::fs::read_to_string(path).ok(),
+                _ => None,
+            },
         },
     }
 }
@@ -157,6 +170,27 @@ impl Write for LineSink {
             LineSink::Stdout(out) => out.flush(),
             LineSink::File(file) => file.flush(),
         }
+    }
+}
+
+/// Columns for the table: 80 for an `--output` file, so the file does not depend on where it
+/// was made; on stdout `COLUMNS` when set (as a shell may export it, or a test), else the
+/// terminal's width, else 80 (a pipe, CI logs).
+fn table_width(to_stdout: bool) -> usize {
+    if !to_stdout {
+        return report::DEFAULT_WIDTH;
+    }
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    let stdout = io::stdout();
+    match terminal_size::terminal_size_of(&stdout) {
+        Some((terminal_size::Width(w), _)) if stdout.is_terminal() => usize::from(w),
+        _ => report::DEFAULT_WIDTH,
     }
 }
 

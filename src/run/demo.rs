@@ -15,11 +15,7 @@ use crate::document::{Format, Summary};
 use crate::exit;
 
 pub(super) fn run(args: DemoArgs) -> Result<ExitCode> {
-    let output = args.output.into_config();
-    anyhow::ensure!(
-        output.baseline.is_none(),
-        "demo does not take --baseline: its fleet is new on every run"
-    );
+    let output = args.into_config();
     super::spec::check_output(&output)?;
     block_on(run_fleet(output))?
 }

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Item;
 use super::say;
-use crate::document::{Interrupted, OriginReport};
+use crate::document::{InputErrorReport, Interrupted, OriginReport};
 use crate::engine::{Engine, Stop};
 
 /// Where an origin stood in the input, for the formats that list origins in input order,
@@ -35,7 +35,8 @@ impl InputOrder {
 }
 
 /// Probes the items, handing every finished origin to `finished` (in completion order, with
-/// its place in the input). Returns how the run was cut short, if Ctrl-C cut it.
+/// its place in the input). Returns how the run was cut short, if Ctrl-C cut it, and the
+/// input errors met among the items, in input order.
 ///
 /// `items` is pulled lazily, only as the engine has room (at most `2 x concurrency` origins
 /// in flight), so a long streamed input is never held in memory.
@@ -44,7 +45,7 @@ pub(super) async fn drive(
     engine: Arc<Engine>,
     progress_wanted: bool,
     mut finished: impl FnMut(InputOrder, OriginReport),
-) -> Option<Interrupted> {
+) -> (Option<Interrupted>, Vec<InputErrorReport>) {
     // The bar's length: known for a list, growing as a streamed input is read.
     let known_len = match items.size_hint() {
         (low, Some(high)) if low == high => Some(low),
@@ -54,6 +55,7 @@ pub(super) async fn drive(
     // Settled items wait here until the drain loop can hand them on (the engine owns the
     // iterator while it runs); `probes` counts the targets handed to the engine so far.
     let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
+    let input_errors: RefCell<Vec<InputErrorReport>> = RefCell::new(Vec::new());
     let mut probes = 0usize;
     let targets = items.filter_map(|item| match item {
         Item::Probe(target) => {
@@ -66,6 +68,10 @@ pub(super) async fn drive(
         Item::Settled(origin) => {
             let order = InputOrder::settled(probes);
             settled.borrow_mut().push_back((order, origin));
+            None
+        }
+        Item::Invalid(error) => {
+            input_errors.borrow_mut().push(error);
             None
         }
     });
@@ -89,10 +95,11 @@ pub(super) async fn drive(
         finished(order, report);
     }
     progress.finish_and_clear();
-    (end.stopped || end.abandoned > 0).then_some(Interrupted {
+    let interrupted = (end.stopped || end.abandoned > 0).then_some(Interrupted {
         abandoned: end.abandoned,
         input_left: end.stopped,
-    })
+    });
+    (interrupted, input_errors.into_inner())
 }
 
 /// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.

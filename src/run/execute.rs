@@ -37,7 +37,7 @@ pub(crate) async fn execute(
     let mut sink = Sink::open(&output, clock.run_context(&roots))?;
     let mut summary = Summary::default();
     let mut faults = ProberFaults::default();
-    let interrupted = drive(items, engine, output.progress, |order, origin| {
+    let (interrupted, input_errors) = drive(items, engine, output.progress, |order, origin| {
         // An origin the prober could not judge is the prober's failure, not a verdict.
         if let Some(fault) = &origin.prober_fault {
             faults.add(fault);
@@ -49,7 +49,7 @@ pub(crate) async fn execute(
     })
     .await;
     let run_error = faults.into_error();
-    let Some(origins) = sink.finish(run_error.as_ref())? else {
+    let Some(origins) = sink.finish(&input_errors, run_error.as_ref())? else {
         return Ok(RunOutcome {
             summary,
             regressions: None,
@@ -63,6 +63,7 @@ pub(crate) async fn execute(
         interrupted,
         roots,
         run_error: run_error.clone(),
+        input_errors,
     };
     let (report, regressions) = assemble::assemble(
         &clock,

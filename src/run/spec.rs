@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use crate::baseline::{self, Baseline};
 use crate::cert::TrustStore;
 use crate::config::{OutputConfig, ProbeConfig, ResolveConfig};
-use crate::document::{FailOn, Format, OriginReport, RunError, Summary};
+use crate::document::{FailOn, Format, InputErrorReport, OriginReport, RunError, Summary};
 use crate::exit;
 use crate::target::Target;
 
@@ -21,6 +21,8 @@ use crate::target::Target;
 pub(crate) enum Item {
     Probe(Target),
     Settled(OriginReport),
+    /// Input that names nothing to probe; stderr has said so, the report records it.
+    Invalid(InputErrorReport),
 }
 
 /// A run, fully prepared: every command (and every new input) builds one of these and hands it

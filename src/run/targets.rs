@@ -6,13 +6,15 @@
 //! each duplicate note on stderr as it meets them (this is `run`, the one place that prints).
 //! Never probes.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::say;
+use super::{Item, say};
+use crate::document::{InputErrorKind, InputErrorReport};
 use crate::input::{Entry, SeenTargets, Shard, TargetLines, parse_entry, read_targets};
 use crate::target::Target;
 
@@ -30,6 +32,8 @@ pub(super) struct TargetStream {
     pub(super) errors: usize,
     /// An I/O error that ended the reading of `--input`; what came before it is still probed.
     pub(super) read_error: Option<anyhow::Error>,
+    /// Bad entries (and a read error) not yet handed to the report by [`TargetStream::items`].
+    pending: VecDeque<InputErrorReport>,
 }
 
 /// `--input`, open, with the name its errors are reported under.
@@ -91,6 +95,7 @@ impl TargetStream {
             targets_in_input: 0,
             errors: 0,
             read_error: None,
+            pending: VecDeque::new(),
         })
     }
 
@@ -108,8 +113,13 @@ impl TargetStream {
             Ok(entry) => Some(entry),
             Err(e) => {
                 let shown = input.shown.clone();
-                self.read_error =
-                    Some(anyhow::Error::new(e).context(format!("reading targets from {shown}")));
+                let error = anyhow::Error::new(e).context(format!("reading targets from {shown}"));
+                self.pending.push_back(InputErrorReport {
+                    kind: InputErrorKind::Read,
+                    source: shown,
+                    message: format!("{error:#}"),
+                });
+                self.read_error = Some(error);
                 self.lines = None;
                 None
             }
@@ -123,6 +133,20 @@ impl TargetStream {
 
     fn in_shard(&self, key: &str) -> bool {
         self.shard.is_none_or(|s| s.holds(key))
+    }
+
+    /// The rest of the stream as run items: targets to probe, and each bad entry as an
+    /// [`Item::Invalid`] so the machine formats carry it (stderr has it already).
+    pub(super) fn items(&mut self) -> impl Iterator<Item = Item> + '_ {
+        std::iter::from_fn(move || {
+            if let Some(error) = self.pending.pop_front() {
+                return Some(Item::Invalid(error));
+            }
+            match self.next() {
+                Some(target) => Some(Item::Probe(target)),
+                None => self.pending.pop_front().map(Item::Invalid),
+            }
+        })
     }
 }
 
@@ -148,6 +172,11 @@ impl Iterator for TargetStream {
                     // to, so N shards report each bad line exactly once between them.
                     if self.in_shard(&error.shown) {
                         self.errors += 1;
+                        self.pending.push_back(InputErrorReport {
+                            kind: InputErrorKind::Target,
+                            source: error.source_name.clone(),
+                            message: error.to_string(),
+                        });
                         say::error(error);
                     }
                 }

@@ -99,6 +99,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
     let mut cloudfront_trusts = None;
     let mut chain_source = None;
     let mut chain_summaries = Vec::new();
+    let mut verified_path_expiry = None;
     if let Some(hello) = &record.hello {
         let tls_ctx = tls_rules::TlsRuleContext {
             protocols: &target.ssl_protocols,
@@ -136,6 +137,16 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 findings.push(net_rules::signature_invalid(message));
             }
             chain_source = Some(source);
+            // As the blackbox exporter's "last chain expiry": only a path that verifies now.
+            if matches!(
+                analysis.trust,
+                cert::Trust::Trusted {
+                    basis: cert::TrustBasis::Webpki,
+                    ..
+                }
+            ) {
+                verified_path_expiry = analysis.earliest_expiry.as_ref().map(|e| e.not_after_unix);
+            }
             chain_summaries = analysis.summaries;
         }
     }
@@ -161,6 +172,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         chain_source,
         cloudfront_trusts,
         chain: chain_summaries,
+        verified_path_expiry,
         connect_ms,
         http: record.http.as_ref().map(http_summary),
         elapsed_ms: millis(record.elapsed),

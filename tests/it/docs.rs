@@ -134,3 +134,144 @@ fn readme_rows_of_certificate_rules_match_their_definitions() {
         }
     }
 }
+
+/// The rule modules, whose findings cite facts.
+const RULE_FILES: &[&str] = &[
+    "verdict/net_rules.rs",
+    "verdict/tls_rules.rs",
+    "verdict/cert_rules.rs",
+    "verdict/http_rules.rs",
+    "verdict/mod.rs",
+    "engine.rs",
+    "input/cloudfront/rules.rs",
+    "input/cloudfront/host_rules.rs",
+];
+
+/// Every fact number a rule cites: the number argument of each `finding(rule, impact,
+/// confidence, FACT, ...)` call (the line after the confidence), `fact: N` fields, the
+/// certificate rule table, and the README rule table's fact column.
+fn facts_cited() -> BTreeSet<u16> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = BTreeSet::new();
+    for file in RULE_FILES {
+        let text = read(&root.join("src").join(file));
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut previous = "";
+        for line in code.lines() {
+            let trimmed = line.trim();
+            let after_confidence = previous.contains("onfidence");
+            if let Some(n) = trimmed.strip_suffix(',')
+                && after_confidence
+                && let Ok(n) = n.parse::<u16>()
+            {
+                out.insert(n);
+            }
+            if let Some(n) = trimmed
+                .strip_prefix("fact: ")
+                .and_then(|r| r.strip_suffix(','))
+                && let Ok(n) = n.parse::<u16>()
+            {
+                out.insert(n);
+            }
+            previous = trimmed;
+        }
+    }
+    out.extend(
+        origin_probe::verdict::cert_rules::RULES
+            .iter()
+            .map(|r| r.fact),
+    );
+    let readme = read(&root.join("README.md"));
+    for line in readme.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let id = rest.split('`').next().unwrap_or_default();
+        if !RULE_PREFIXES.iter().any(|p| id.starts_with(p)) {
+            continue;
+        }
+        // | rule | impact | confidence | fact | when |
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        for n in cells.get(4).copied().unwrap_or_default().split(',') {
+            out.insert(
+                n.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("README fact cell: {line}")),
+            );
+        }
+    }
+    out
+}
+
+/// `docs/cloudfront-facts.md`, cut into its `### Fact N: ...` sections.
+fn fact_sections() -> std::collections::BTreeMap<u16, String> {
+    let doc = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(origin_probe::facts::FACTS_DOC));
+    let mut sections = std::collections::BTreeMap::new();
+    let mut current: Option<(u16, String)> = None;
+    for line in doc.lines() {
+        if line.starts_with("## ") || line.starts_with("### ") {
+            if let Some((n, text)) = current.take() {
+                assert!(sections.insert(n, text).is_none(), "fact {n} twice");
+            }
+            let number = line
+                .strip_prefix("### Fact ")
+                .and_then(|r| r.split(':').next())
+                .map(|n| {
+                    n.parse::<u16>()
+                        .unwrap_or_else(|_| panic!("heading {line}"))
+                });
+            current = number.map(|n| (n, String::new()));
+            continue;
+        }
+        if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if let Some((n, text)) = current {
+        sections.insert(n, text);
+    }
+    sections
+}
+
+/// Issue 18: a reader can check every "[documented, fact N]" a report prints.
+#[test]
+fn every_fact_a_rule_cites_has_an_entry_with_a_url_in_the_facts_doc() {
+    let cited = facts_cited();
+    for known in [1, 5, 11, 12, 22, 23, 27] {
+        assert!(
+            cited.contains(&known),
+            "the scan missed fact {known}: {cited:?}"
+        );
+    }
+    let sections = fact_sections();
+    assert_eq!(
+        sections.keys().copied().collect::<Vec<_>>(),
+        (1..=47).collect::<Vec<u16>>(),
+        "docs/cloudfront-facts.md has one section per fact, in order"
+    );
+    for n in &cited {
+        let section = sections
+            .get(n)
+            .unwrap_or_else(|| panic!("a rule cites fact {n}, which the facts doc lacks"));
+        assert!(section.contains("https://"), "fact {n} has no URL");
+        assert!(section.contains("- Status: "), "fact {n} has no status");
+    }
+    for &(n, url) in origin_probe::facts::SOURCES {
+        let section = &sections[&n];
+        let first = section
+            .split("- Sources: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("fact {n} has no Sources line"));
+        assert!(
+            first.trim_start().starts_with(url),
+            "fact {n}: the JSON's fact_url {url} is not the first source in the doc"
+        );
+    }
+    // Facts whose status is an inference say which sentence is ours.
+    for (n, section) in &sections {
+        if section.contains("- Status: inferred") {
+            assert!(section.contains("**Inference:**"), "fact {n}");
+        }
+    }
+}

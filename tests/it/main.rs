@@ -12,6 +12,7 @@ mod demo;
 mod docs;
 mod hostile;
 mod http;
+mod issue18_output;
 mod legacy;
 mod monitoring;
 mod network;

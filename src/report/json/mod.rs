@@ -26,6 +26,7 @@
 //! | `summary` | object | number of origins per verdict, below |
 //! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
 //! | `run_error` | object, absent unless the prober failed | the probing machine itself failed, not the origins: `kind` (`resolver`: its DNS resolver failed a control query too), `message` (what failed, naming the resolver), `origins_not_judged` (integer: origins left out of `origins`); the run exits 2. In JSON Lines it is the last record, `{"schema_version", "run", "run_error"}` |
+//! | `input_errors` | array | one input error object per bad target line, bad argument, unreadable `--input`, bad CloudFront document or unprobeable CloudFront origin, in the order met (below); empty when the input was clean. The same errors are printed on stderr, and the exit code is 2 |
 //! | `interrupted` | object, absent when the run was complete | the run was interrupted (Ctrl-C) and `origins` holds only the complete ones: `abandoned` (integer, origins dropped in flight), `input_left` (boolean, some input was never started) |
 //!
 //! `roots`:
@@ -40,6 +41,14 @@
 //! `summary`: integers `origins`, `ready`, `warn`, `would-502`, `would-504` (the last four sum
 //! to `origins`).
 //!
+//! An **input error** (`input_errors` entry; nothing was probed for it):
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `kind` | string | `target` (a target argument or `--input` line that is not a target), `read` (reading `--input` failed; what came before was probed), `document` (a CloudFront file that cannot be read or is not distribution JSON) or `origin` (a CloudFront origin whose domain name cannot be probed) |
+//! | `source` | string | where: `argument 2`, `origins.txt:14`, `stdin:3`, a file name, or `FILE: distribution ID origin ID` |
+//! | `message` | string | the one line stderr shows for it, without the `origin-probe: error:` prefix |
+//!
 //! # JSON Lines (`--format jsonl`)
 //!
 //! One origin object per line, each newline-terminated. When streaming, each line is written as
@@ -50,6 +59,11 @@
 //! says when it was judged and whether against CloudFront's store. Lines from several runs
 //! (shards) can be concatenated. There is no header or trailer line. Inside the JSON document,
 //! origins carry neither `schema_version` nor `run`.
+//!
+//! A bad input entry is a line of its own, with no `origin` field:
+//! `{"schema_version":1,"run":{...},"input_error":{"kind":...,"source":...,"message":...}}`
+//! (the input error object above). Tell the two apart by the `input_error` key; these lines are
+//! written when the run ends, after every origin line, in the order the errors were met.
 //!
 //! # The origin object
 //!
@@ -77,7 +91,8 @@
 //! | `confidence` | string | `documented` (stated by AWS docs), `inferred` (our reading of the docs), `unverified` (no source, best guess) |
 //! | `reason` | string | what was observed, with the concrete values; may contain `\n` |
 //! | `fix` | string | what to change; may be empty for `info` |
-//! | `fact` | integer | number of the fact in `cloudfront-origin-facts.md` the rule rests on |
+//! | `fact` | integer | number of the fact the rule rests on, as listed (with its sources and which parts are inferences) in `docs/cloudfront-facts.md` |
+//! | `fact_url` | string or null | the fact's first source: the AWS page (or API model file) a reader can check it against; null only for a number that is not a fact |
 //!
 //! An **address**:
 //!
@@ -186,7 +201,8 @@
 //!               "confidence": "documented",
 //!               "reason": "The leaf certificate CN=shop.example.com expires at 2025-06-22T12:00:00Z, in 21 days.",
 //!               "fix": "Renew it before 2025-06-22: from that moment CloudFront would answer 502.",
-//!               "fact": 12
+//!               "fact": 12,
+//!               "fact_url": "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html"
 //!             }
 //!           ],
 //!           "tls_version": "TLSv1.2",
@@ -233,6 +249,13 @@
 //!       ],
 //!       "elapsed_ms": 412
 //!     }
+//!   ],
+//!   "input_errors": [
+//!     {
+//!       "kind": "target",
+//!       "source": "origins.txt:7",
+//!       "message": "origins.txt:7: \"bad..name\": empty label (two dots in a row, or a leading dot)"
+//!     }
 //!   ]
 //! }
 //! ```
@@ -240,13 +263,15 @@
 //! A JSON Lines record (one line; an origin whose name did not resolve in time):
 //!
 //! ```jsonl
-//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22}],"origin_ssl_protocols":["TLSv1.2"],"address_source":null,"addresses":[],"elapsed_ms":5003}
+//! {"schema_version":1,"run":{"judged_at":"2025-06-01T12:00:00Z","roots_source":"mozilla","roots":"Mozilla included CA list (webpki-roots 1.0.10)"},"origin":"slow.example.net","port":443,"host_header":null,"source":"argument 1","cloudfront":null,"verdict":"would-504","findings":[{"rule":"dns.timeout","impact":"would-504","confidence":"inferred","reason":"No DNS answer for slow.example.net within 5s (3 attempts).\nCloudFront would wait for the origin and then answer 504.","fix":"Check that the authoritative name servers of example.net answer from the internet.","fact":22,"fact_url":"https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-dns-error.html"}],"origin_ssl_protocols":["TLSv1.2"],"address_source":null,"addresses":[],"elapsed_ms":5003}
 //! ```
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use crate::document::{OriginReport, Report, RunContext, RunError, SCHEMA_VERSION};
+use crate::document::{
+    InputErrorReport, OriginReport, Report, RunContext, RunError, SCHEMA_VERSION,
+};
 
 /// Writes `report` as one pretty-printed JSON document, newline-terminated.
 pub(super) fn write_document(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -301,6 +326,29 @@ pub(crate) fn write_jsonl_run_error(
         run,
         run_error,
     })?;
+    line.push(b'\n');
+    out.write_all(&line)
+}
+
+/// Writes one JSON Lines input-error record: `{"schema_version", "run", "input_error"}`, on
+/// one line, newline-terminated, in a single `write_all` (as [`write_jsonl_origin`]).
+pub(crate) fn write_jsonl_input_error(
+    error: &InputErrorReport,
+    run: &RunContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        schema_version: u32,
+        run: &'a RunContext,
+        input_error: &'a InputErrorReport,
+    }
+    let record = Record {
+        schema_version: SCHEMA_VERSION,
+        run,
+        input_error: error,
+    };
+    let mut line = serde_json::to_vec(&record)?;
     line.push(b'\n');
     out.write_all(&line)
 }

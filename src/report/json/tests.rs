@@ -50,6 +50,15 @@ const REPORT: &[(&str, Kind)] = &[
     ("roots", Kind::Object),
     ("summary", Kind::Object),
     ("origins", Kind::Array),
+    ("input_errors", Kind::Array),
+];
+const INPUT_ERROR: &[(&str, Kind)] = &[
+    (
+        "kind",
+        Kind::OneOf(&["target", "read", "document", "origin"]),
+    ),
+    ("source", Kind::Str),
+    ("message", Kind::Str),
 ];
 const TOOL: &[(&str, Kind)] = &[("name", Kind::Str), ("version", Kind::Str)];
 const ROOTS: &[(&str, Kind)] = &[
@@ -91,6 +100,7 @@ const FINDING: &[(&str, Kind)] = &[
     ("reason", Kind::Str),
     ("fix", Kind::Str),
     ("fact", Kind::UInt),
+    ("fact_url", Kind::StrOrNull),
 ];
 const ADDRESS: &[(&str, Kind)] = &[
     ("address", Kind::Str),
@@ -211,6 +221,9 @@ fn check_document(v: &Value) {
     assert_eq!(summary["origins"], origins.len());
     for origin in origins {
         check_origin(origin, ORIGIN);
+    }
+    for error in array(doc, "input_errors") {
+        object(error, "input error", INPUT_ERROR);
     }
 }
 
@@ -405,4 +418,79 @@ fn documented_jsonl_example_is_what_we_write() {
         String::from_utf8(out).expect("UTF-8"),
         doc_examples("jsonl")[0]
     );
+}
+
+fn bad_line() -> crate::document::InputErrorReport {
+    crate::document::InputErrorReport {
+        kind: crate::document::InputErrorKind::Target,
+        source: "origins.txt:7".to_owned(),
+        message: "origins.txt:7: \"bad..name\": empty label (two dots in a row, or a leading dot)"
+            .to_owned(),
+    }
+}
+
+#[test]
+fn input_errors_are_in_the_document_and_a_jsonl_record_each() {
+    let mut report = fixtures::fleet();
+    report.input_errors.push(bad_line());
+    let doc: Value = serde_json::from_str(&document_text(&report)).expect("JSON");
+    check_document(&doc);
+    assert_eq!(doc["input_errors"][0]["source"], "origins.txt:7");
+    let mut out = Vec::new();
+    let spec = crate::report::RenderSpec {
+        format: crate::document::Format::Jsonl,
+        options: crate::report::RenderOptions::plain(),
+        monitor: crate::report::MonitorOptions {
+            run: crate::report::RunMeta {
+                duration_seconds: 1.0,
+                finished_at_unix_seconds: 1.0,
+            },
+            fail_on: crate::document::FailOn::WouldFail,
+            previous: None,
+        },
+    };
+    crate::report::write(&report, &spec, &mut out).expect("writing to a Vec cannot fail");
+    let lines = String::from_utf8(out).expect("UTF-8");
+    assert_eq!(lines.lines().count(), report.origins.len() + 1);
+    let records: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line parses"))
+        .filter(|v: &Value| v.get("input_error").is_some())
+        .collect();
+    assert_eq!(records.len(), 1);
+    let record = object(
+        &records[0],
+        "input error record",
+        &[
+            ("schema_version", Kind::UInt),
+            ("run", Kind::Object),
+            ("input_error", Kind::Object),
+        ],
+    );
+    object(&record["input_error"], "input error", INPUT_ERROR);
+    assert_eq!(record["input_error"]["kind"], "target");
+}
+
+#[test]
+fn every_finding_carries_its_fact_url() {
+    let doc: Value = serde_json::from_str(&document_text(&fixtures::fleet())).expect("JSON");
+    let findings: Vec<&Value> = doc["origins"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|o| {
+            o["findings"].as_array().into_iter().flatten().chain(
+                o["addresses"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|a| a["findings"].as_array().into_iter().flatten()),
+            )
+        })
+        .collect();
+    assert!(findings.len() > 5);
+    for f in findings {
+        let fact = u16::try_from(f["fact"].as_u64().expect("fact")).expect("small");
+        assert_eq!(f["fact_url"].as_str(), crate::facts::url(fact), "{f}");
+    }
 }

@@ -9,7 +9,10 @@
 //!
 //! - Names follow the exposition conventions: snake case, base units (seconds, Unix seconds),
 //!   our own families prefixed `origin_probe_`. Where the blackbox exporter has a metric with
-//!   the same meaning its name is reused, so existing expiry alerts work unchanged.
+//!   the same meaning its name, HELP text and label values are reused (`probe_success`,
+//!   `probe_ssl_earliest_cert_expiry`, `probe_ssl_last_chain_expiry_timestamp_seconds`,
+//!   `probe_tls_version_info` with `version="TLS 1.2"`), and every origin series carries a
+//!   `target` label, so existing blackbox dashboards and expiry alerts work unchanged.
 //! - Every family has one `# HELP` and one `# TYPE` line, even when it has no samples, and all of
 //!   its samples follow them. No sample carries a timestamp (the textfile collector rejects them).
 //! - Every family is a gauge: one output is a snapshot of one run, and a count is the count in
@@ -29,10 +32,11 @@
 //! | `host_header` | origin and address families | the viewer `Host` header forwarded to the origin; absent when Host is not forwarded |
 //! | `distribution_id` | origin and address families | CloudFront distribution id; absent for `check` input or when the input has no id |
 //! | `origin_id` | origin and address families | the origin's `Id` in the distribution; absent for `check` input |
+//! | `target` | origin and address families | `host:port` as probed (`[v6]:port` for an IPv6 literal), as a blackbox exporter `target` |
 //! | `address` | address families | `ip:port`, `[v6]:port` for IPv6 |
 //! | `verdict` | verdict families | `ready`, `warn`, `would-504`, `would-502` |
 //! | `rule`, `impact`, `confidence` | `origin_probe_findings` | as the JSON finding fields |
-//! | `version` | `origin_probe_tls_version_info`, `origin_probe_tls_version_supported` | as the JSON `tls_version` (`TLSv1.2`); the version-scan key (`SSLv3` ... `TLSv1.3`) |
+//! | `version` | `origin_probe_tls_version_info`, `origin_probe_tls_version_supported`, `probe_tls_version_info` | as the JSON `tls_version` (`TLSv1.2`); the version-scan key (`SSLv3` ... `TLSv1.3`); blackbox's spelling (`TLS 1.0` ... `TLS 1.3`, and `SSL 3.0`, which blackbox cannot speak) |
 //! | `source`, `description` | `origin_probe_roots_info` | as the JSON `roots` fields |
 //!
 //! # Metric families
@@ -42,16 +46,21 @@
 //! | `origin_probe_origins` | gauge | none | origins | origins probed in the run |
 //! | `origin_probe_run_duration_seconds` | gauge | none | seconds | wall time of the whole run |
 //! | `origin_probe_last_run_timestamp_seconds` | gauge | none | Unix seconds | when the run ended |
-//! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) or the prober failed, and the series below cover only the origins that were complete |
+//! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) and the series below cover only the origins that were complete, when some input was invalid (see the next family), or when the prober failed (`origin_probe_run_error`) |
+//! | `origin_probe_input_errors` | gauge | none | entries | bad target lines or arguments, an unreadable `--input`, bad CloudFront documents or unprobeable CloudFront origins: input that was not probed at all (the JSON `input_errors`) |
 //! | `origin_probe_run_error` | gauge | `kind` (`resolver`) | 1 or 0 | 1 when the prober's own DNS resolver failed its control query: the origins whose lookups failed are not judged (no series), and the run exits 2; alert on this, not on their verdicts |
 //! | `origin_probe_roots_info` | gauge | `source`, `description` | 1 | the trust store the verdicts were made against (`file`: not CloudFront's) |
+//! | `probe_success` | gauge | origin | 1 or 0 | as in the blackbox exporter: 1 when the origin is `ready` or `warn` (CloudFront would serve it over https-only), 0 for `would-502` and `would-504` |
 //! | `origin_probe_verdict` | gauge | origin, `verdict` | 1 or 0 | one series per verdict value: 1 for the origin's verdict, 0 for the other three |
 //! | `origin_probe_findings` | gauge | origin, `rule`, `impact`, `confidence` | findings | findings of the origin and its addresses (a finding on two addresses counts 2); only pairs that occur are written |
 //! | `origin_probe_probe_duration_seconds` | gauge | origin | seconds | wall time spent on the origin (DNS and every probe of every address) |
 //! | `origin_probe_address_verdict` | gauge | address, `verdict` | 1 or 0 | as `origin_probe_verdict`, for one address |
 //! | `origin_probe_tls_version_info` | gauge | address, `version` | 1 | the version CloudFront would negotiate; absent when its hello fails |
+//! | `probe_tls_version_info` | gauge | address, `version` | 1 | the same version in the blackbox exporter's spelling (`TLS 1.2`) |
 //! | `origin_probe_tls_version_supported` | gauge | address, `version` | 1 or 0 | the version scan: 1 supported, 0 not supported; absent when inconclusive or not scanned (alert on a legacy version appearing, or TLS 1.2 going away) |
-//! | `probe_ssl_earliest_cert_expiry` | gauge | address | Unix seconds | the earliest `notAfter` of the chain the address sent; absent when no chain was read |
+//! | `probe_ssl_earliest_cert_expiry` | gauge | address | Unix seconds | the earliest `notAfter` of the chain the address sent; when this run read no chain, the last known value (below) |
+//! | `probe_ssl_last_chain_expiry_timestamp_seconds` | gauge | address | Unix seconds | as in the blackbox exporter: the earliest `notAfter` of the path that verifies against the trust store at the judging time; absent when the chain does not verify (expired, untrusted, incomplete); carried over like the one above |
+//! | `origin_probe_cert_expiry_seen_timestamp_seconds` | gauge | address | Unix seconds | when the chain behind the two expiry series was read: this run's end, or an earlier run's for a carried-over value |
 //!
 //! "origin" stands for `origin`, `port` and, when present, `host_header`, `distribution_id` and
 //! `origin_id`; "address" for those plus `address`.
@@ -60,9 +69,25 @@
 //! expiry among the certificates the server sent, whatever their order and whether or not they
 //! chain. It is usually the chain CloudFront would receive; when CloudFront's hello failed (JSON
 //! `chain_source` `version-scan` or `tls13`), it is the chain another hello revealed, still
-//! worth watching. The blackbox names `probe_duration_seconds` and `probe_tls_version_info` are
-//! not reused: ours time several handshakes per address and report the version CloudFront would
-//! negotiate, not the one a modern client gets.
+//! worth watching. `probe_ssl_last_chain_expiry_timestamp_seconds` follows blackbox's verified
+//! chains, with one difference: a trust anchor that the server did not send is not counted
+//! (the report holds only the certificates sent). `probe_tls_version_info` is the version this
+//! probe negotiated, which is the version CloudFront would negotiate, not the one a modern
+//! client gets. The blackbox name `probe_duration_seconds` is not reused: ours times several
+//! handshakes per address.
+//!
+//! # Last known expiry
+//!
+//! A scheduled run that meets an origin while it is down still writes that origin's expiry
+//! series, so an expiry alert neither fires nor goes silent because of an outage: when the
+//! output file this run replaces (`--output FILE`, read before it is replaced) has expiry
+//! series for an origin of this run, and this run read no chain for that address (the
+//! address timed out or refused, or the name no longer resolves at all), those series are
+//! written again with `origin_probe_cert_expiry_seen_timestamp_seconds` still saying when the
+//! chain was read. An address the origin no longer has, while its other addresses answered, is
+//! dropped; so is every series of an origin that left the input. `time() -
+//! origin_probe_cert_expiry_seen_timestamp_seconds` is the age of what is shown. Without
+//! `--output` (stdout) there is no earlier file and nothing is carried.
 //!
 //! # Compatibility
 //!
@@ -85,49 +110,63 @@
 //! # HELP origin_probe_last_run_timestamp_seconds When the run ended, in Unix seconds.
 //! # TYPE origin_probe_last_run_timestamp_seconds gauge
 //! origin_probe_last_run_timestamp_seconds 1748779201.5
-//! # HELP origin_probe_run_complete 1 if the run probed its whole input, 0 if it was interrupted.
+//! # HELP origin_probe_run_complete 1 if the run judged its whole input, 0 if it was interrupted, some input was invalid or the prober failed.
 //! # TYPE origin_probe_run_complete gauge
 //! origin_probe_run_complete 1
+//! # HELP origin_probe_input_errors Input entries (target lines, CloudFront documents or origins) that were invalid and not probed.
+//! # TYPE origin_probe_input_errors gauge
+//! origin_probe_input_errors 0
 //! # HELP origin_probe_run_error 1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.
 //! # TYPE origin_probe_run_error gauge
 //! origin_probe_run_error{kind="resolver"} 0
 //! # HELP origin_probe_roots_info Trust store the verdicts were made against (source file: not CloudFront's).
 //! # TYPE origin_probe_roots_info gauge
 //! origin_probe_roots_info{source="file",description="PEM file ./private-ca.pem (2 certificates)"} 1
+//! # HELP probe_success Displays whether or not the probe was a success
+//! # TYPE probe_success gauge
+//! probe_success{origin="www.example.com",port="443",target="www.example.com:443"} 1
 //! # HELP origin_probe_verdict Verdict of the origin: 1 for its verdict, 0 for the others.
 //! # TYPE origin_probe_verdict gauge
-//! origin_probe_verdict{origin="www.example.com",port="443",verdict="ready"} 1
-//! origin_probe_verdict{origin="www.example.com",port="443",verdict="warn"} 0
-//! origin_probe_verdict{origin="www.example.com",port="443",verdict="would-504"} 0
-//! origin_probe_verdict{origin="www.example.com",port="443",verdict="would-502"} 0
+//! origin_probe_verdict{origin="www.example.com",port="443",target="www.example.com:443",verdict="ready"} 1
+//! origin_probe_verdict{origin="www.example.com",port="443",target="www.example.com:443",verdict="warn"} 0
+//! origin_probe_verdict{origin="www.example.com",port="443",target="www.example.com:443",verdict="would-504"} 0
+//! origin_probe_verdict{origin="www.example.com",port="443",target="www.example.com:443",verdict="would-502"} 0
 //! # HELP origin_probe_findings Findings of the origin and its addresses, by rule, impact and confidence.
 //! # TYPE origin_probe_findings gauge
-//! origin_probe_findings{origin="www.example.com",port="443",rule="tls.negotiated",impact="info",confidence="documented"} 1
+//! origin_probe_findings{origin="www.example.com",port="443",target="www.example.com:443",rule="tls.negotiated",impact="info",confidence="documented"} 1
 //! # HELP origin_probe_probe_duration_seconds Wall time spent probing the origin, in seconds.
 //! # TYPE origin_probe_probe_duration_seconds gauge
-//! origin_probe_probe_duration_seconds{origin="www.example.com",port="443"} 0.412
+//! origin_probe_probe_duration_seconds{origin="www.example.com",port="443",target="www.example.com:443"} 0.412
 //! # HELP origin_probe_address_verdict Verdict of the address: 1 for its verdict, 0 for the others.
 //! # TYPE origin_probe_address_verdict gauge
-//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="ready"} 1
-//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="warn"} 0
-//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-504"} 0
-//! origin_probe_address_verdict{origin="www.example.com",port="443",address="192.0.2.10:443",verdict="would-502"} 0
+//! origin_probe_address_verdict{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",verdict="ready"} 1
+//! origin_probe_address_verdict{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",verdict="warn"} 0
+//! origin_probe_address_verdict{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",verdict="would-504"} 0
+//! origin_probe_address_verdict{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",verdict="would-502"} 0
 //! # HELP origin_probe_tls_version_info TLS version CloudFront would negotiate with the address.
 //! # TYPE origin_probe_tls_version_info gauge
-//! origin_probe_tls_version_info{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! origin_probe_tls_version_info{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! # HELP probe_tls_version_info Returns the TLS version used or NaN when unknown
+//! # TYPE probe_tls_version_info gauge
+//! probe_tls_version_info{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLS 1.2"} 1
 //! # HELP origin_probe_tls_version_supported Version scan: 1 if the address speaks the version, 0 if it refuses it.
 //! # TYPE origin_probe_tls_version_supported gauge
-//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="SSLv3"} 0
-//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1"} 0
-//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.1"} 0
-//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.2"} 1
-//! origin_probe_tls_version_supported{origin="www.example.com",port="443",address="192.0.2.10:443",version="TLSv1.3"} 1
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="SSLv3"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLSv1"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLSv1.1"} 0
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLSv1.2"} 1
+//! origin_probe_tls_version_supported{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443",version="TLSv1.3"} 1
 //! # HELP probe_ssl_earliest_cert_expiry Returns earliest SSL cert expiry in unixtime
 //! # TYPE probe_ssl_earliest_cert_expiry gauge
-//! probe_ssl_earliest_cert_expiry{origin="www.example.com",port="443",address="192.0.2.10:443"} 1767268800
+//! probe_ssl_earliest_cert_expiry{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443"} 1767268800
+//! # HELP probe_ssl_last_chain_expiry_timestamp_seconds Returns last SSL chain expiry in timestamp
+//! # TYPE probe_ssl_last_chain_expiry_timestamp_seconds gauge
+//! probe_ssl_last_chain_expiry_timestamp_seconds{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443"} 1767268800
+//! # HELP origin_probe_cert_expiry_seen_timestamp_seconds When the chain behind the expiry series was read, in Unix seconds; older than the run when carried over because this run could not read it.
+//! # TYPE origin_probe_cert_expiry_seen_timestamp_seconds gauge
+//! origin_probe_cert_expiry_seen_timestamp_seconds{origin="www.example.com",port="443",target="www.example.com:443",address="192.0.2.10:443"} 1748779201.5
 //! ```
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -139,6 +178,13 @@ use crate::document::{
     AddressReport, CertSummary, OriginReport, Report, RootsSource, VersionSupport,
 };
 use crate::finding::Verdict;
+use carry::Previous;
+#[cfg(test)]
+use labels::escape_label_value;
+use labels::{blackbox_version_name, origin_labels, push_label};
+
+mod carry;
+mod labels;
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,9 +195,17 @@ pub(crate) struct RunMeta {
     pub finished_at_unix_seconds: f64,
 }
 
-/// Writes `report` in the text exposition format, in one `write_all`.
-pub(crate) fn write(report: &Report, run: &RunMeta, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(report, run).as_bytes())
+/// Writes `report` in the text exposition format, in one `write_all`. `previous` is the text of
+/// the file this output replaces, if any: expiry series of addresses whose chain this run could
+/// not read are carried over from it (see the module docs).
+pub(crate) fn write(
+    report: &Report,
+    run: &RunMeta,
+    previous: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let previous = previous.map(Previous::parse).unwrap_or_default();
+    out.write_all(render(report, run, &previous).as_bytes())
 }
 
 /// One metric family: its samples are kept together and written after its HELP and TYPE.
@@ -194,7 +248,7 @@ impl Family {
     }
 }
 
-fn render(report: &Report, run: &RunMeta) -> String {
+fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
     let mut origins_probed = Family::new("origin_probe_origins", "Origins probed in the run.");
     origins_probed.sample(String::new(), report.origins.len().to_string());
     let mut run_duration = Family::new(
@@ -209,14 +263,22 @@ fn render(report: &Report, run: &RunMeta) -> String {
     last_run.sample(String::new(), float(run.finished_at_unix_seconds));
     let mut complete = Family::new(
         "origin_probe_run_complete",
-        "1 if the run probed its whole input, 0 if it was interrupted.",
+        "1 if the run judged its whole input, 0 if it was interrupted, some input was invalid or the prober failed.",
     );
-    let done = if report.interrupted.is_some() || report.run_error.is_some() {
+    let done = if report.interrupted.is_some()
+        || !report.input_errors.is_empty()
+        || report.run_error.is_some()
+    {
         "0"
     } else {
         "1"
     };
     complete.sample(String::new(), done.to_owned());
+    let mut input_errors = Family::new(
+        "origin_probe_input_errors",
+        "Input entries (target lines, CloudFront documents or origins) that were invalid and not probed.",
+    );
+    input_errors.sample(String::new(), report.input_errors.len().to_string());
     let mut run_error = Family::new(
         "origin_probe_run_error",
         "1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.",
@@ -241,6 +303,11 @@ fn render(report: &Report, run: &RunMeta) -> String {
     push_label(&mut roots_labels, "description", &report.roots.description);
     roots.sample(roots_labels, "1".to_owned());
 
+    // The blackbox exporter's HELP text, verbatim: the same family, described the same way.
+    let mut success = Family::new(
+        "probe_success",
+        "Displays whether or not the probe was a success",
+    );
     let mut verdict = Family::new(
         "origin_probe_verdict",
         "Verdict of the origin: 1 for its verdict, 0 for the others.",
@@ -265,11 +332,24 @@ fn render(report: &Report, run: &RunMeta) -> String {
         "origin_probe_tls_version_supported",
         "Version scan: 1 if the address speaks the version, 0 if it refuses it.",
     );
+    let mut blackbox_version = Family::new(
+        "probe_tls_version_info",
+        "Returns the TLS version used or NaN when unknown",
+    );
     // The blackbox exporter's HELP text, verbatim: the same family, described the same way.
     let mut expiry = Family::new(
-        "probe_ssl_earliest_cert_expiry",
+        carry::EARLIEST,
         "Returns earliest SSL cert expiry in unixtime",
     );
+    let mut last_chain = Family::new(
+        carry::LAST_CHAIN,
+        "Returns last SSL chain expiry in timestamp",
+    );
+    let mut seen = Family::new(
+        carry::SEEN,
+        "When the chain behind the expiry series was read, in Unix seconds; older than the run when carried over because this run could not read it.",
+    );
+    let now_seen = float(run.finished_at_unix_seconds);
 
     let mut exported = HashSet::new();
     for origin in &report.origins {
@@ -278,6 +358,8 @@ fn render(report: &Report, run: &RunMeta) -> String {
         if !exported.insert(labels.clone()) {
             continue;
         }
+        let ok = matches!(origin.verdict, Verdict::Ready | Verdict::Warn);
+        success.sample(labels.clone(), u8::from(ok).to_string());
         push_verdicts(&mut verdict, &labels, origin.verdict);
         for ((rule, impact, confidence), count) in finding_counts(origin) {
             let mut l = labels.clone();
@@ -295,6 +377,9 @@ fn render(report: &Report, run: &RunMeta) -> String {
                 let mut l = labels.clone();
                 push_label(&mut l, "version", version.as_str());
                 tls_version.sample(l, "1".to_owned());
+                let mut l = labels.clone();
+                push_label(&mut l, "version", blackbox_version_name(version));
+                blackbox_version.sample(l, "1".to_owned());
             }
             for (version, scan) in &address.versions {
                 let value = match scan.support {
@@ -307,8 +392,31 @@ fn render(report: &Report, run: &RunMeta) -> String {
                 supported.sample(l, value.to_owned());
             }
             if let Some(not_after) = earliest_expiry(address) {
-                expiry.sample(labels, not_after.to_string());
+                expiry.sample(labels.clone(), not_after.to_string());
+                if let Some(path_expiry) = address.verified_path_expiry {
+                    last_chain.sample(labels.clone(), path_expiry.to_string());
+                }
+                seen.sample(labels, now_seen.clone());
             }
+        }
+        // Addresses still probed whose chain this run could not read (or every address, when
+        // the name no longer resolves) keep their last known expiry, dated when it was seen.
+        for old in previous.for_origin(&labels) {
+            let current = origin.addresses.iter().find(|a| a.address == old.address);
+            let carry = match current {
+                Some(address) => earliest_expiry(address).is_none(),
+                None => origin.addresses.is_empty(),
+            };
+            if !carry {
+                continue;
+            }
+            let mut l = labels.clone();
+            push_label(&mut l, "address", &old.address);
+            expiry.sample(l.clone(), old.earliest);
+            if let Some(value) = old.last_chain {
+                last_chain.sample(l.clone(), value);
+            }
+            seen.sample(l, old.seen);
         }
     }
 
@@ -318,36 +426,24 @@ fn render(report: &Report, run: &RunMeta) -> String {
         run_duration,
         last_run,
         complete,
+        input_errors,
         run_error,
         roots,
+        success,
         verdict,
         findings,
         duration,
         address_verdict,
         tls_version,
+        blackbox_version,
         supported,
         expiry,
+        last_chain,
+        seen,
     ] {
         family.push_to(&mut out);
     }
     out
-}
-
-/// The labels every origin and address series starts with, escaped and joined.
-fn origin_labels(origin: &OriginReport) -> String {
-    let mut labels = String::new();
-    push_label(&mut labels, "origin", &origin.origin);
-    push_label(&mut labels, "port", &origin.port.to_string());
-    if let Some(host) = &origin.host_header {
-        push_label(&mut labels, "host_header", host);
-    }
-    if let Some(cf) = &origin.cloudfront {
-        if let Some(id) = &cf.distribution_id {
-            push_label(&mut labels, "distribution_id", id);
-        }
-        push_label(&mut labels, "origin_id", &cf.origin_id);
-    }
-    labels
 }
 
 /// One series per verdict value, 1 for `actual`.
@@ -386,30 +482,6 @@ fn not_after_unix(cert: &CertSummary) -> Option<i64> {
     OffsetDateTime::parse(&cert.not_after, &Rfc3339)
         .ok()
         .map(OffsetDateTime::unix_timestamp)
-}
-
-/// Appends `name="value"`, escaping the value as the exposition format requires.
-fn push_label(labels: &mut String, name: &str, value: &str) {
-    if !labels.is_empty() {
-        labels.push(',');
-    }
-    let _ = write!(labels, "{name}=\"{}\"", escape_label_value(value));
-}
-
-fn escape_label_value(value: &str) -> Cow<'_, str> {
-    if !value.contains(['\\', '"', '\n']) {
-        return Cow::Borrowed(value);
-    }
-    let mut escaped = String::with_capacity(value.len() + 2);
-    for c in value.chars() {
-        match c {
-            '\\' => escaped.push_str("\\\\"),
-            '"' => escaped.push_str("\\\""),
-            '\n' => escaped.push_str("\\n"),
-            c => escaped.push(c),
-        }
-    }
-    Cow::Owned(escaped)
 }
 
 /// A sample value as the format spells it: Rust's shortest round-trip decimal for finite

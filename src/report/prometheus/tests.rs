@@ -7,6 +7,7 @@ use super::*;
 use crate::document::fixtures::{self, address, cert, finding, origin};
 use crate::document::{CloudFrontRef, RootsInfo};
 use crate::finding::{Confidence, Impact};
+use crate::record::TlsVersion;
 
 const RUN: RunMeta = RunMeta {
     duration_seconds: 1.5,
@@ -15,7 +16,7 @@ const RUN: RunMeta = RunMeta {
 
 fn text(report: &Report) -> String {
     let mut out = Vec::new();
-    write(report, &RUN, &mut out).expect("writing to a Vec cannot fail");
+    write(report, &RUN, None, &mut out).expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("the format is UTF-8")
 }
 
@@ -137,12 +138,12 @@ fn earliest_expiry_is_the_minimum_over_the_chain_in_unix_seconds() {
     // NOW is 2025-06-01T12:00:00Z = 1748779200; the intermediate expires after 45 days.
     let expected = 1_748_779_200 + 45 * 86_400;
     assert!(text.contains(&format!(
-        "probe_ssl_earliest_cert_expiry{{origin=\"legacy.example.com\",port=\"443\",distribution_id=\"E3EXAMPLE\",origin_id=\"quoted\\\"id\\\\with\\nnewline\",address=\"203.0.113.5:443\"}} {expected}\n"
+        "probe_ssl_earliest_cert_expiry{{origin=\"legacy.example.com\",port=\"443\",distribution_id=\"E3EXAMPLE\",origin_id=\"quoted\\\"id\\\\with\\nnewline\",target=\"legacy.example.com:443\",address=\"203.0.113.5:443\"}} {expected}\n"
     )));
     // An expired leaf gives a timestamp in the past, not a missing series.
     let expired = 1_748_779_200 - 12 * 86_400;
     assert!(text.contains(&format!(
-        "probe_ssl_earliest_cert_expiry{{origin=\"api.example.com\",port=\"443\",address=\"192.0.2.20:443\"}} {expired}\n"
+        "probe_ssl_earliest_cert_expiry{{origin=\"api.example.com\",port=\"443\",target=\"api.example.com:443\",address=\"192.0.2.20:443\"}} {expired}\n"
     )));
     // No addresses, no chain: no expiry series for slow.example.net.
     assert!(!text.contains("probe_ssl_earliest_cert_expiry{origin=\"slow.example.net\""));
@@ -161,7 +162,7 @@ fn exactly_one_verdict_series_is_one_per_origin_and_address() {
     let addresses: usize = report.origins.iter().map(|o| o.addresses.len()).sum();
     assert_eq!(ones("origin_probe_address_verdict"), addresses);
     assert!(text.contains(
-        "origin_probe_verdict{origin=\"origin.example.org\",port=\"8443\",host_header=\"shop.example.com\",verdict=\"warn\"} 1\n"
+        "origin_probe_verdict{origin=\"origin.example.org\",port=\"8443\",host_header=\"shop.example.com\",target=\"origin.example.org:8443\",verdict=\"warn\"} 1\n"
     ));
 }
 
@@ -169,7 +170,7 @@ fn exactly_one_verdict_series_is_one_per_origin_and_address() {
 fn findings_shared_by_addresses_count_once_per_address() {
     let text = text(&fixtures::fleet());
     assert!(text.contains(
-        "origin_probe_findings{origin=\"api.example.com\",port=\"443\",rule=\"cert.expired\",impact=\"would-502\",confidence=\"documented\"} 2\n"
+        "origin_probe_findings{origin=\"api.example.com\",port=\"443\",target=\"api.example.com:443\",rule=\"cert.expired\",impact=\"would-502\",confidence=\"documented\"} 2\n"
     ));
 }
 
@@ -215,7 +216,7 @@ fn documented_families() -> Vec<(String, String)> {
         .collect()
 }
 
-const DOCUMENTED: usize = 13;
+const DOCUMENTED: usize = 18;
 
 #[test]
 fn written_families_are_the_documented_ones_in_order() {
@@ -290,4 +291,90 @@ fn promtool_check(text: &str) {
         output.status
     );
     assert!(said.trim().is_empty(), "promtool lint: {said}");
+}
+
+fn text_after(report: &Report, previous: &str) -> String {
+    let mut out = Vec::new();
+    write(report, &RUN, Some(previous), &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("the format is UTF-8")
+}
+
+/// Issue 18: an origin that is down now keeps its last known expiry, dated when it was seen;
+/// one that answers again gets fresh values; one that left the input is dropped.
+#[test]
+fn expiry_of_an_origin_that_is_down_is_carried_with_when_it_was_seen() {
+    let earlier = text(&fixtures::fleet());
+    let mut now = fixtures::fleet();
+    // api.example.com is down on both addresses: no chain read this time.
+    for address in &mut now.origins[1].addresses {
+        address.chain.clear();
+        address.verified_path_expiry = None;
+    }
+    // www.example.com left the input.
+    now.origins.remove(0);
+    let later = RunMeta {
+        duration_seconds: 1.0,
+        finished_at_unix_seconds: 1_748_782_801.0,
+    };
+    let mut out = Vec::new();
+    write(&now, &later, Some(&earlier), &mut out).expect("Vec");
+    let text = String::from_utf8(out).expect("UTF-8");
+    let api = "origin=\"api.example.com\",port=\"443\",target=\"api.example.com:443\",address=\"192.0.2.20:443\"";
+    let expired = 1_748_779_200 - 12 * 86_400;
+    assert!(
+        text.contains(&format!(
+            "probe_ssl_earliest_cert_expiry{{{api}}} {expired}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "origin_probe_cert_expiry_seen_timestamp_seconds{{{api}}} 1748779201.5\n"
+        )),
+        "carried with the earlier run's time"
+    );
+    let shop = "origin=\"origin.example.org\",port=\"8443\",host_header=\"shop.example.com\",target=\"origin.example.org:8443\",address=\"198.51.100.7:8443\"";
+    assert!(
+        text.contains(&format!(
+            "origin_probe_cert_expiry_seen_timestamp_seconds{{{shop}}} 1748782801\n"
+        )),
+        "read again: this run's time"
+    );
+    assert!(
+        !text.contains("www.example.com"),
+        "an origin that left the input is dropped"
+    );
+    promtool_check(&text);
+    // Without an earlier file nothing is carried.
+    assert!(!self::text(&now).contains(&format!("probe_ssl_earliest_cert_expiry{{{api}}}")));
+}
+
+#[test]
+fn input_errors_make_the_run_incomplete() {
+    let mut report = fixtures::fleet();
+    report.input_errors.push(crate::document::InputErrorReport {
+        kind: crate::document::InputErrorKind::Target,
+        source: "origins.txt:7".to_owned(),
+        message: "bad".to_owned(),
+    });
+    let text = text(&report);
+    assert!(text.contains("\norigin_probe_input_errors 1\n"));
+    assert!(text.contains("\norigin_probe_run_complete 0\n"));
+    assert!(text_after(&fixtures::fleet(), "").contains("\norigin_probe_run_complete 1\n"));
+}
+
+#[test]
+fn tls_versions_are_spelled_as_the_blackbox_exporter_does() {
+    for (ours, blackbox) in [
+        (TlsVersion::Ssl3, "SSL 3.0"),
+        (TlsVersion::Tls10, "TLS 1.0"),
+        (TlsVersion::Tls11, "TLS 1.1"),
+        (TlsVersion::Tls12, "TLS 1.2"),
+        (TlsVersion::Tls13, "TLS 1.3"),
+    ] {
+        assert_eq!(blackbox_version_name(ours), blackbox);
+    }
+    let mut ipv6 = fixtures::fleet();
+    ipv6.origins[0].origin = "2001:db8::10".to_owned();
+    assert!(text(&ipv6).contains("target=\"[2001:db8::10]:443\""));
 }

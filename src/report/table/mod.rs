@@ -1,12 +1,18 @@
 //! The human table: one row per origin, then the reasons and fixes of every origin that is not
-//! ready, then the totals and the trust store.
+//! ready, then the totals and the trust store (and, with `--sources`, where each cited fact
+//! can be checked).
 //!
 //! For people on a terminal, pinned by snapshots; it is not a machine format and promises no
 //! stability beyond them. It never truncates or reorders what the report says, never prints a
 //! would-502/would-504 finding without its reason and fix, and never emits an escape byte unless
-//! colour was asked for.
+//! colour was asked for. Lines wrap at word boundaries to the width the caller gives
+//! (`RenderOptions::width`); the ORIGIN cell is the last column, so a long one (`(Host: ...)`,
+//! a CloudFront origin id) wraps on its own row instead of widening every row.
 
-use std::borrow::Cow;
+mod paint;
+mod wrap;
+
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io;
 
@@ -16,6 +22,8 @@ use crate::document::{
 };
 use crate::finding::{Impact, Verdict};
 use crate::record::TlsVersion;
+use paint::{Paint, Style, impact_style, verdict_style};
+use wrap::{push_list, push_spaces, push_wrapped, visible, visible_width};
 
 /// Between two table columns.
 const GAP: &str = "  ";
@@ -25,9 +33,16 @@ const FINDING_INDENT: &str = "  ";
 /// multi-line reason can never be mistaken for a new finding or origin.
 const TEXT_INDENT: &str = "      ";
 const FIX_LABEL: &str = "fix: ";
+/// Before a finding's addresses when they do not fit on its line.
+const ADDRESSES_LABEL: &str = "on: ";
 /// Width of the longest verdict or impact word (`would-502`), so rules and names line up.
 const WORD_WIDTH: usize = 9;
 const LEGEND: &str = "confidence: documented = stated by AWS docs; inferred = our reading of the docs; unverified = no source, best guess";
+/// Below this many columns left for ORIGIN, its further lines start near the margin.
+const NARROW_CELL: usize = 40;
+/// The narrowest line wrapping aims for: below it a terminal is too narrow to lay out, and
+/// lines simply run longer.
+const MIN_WIDTH: usize = 40;
 
 /// Renders the table into memory and writes it with one call, so an unbuffered stdout does not
 /// turn every cell into a system call.
@@ -36,14 +51,45 @@ pub(super) fn write(
     opts: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let paint = Paint { color: opts.color };
-    out.write_all(render(report, paint).as_bytes())
+    let layout = Layout {
+        paint: Paint { color: opts.color },
+        width: opts.width.max(MIN_WIDTH),
+        sources: opts.sources,
+    };
+    out.write_all(render_with(report, &layout).as_bytes())
 }
 
+/// How this rendering lays text out: colour, width, and whether to list sources.
+#[derive(Clone, Copy)]
+struct Layout {
+    paint: Paint,
+    width: usize,
+    sources: bool,
+}
+
+/// The table as a file or a pipe gets it: 80 columns, no sources.
+#[cfg(test)]
 fn render(report: &Report, paint: Paint) -> String {
+    render_at(report, paint, super::DEFAULT_WIDTH)
+}
+
+/// The table at `width` columns, no sources.
+#[cfg(test)]
+fn render_at(report: &Report, paint: Paint, width: usize) -> String {
+    let layout = Layout {
+        paint,
+        width,
+        sources: false,
+    };
+    render_with(report, &layout)
+}
+
+fn render_with(report: &Report, layout: &Layout) -> String {
+    let paint = layout.paint;
+    let width = layout.width;
     let mut out = String::new();
     if !report.origins.is_empty() {
-        push_table(&mut out, &report.origins, paint);
+        push_table(&mut out, &report.origins, paint, width);
     }
     let blocks: Vec<(&OriginReport, Vec<FindingGroup<'_>>)> = report
         .origins
@@ -60,12 +106,20 @@ fn render(report: &Report, paint: Paint) -> String {
         .unwrap_or(0);
     for (origin, entries) in &blocks {
         out.push('\n');
-        push_details(&mut out, origin, entries, rule_width, paint);
+        push_details(&mut out, origin, entries, rule_width, layout);
     }
     if !report.origins.is_empty() {
         out.push('\n');
     }
-    push_footer(&mut out, report);
+    push_footer(&mut out, report, width);
+    if layout.sources {
+        let facts: BTreeSet<u16> = blocks
+            .iter()
+            .flat_map(|(_, entries)| entries)
+            .map(|e| e.finding.fact)
+            .collect();
+        push_sources(&mut out, &facts, width);
+    }
     out
 }
 
@@ -77,37 +131,43 @@ enum Align {
     Right,
 }
 
+/// ORIGIN comes last: its cells vary most in length, and as the last column a long one wraps
+/// on its own row instead of padding every other row out to its width.
 const COLUMNS: [(&str, Align); 5] = [
     ("VERDICT", Align::Left),
-    ("ORIGIN", Align::Left),
     ("ADDRS", Align::Right),
     ("TLS", Align::Left),
     ("EXPIRES", Align::Right),
+    ("ORIGIN", Align::Left),
 ];
 
 /// One cell: its visible text, and the style painted around it (never counted in its width).
+/// The last column's cell also knows where it may break (between `pieces`).
 struct Cell {
     text: String,
     style: Option<Style>,
+    pieces: Vec<String>,
 }
 
-fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint) {
+fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint, width: usize) {
     let header: Vec<Cell> = COLUMNS
         .iter()
         .map(|&(name, _)| Cell {
             text: name.to_owned(),
             style: Some(Style::Bold),
+            pieces: vec![name.to_owned()],
         })
         .collect();
     let rows: Vec<Vec<Cell>> = origins.iter().map(row).collect();
 
+    // The last column is never padded, so its cells do not set a width.
     let mut widths = [0; COLUMNS.len()];
     for cells in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter_mut().zip(cells) {
-            *width = (*width).max(visible_width(&cell.text));
+        for (w, cell) in widths.iter_mut().zip(cells) {
+            *w = (*w).max(visible_width(&cell.text));
         }
     }
-    push_row(out, &header, &widths, paint);
+    push_row(out, &header, &widths, paint, width);
     let mut group: Option<String> = None;
     for (origin, cells) in origins.iter().zip(&rows) {
         // CloudFront input: a line naming the distribution before its first origin.
@@ -119,7 +179,7 @@ fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint) {
                 group = Some(label);
             }
         }
-        push_row(out, cells, &widths, paint);
+        push_row(out, cells, &widths, paint, width);
     }
 }
 
@@ -144,36 +204,61 @@ fn row(origin: &OriginReport) -> Vec<Cell> {
         0 => "-".to_owned(),
         n => n.to_string(),
     };
-    let plain = |text: String| Cell { text, style: None };
+    let plain = |text: String| Cell {
+        pieces: vec![text.clone()],
+        text,
+        style: None,
+    };
+    let label = origin_label_pieces(origin);
     vec![
         Cell {
             text: origin.verdict.as_str().to_owned(),
             style: Some(verdict_style(origin.verdict)),
+            pieces: Vec::new(),
         },
-        plain(origin_label(origin)),
         plain(addrs),
         plain(tls_summary(origin).to_owned()),
         plain(expiry_summary(origin)),
+        Cell {
+            text: label.join(" "),
+            style: None,
+            pieces: label,
+        },
     ]
 }
 
-fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint) {
+/// One row; the last cell wraps at `width`, its further lines starting under it.
+fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint, width: usize) {
     let last = cells.len() - 1;
-    for (i, (cell, (&width, &(_, align)))) in
-        cells.iter().zip(widths.iter().zip(&COLUMNS)).enumerate()
+    let mut col = 0;
+    for (i, (cell, (&w, &(_, align)))) in cells.iter().zip(widths.iter().zip(&COLUMNS)).enumerate()
     {
         if i > 0 {
             out.push_str(GAP);
+            col += GAP.len();
         }
-        let pad = width - visible_width(&cell.text);
+        if i == last {
+            // Unstyled (only VERDICT is coloured), so it can be wrapped as plain text, between
+            // its pieces (`name:port`, `(Host: ...)`, `[now ...]`), never inside one. Further
+            // lines start under the column, unless a narrow terminal leaves too little room
+            // there for a long name: then they start near the margin.
+            let indent = if width - col.min(width) >= NARROW_CELL {
+                col
+            } else {
+                FINDING_INDENT.len() * 2
+            };
+            push_list(out, col, indent, &cell.pieces, " ", width);
+            break;
+        }
+        let pad = w - visible_width(&cell.text);
         if align == Align::Right {
             push_spaces(out, pad);
         }
         paint.push(out, cell.style, &cell.text);
-        // No trailing blanks after the last column.
-        if align == Align::Left && i != last {
+        if align == Align::Left {
             push_spaces(out, pad);
         }
+        col += w;
     }
     out.push('\n');
 }
@@ -181,22 +266,27 @@ fn push_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Paint) {
 /// `name:port`, plus ` (Host: x)` when CloudFront sends another Host header; for CloudFront
 /// input prefixed with the origin id and followed by the current protocol policy.
 fn origin_label(origin: &OriginReport) -> String {
-    let mut label = String::new();
+    origin_label_pieces(origin).join(" ")
+}
+
+/// The parts of [`origin_label`] a line may break between.
+fn origin_label_pieces(origin: &OriginReport) -> Vec<String> {
+    let mut pieces = Vec::new();
     if let Some(cf) = &origin.cloudfront {
-        let _ = write!(label, "{}: ", visible(&cf.origin_id));
+        pieces.push(format!("{}:", visible(&cf.origin_id)));
     }
-    let _ = write!(label, "{}:{}", visible(&origin.origin), origin.port);
+    pieces.push(format!("{}:{}", visible(&origin.origin), origin.port));
     if let Some(host) = &origin.host_header {
-        let _ = write!(label, " (Host: {})", visible(host));
+        pieces.push(format!("(Host: {})", visible(host)));
     }
     if let Some(policy) = origin
         .cloudfront
         .as_ref()
         .and_then(|c| c.origin_protocol_policy.as_deref())
     {
-        let _ = write!(label, " [now {}]", visible(policy));
+        pieces.push(format!("[now {}]", visible(policy)));
     }
-    label
+    pieces
 }
 
 /// The TLS version the addresses negotiated: `-` when none did, `mixed` when they differ
@@ -246,32 +336,31 @@ fn push_details(
     origin: &OriginReport,
     entries: &[FindingGroup],
     rule_width: usize,
-    paint: Paint,
+    layout: &Layout,
 ) {
     let verdict = origin.verdict.as_str();
-    paint.push(out, Some(verdict_style(origin.verdict)), verdict);
+    layout
+        .paint
+        .push(out, Some(verdict_style(origin.verdict)), verdict);
     push_spaces(out, WORD_WIDTH - verdict.len());
-    let _ = writeln!(
-        out,
-        "  {}  (from {})",
-        origin_label(origin),
-        visible(&origin.source)
-    );
+    let heading = format!("  {}  (from {})", origin_label(origin), origin.source);
+    push_wrapped(out, WORD_WIDTH, WORD_WIDTH + 2, &heading, layout.width);
+    out.push('\n');
     if entries.is_empty() {
         let _ = writeln!(out, "{FINDING_INDENT}(no findings recorded)");
         return;
     }
     for entry in entries {
-        push_entry(out, entry, rule_width, paint);
+        push_entry(out, entry, rule_width, layout);
     }
     if origin.all_findings().any(|f| f.rule.starts_with("tls.")) {
-        push_version_scans(out, origin);
+        push_version_scans(out, origin, layout.width);
     }
 }
 
 /// One line per scanned address, under origins with a handshake finding: which versions the
 /// origin speaks is what the fix depends on (`TLSv1 yes, TLSv1.1 no, ..., TLSv1.3 ?`).
-fn push_version_scans(out: &mut String, origin: &OriginReport) {
+fn push_version_scans(out: &mut String, origin: &OriginReport, width: usize) {
     for address in origin.addresses.iter().filter(|a| !a.versions.is_empty()) {
         let scan: Vec<String> = address
             .versions
@@ -285,51 +374,67 @@ fn push_version_scans(out: &mut String, origin: &OriginReport) {
                 format!("{} {word}", version.as_str())
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "{FINDING_INDENT}versions  {}: {}",
-            visible(&address.address),
-            scan.join(", ")
-        );
+        let head = format!("{FINDING_INDENT}versions  {}: ", visible(&address.address));
+        out.push_str(&head);
+        let hang = FINDING_INDENT.len() + "versions  ".len();
+        push_list(out, head.chars().count(), hang, &scan, ", ", width);
+        out.push('\n');
     }
 }
 
-fn push_entry(out: &mut String, entry: &FindingGroup, rule_width: usize, paint: Paint) {
+fn push_entry(out: &mut String, entry: &FindingGroup, rule_width: usize, layout: &Layout) {
     let f = entry.finding;
     let impact = f.impact.as_str();
     out.push_str(FINDING_INDENT);
-    paint.push(out, impact_style(f.impact), impact);
+    layout.paint.push(out, impact_style(f.impact), impact);
     push_spaces(out, WORD_WIDTH - impact.len());
     let rule = visible(f.rule);
-    let _ = write!(
-        out,
+    let tail = format!(
         "  {rule:<rule_width$}  [{}, fact {}]",
         f.confidence.as_str(),
         f.fact
     );
+    out.push_str(&tail);
     if !entry.addresses.is_empty() {
-        let _ = write!(out, "  {}", visible(&entry.addresses.join(", ")));
+        // The addresses follow on the finding's line when they fit, else on a line of their
+        // own under it, broken between addresses.
+        let used = FINDING_INDENT.len() + WORD_WIDTH + tail.chars().count();
+        let joined = entry.addresses.join(", ");
+        let addresses: Vec<String> = entry.addresses.iter().map(|&a| a.to_owned()).collect();
+        if used + 2 + visible_width(&joined) <= layout.width {
+            out.push_str("  ");
+            out.push_str(&visible(&joined));
+        } else {
+            out.push('\n');
+            out.push_str(TEXT_INDENT);
+            out.push_str(ADDRESSES_LABEL);
+            let hang = TEXT_INDENT.len() + ADDRESSES_LABEL.len();
+            push_list(out, hang, hang, &addresses, ", ", layout.width);
+        }
     }
     out.push('\n');
+    let width = layout.width;
 
     // A would-5xx is never printed without a reason and a fix; if a rule forgot one, say so
     // rather than print a bare verdict.
     let must_explain = f.impact > Impact::Warn;
     match (f.reason.trim().is_empty(), must_explain) {
-        (false, _) => push_text(out, TEXT_INDENT, "", &f.reason),
-        (true, true) => push_text(out, TEXT_INDENT, "", "(no reason recorded)"),
+        (false, _) => push_text(out, TEXT_INDENT, "", &f.reason, width),
+        (true, true) => push_text(out, TEXT_INDENT, "", "(no reason recorded)", width),
         (true, false) => {}
     }
     match (f.fix.trim().is_empty(), must_explain) {
-        (false, _) => push_text(out, TEXT_INDENT, FIX_LABEL, &f.fix),
-        (true, true) => push_text(out, TEXT_INDENT, FIX_LABEL, "(no fix recorded)"),
+        (false, _) => push_text(out, TEXT_INDENT, FIX_LABEL, &f.fix, width),
+        (true, true) => push_text(out, TEXT_INDENT, FIX_LABEL, "(no fix recorded)", width),
         (true, false) => {}
     }
 }
 
-/// Writes `label` + `text` after `indent`, continuing every further line of `text` under the
-/// first one's text, so no line of a reason ever starts at the left margin.
-fn push_text(out: &mut String, indent: &str, label: &str, text: &str) {
+/// Writes `label` + `text` after `indent`, wrapped at `width`, continuing every further line
+/// (the text's own and the wrapped ones) under the first one's text, so no line of a reason
+/// ever starts at the left margin.
+fn push_text(out: &mut String, indent: &str, label: &str, text: &str, width: usize) {
+    let hang = indent.len() + label.len();
     for (i, line) in text.lines().enumerate() {
         out.push_str(indent);
         if i == 0 {
@@ -337,31 +442,34 @@ fn push_text(out: &mut String, indent: &str, label: &str, text: &str) {
         } else {
             push_spaces(out, label.len());
         }
-        out.push_str(visible(line).trim_end());
+        push_wrapped(out, hang, hang, line.trim_end(), width);
         out.push('\n');
     }
 }
 
 // ---- the footer ------------------------------------------------------------------------------
 
-fn push_footer(out: &mut String, report: &Report) {
+fn push_footer(out: &mut String, report: &Report, width: usize) {
+    let mut line = |text: &str| {
+        let lead = text.len() - text.trim_start().len();
+        push_spaces(out, lead);
+        push_wrapped(out, lead, lead + 2, text.trim_start(), width);
+        out.push('\n');
+    };
     let s = &report.summary;
     let noun = if s.origins == 1 { "origin" } else { "origins" };
-    let _ = writeln!(
-        out,
+    line(&format!(
         "{} {noun}: {} ready, {} warn, {} would-502, {} would-504",
         s.origins, s.ready, s.warn, s.would_502, s.would_504
-    );
+    ));
     if report.judged_at != report.generated_at {
-        let _ = writeln!(
-            out,
+        line(&format!(
             "Judged as of: {} (--at); every expiry counts from then",
-            visible(&report.judged_at)
-        );
+            report.judged_at
+        ));
     }
     if let Some(i) = &report.interrupted {
-        let _ = writeln!(
-            out,
+        line(&format!(
             "INTERRUPTED: this report is partial ({} origins abandoned in flight{})",
             i.abandoned,
             if i.input_left {
@@ -369,110 +477,43 @@ fn push_footer(out: &mut String, report: &Report) {
             } else {
                 ""
             }
-        );
+        ));
     }
     if let Some(e) = &report.run_error {
-        let _ = writeln!(
-            out,
+        line(&format!(
             "RUN ERROR: the prober failed, not the origins: {}; {} origins not judged",
-            visible(&e.message),
-            e.origins_not_judged
-        );
+            e.message, e.origins_not_judged
+        ));
     }
-    let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));
+    if !report.input_errors.is_empty() {
+        let n = report.input_errors.len();
+        line(&format!(
+            "INPUT ERRORS: {n} {} of the input named nothing to probe (each is on stderr)",
+            if n == 1 { "entry" } else { "entries" }
+        ));
+    }
+    line(&format!("Trust store: {}", report.roots.description));
     if report.roots.source == RootsSource::File {
-        out.push_str("  (verdicts are against this store, not CloudFront's Mozilla list)\n");
+        line("  (verdicts are against this store, not CloudFront's Mozilla list)");
     }
-    out.push_str(LEGEND);
+    line(LEGEND);
+}
+
+/// `--sources`: where each fact the findings above cite can be checked, one line per fact.
+fn push_sources(out: &mut String, facts: &BTreeSet<u16>, width: usize) {
+    if facts.is_empty() {
+        out.push_str("Sources: no finding above cites a fact\n");
+        return;
+    }
+    let head = format!(
+        "Sources of the facts cited above (each explained in {}):",
+        crate::facts::FACTS_DOC
+    );
+    push_wrapped(out, 0, 2, &head, width);
     out.push('\n');
-}
-
-// ---- text and colour -------------------------------------------------------------------------
-
-/// Report text is sanitised where it is built; this is defence in depth for the terminal:
-/// any control character left (a newline in a cell, an ESC) is shown as `\u{..}`, never sent.
-fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Columns a string takes on a terminal, counted in characters. Names are IDNA-normalised and
-/// the rest is ours, so wide (CJK) characters are rare enough not to need a width table.
-fn visible_width(text: &str) -> usize {
-    visible(text).chars().count()
-}
-
-fn push_spaces(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
-}
-
-/// ANSI SGR styles: the few the table uses.
-#[derive(Clone, Copy)]
-enum Style {
-    Bold,
-    Green,
-    Yellow,
-    Red,
-    BoldRed,
-}
-
-impl Style {
-    fn sgr(self) -> &'static str {
-        match self {
-            Style::Bold => "\x1b[1m",
-            Style::Green => "\x1b[32m",
-            Style::Yellow => "\x1b[33m",
-            Style::Red => "\x1b[31m",
-            Style::BoldRed => "\x1b[1;31m",
-        }
-    }
-}
-
-const RESET: &str = "\x1b[0m";
-
-fn verdict_style(verdict: Verdict) -> Style {
-    match verdict {
-        Verdict::Ready => Style::Green,
-        Verdict::Warn => Style::Yellow,
-        Verdict::Would502 | Verdict::Would504 => Style::Red,
-    }
-}
-
-fn impact_style(impact: Impact) -> Option<Style> {
-    match impact {
-        Impact::Info => None,
-        Impact::Warn => Some(Style::Yellow),
-        Impact::Would502 | Impact::Would504 => Some(Style::BoldRed),
-    }
-}
-
-/// Whether to colour; the only place escape bytes are written.
-#[derive(Clone, Copy)]
-struct Paint {
-    color: bool,
-}
-
-impl Paint {
-    /// Pushes `text` (made visible), wrapped in `style` when colour is on.
-    fn push(self, out: &mut String, style: Option<Style>, text: &str) {
-        match style {
-            Some(style) if self.color => {
-                out.push_str(style.sgr());
-                out.push_str(&visible(text));
-                out.push_str(RESET);
-            }
-            _ => out.push_str(&visible(text)),
-        }
+    for &fact in facts {
+        let url = crate::facts::url(fact).unwrap_or("(not a numbered fact)");
+        let _ = writeln!(out, "  fact {fact:<3} {url}");
     }
 }
 

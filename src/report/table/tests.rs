@@ -46,13 +46,14 @@ fn writes_through_the_public_entry_point() {
     let mut out = Vec::new();
     let spec = crate::report::RenderSpec {
         format: crate::document::Format::Table,
-        options: RenderOptions { color: false },
+        options: RenderOptions::plain(),
         monitor: crate::report::MonitorOptions {
             run: crate::report::RunMeta {
                 duration_seconds: 1.0,
                 finished_at_unix_seconds: 1.0,
             },
             fail_on: crate::document::FailOn::WouldFail,
+            previous: None,
         },
     };
     crate::report::write(&report, &spec, &mut out).expect("writing to a Vec cannot fail");
@@ -105,7 +106,7 @@ fn every_failing_finding_shows_reason_and_fix() {
 
 #[test]
 fn shared_findings_are_printed_once_with_their_addresses() {
-    let text = render(&fixtures::fleet(), PLAIN);
+    let text = render_at(&fixtures::fleet(), PLAIN, 120);
     assert_eq!(text.matches("cert.expired").count(), 1);
     let line = text
         .lines()
@@ -279,9 +280,79 @@ fn an_interrupted_run_says_so_in_the_footer() {
         abandoned: 3,
         input_left: true,
     });
-    let text = render(&report, PLAIN);
+    let text = render_at(&report, PLAIN, 120);
     assert!(
         text.contains("INTERRUPTED: this report is partial (3 origins abandoned in flight; the rest of the input was not probed)"),
         "{text}"
     );
+}
+
+#[test]
+fn fleet_table_at_120_columns() {
+    insta::assert_snapshot!(render_at(&fixtures::fleet(), PLAIN, 120));
+}
+
+/// Issue 18: at 80 and 120 columns no line is wider than the terminal, except a single word
+/// that is wider on its own (never broken), and every word of the 80-column table is in the
+/// same order at 120.
+#[test]
+fn lines_fit_the_width_and_wrapping_loses_nothing() {
+    let mut report = fixtures::fleet();
+    report.origins[3].host_header = Some("a-very-long-viewer-name.shop.example.com".to_owned());
+    for width in [80, 120] {
+        let text = render_at(&report, PLAIN, width);
+        for line in text.lines() {
+            let longest_word = line
+                .split(' ')
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            assert!(
+                line.chars().count() <= width || longest_word + 12 > width,
+                "{width} columns: {line:?}"
+            );
+        }
+    }
+    let words = |w: usize| -> Vec<String> {
+        render_at(&report, PLAIN, w)
+            .split_whitespace()
+            // The label before addresses moved under their finding.
+            .filter(|&w| w != "on:")
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(words(80), words(120));
+}
+
+/// Issue 18: a wide ORIGIN cell (a forwarded Host) no longer pads every other row.
+#[test]
+fn a_wide_origin_cell_pads_no_other_row() {
+    let mut report = fixtures::fleet();
+    report.origins[3].host_header = Some(format!("{}.example.com", "x".repeat(60)));
+    let text = render_at(&report, PLAIN, 120);
+    let ready = text
+        .lines()
+        .find(|l| l.starts_with("ready "))
+        .expect("the ready row");
+    assert!(ready.ends_with("www.example.com:443"), "{ready:?}");
+    assert!(ready.chars().count() < 60, "{ready:?}");
+}
+
+#[test]
+fn sources_list_every_cited_fact_with_its_url_once() {
+    let layout = Layout {
+        paint: PLAIN,
+        width: 80,
+        sources: true,
+    };
+    let text = render_with(&fixtures::fleet(), &layout);
+    let (_, sources) = text
+        .split_once("Sources of the facts cited above")
+        .expect("a sources section");
+    for fact in [3, 9, 12, 22, 35] {
+        let url = crate::facts::url(fact).expect("a fact");
+        let line = format!("  fact {fact:<3} {url}");
+        assert_eq!(sources.matches(&line).count(), 1, "{line} in {sources}");
+    }
+    assert!(!render(&fixtures::fleet(), PLAIN).contains("Sources of the facts"));
 }

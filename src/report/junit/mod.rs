@@ -37,8 +37,11 @@
 //!   in the same form.
 //! - Suite `properties`: `generated_at`, `roots` (the trust store; `roots_source` `file` means
 //!   the verdicts are not CloudFront's), `fail_on`, `tool`.
-//! - `errors` and `skipped` are always 0: an origin that could not be reached is a verdict
-//!   (would-502 or would-504), not an error of the tool.
+//! - `errors` counts only what kept the run from judging its input, never an origin: an
+//!   origin that could not be reached is a verdict (would-502 or would-504). An interrupted run
+//!   is one `error` case (suite `run`); each bad input entry (a target line, a CloudFront
+//!   document or origin) is one `error` case in suite `input`, named by its source, `type` its
+//!   kind (`target`, `read`, `document`, `origin`) and the message its text. `skipped` is 0.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -109,8 +112,9 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // An interrupted run is one error at the top: CI shows it failed, whatever the origins.
-    let errors =
-        usize::from(report.interrupted.is_some()) + usize::from(report.run_error.is_some());
+    let errors = usize::from(report.interrupted.is_some())
+        + usize::from(report.run_error.is_some())
+        + report.input_errors.len();
     let _ = writeln!(
         out,
         "<testsuites name=\"origin-probe\" tests=\"{}\" failures=\"{total_failures}\" errors=\"{errors}\">",
@@ -138,6 +142,7 @@ fn render(report: &Report, fail_on: FailOn) -> String {
             e.origins_not_judged
         );
     }
+    push_input_errors(&mut out, report);
     for suite in &suites {
         let name = attr(&suite.name);
         let _ = writeln!(
@@ -154,6 +159,29 @@ fn render(report: &Report, fail_on: FailOn) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// Suite `input`: one error case per bad input entry, so CI shows input that was ignored.
+fn push_input_errors(out: &mut String, report: &Report) {
+    if report.input_errors.is_empty() {
+        return;
+    }
+    let n = report.input_errors.len();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"input\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\">"
+    );
+    for e in &report.input_errors {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"input\" name=\"{}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>",
+            attr(&e.source),
+            attr(&e.message),
+            e.kind.as_str(),
+            text(&e.message)
+        );
+    }
+    out.push_str("  </testsuite>\n");
 }
 
 fn push_properties(out: &mut String, report: &Report, fail_on: FailOn) {
@@ -322,226 +350,4 @@ fn xml_char(c: char) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::document::CloudFrontRef;
-    use crate::document::fixtures::{self, finding, origin};
-    use crate::finding::Confidence;
-
-    fn xml(report: &Report, fail_on: FailOn) -> String {
-        let mut out = Vec::new();
-        write(report, fail_on, &mut out).expect("writing to a Vec cannot fail");
-        String::from_utf8(out).expect("the document is UTF-8")
-    }
-
-    fn cloudfront(distribution: Option<&str>, origin_id: &str) -> CloudFrontRef {
-        CloudFrontRef {
-            distribution_id: distribution.map(str::to_owned),
-            distribution_domain: None,
-            origin_id: origin_id.to_owned(),
-            origin_protocol_policy: Some("http-only".to_owned()),
-            viewer_name: None,
-        }
-    }
-
-    /// The fleet's four origins as `check` targets, then two distributions (the second one
-    /// twice, not adjacent) and an origin from a config without an id, with a hostile reason.
-    fn mixed() -> Report {
-        let mut report = fixtures::fleet();
-        let in_dist = |dist: Option<&str>, id: &str, from: usize| {
-            let mut o = report.origins[from].clone();
-            o.cloudfront = Some(cloudfront(dist, id));
-            o
-        };
-        let a = in_dist(Some("E1AAA"), "web", 0);
-        let b = in_dist(Some("E2BBB"), "api", 1);
-        let c = in_dist(Some("E1AAA"), "shop", 3);
-        let mut d = in_dist(None, "legacy<&>\"'", 2);
-        d.findings = vec![finding(
-            "dns.nxdomain",
-            Impact::Would502,
-            Confidence::Documented,
-            22,
-            "nasty ]]> <b>&amp; \"quotes\" \u{1}\u{7f}\r\nsecond line",
-            "fix <it> & go",
-        )];
-        d.verdict = Verdict::Would502;
-        report.origins.extend([a, b, c, d]);
-        report
-    }
-
-    #[test]
-    fn fleet_junit() {
-        insta::assert_snapshot!(xml(&fixtures::fleet(), FailOn::WouldFail));
-    }
-
-    #[test]
-    fn an_interrupted_run_is_an_error_ci_shows() {
-        let mut report = fixtures::fleet();
-        report.interrupted = Some(crate::document::Interrupted {
-            abandoned: 2,
-            input_left: true,
-        });
-        let text = xml(&report, FailOn::WouldFail);
-        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
-        let root = doc.root_element();
-        assert_eq!(root.attribute("errors"), Some("1"));
-        let error = root
-            .descendants()
-            .find(|n| n.has_tag_name("error"))
-            .expect("an error element");
-        assert_eq!(error.attribute("type"), Some("interrupted"));
-        assert!(
-            error
-                .text()
-                .unwrap_or_default()
-                .contains("2 origins abandoned")
-        );
-    }
-
-    #[test]
-    fn mixed_inputs_junit_fail_on_warn() {
-        insta::assert_snapshot!(xml(&mixed(), FailOn::Warn));
-    }
-
-    /// What an XML parser sees: `(suite name, tests attr, failures attr, cases)`, each case
-    /// `(name, failure text if any)`.
-    type Parsed = Vec<(String, usize, usize, Vec<(String, Option<String>)>)>;
-
-    fn parse(xml: &str) -> Parsed {
-        let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
-        let root = doc.root_element();
-        assert_eq!(root.tag_name().name(), "testsuites");
-        let number = |n: roxmltree::Node, a: &str| -> usize {
-            n.attribute(a)
-                .unwrap_or_else(|| panic!("{a} is set"))
-                .parse()
-                .expect("a count")
-        };
-        let mut suites = Vec::new();
-        let (mut tests, mut failures) = (0, 0);
-        for suite in root.children().filter(|n| n.has_tag_name("testsuite")) {
-            let name = suite.attribute("name").expect("suite name").to_owned();
-            let mut cases = Vec::new();
-            for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
-                assert_eq!(case.attribute("classname"), Some(name.as_str()));
-                let failure = case
-                    .children()
-                    .find(|n| n.has_tag_name("failure"))
-                    .map(|f| f.text().unwrap_or("").to_owned());
-                cases.push((
-                    case.attribute("name").expect("case name").to_owned(),
-                    failure,
-                ));
-            }
-            let (t, f) = (number(suite, "tests"), number(suite, "failures"));
-            assert_eq!(t, cases.len(), "tests of {name}");
-            assert_eq!(f, cases.iter().filter(|c| c.1.is_some()).count());
-            tests += t;
-            failures += f;
-            suites.push((name, t, f, cases));
-        }
-        assert_eq!(number(root, "tests"), tests);
-        assert_eq!(number(root, "failures"), failures);
-        suites
-    }
-
-    #[test]
-    fn parses_back_with_one_suite_per_input_and_one_case_per_origin() {
-        let suites = parse(&xml(&mixed(), FailOn::WouldFail));
-        let summary: Vec<(&str, usize, usize)> = suites
-            .iter()
-            .map(|(name, tests, failures, _)| (name.as_str(), *tests, *failures))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("origin-probe check", 4, 2),
-                ("distribution E1AAA", 2, 0),
-                ("distribution E2BBB", 1, 1),
-                ("distribution config", 1, 1),
-            ]
-        );
-        let e1_cases: Vec<&str> = suites[1].3.iter().map(|c| c.0.as_str()).collect();
-        assert_eq!(
-            e1_cases,
-            [
-                "www.example.com:443 [origin web]",
-                "origin.example.org:8443 (Host: shop.example.com) [origin shop]"
-            ]
-        );
-    }
-
-    #[test]
-    fn failures_carry_reason_and_fix_and_hostile_text_survives() {
-        let suites = parse(&xml(&mixed(), FailOn::WouldFail));
-        let (name, failure) = &suites[3].3[0];
-        assert_eq!(name, "slow.example.net:443 [origin legacy<&>\"']");
-        let failure = failure.as_deref().expect("would-502 fails");
-        assert!(failure.contains("would-502 dns.nxdomain [documented, fact 22]"));
-        assert!(failure.contains("nasty ]]> <b>&amp; \"quotes\" \u{fffd}\u{7f}\r\nsecond line"));
-        assert!(failure.contains("fix: fix <it> & go"));
-        let api = suites[0].3[1].1.as_deref().expect("would-502 fails");
-        assert!(api.contains(
-            "would-502 cert.expired [documented, fact 12] on 192.0.2.20:443, [2001:db8::20]:443\nThe leaf certificate"
-        ));
-        assert!(
-            !api.contains("tls.negotiated"),
-            "info findings stay out of the failure"
-        );
-    }
-
-    #[test]
-    fn fail_on_decides_whether_warn_fails() {
-        let counts = |fail_on| -> Vec<usize> {
-            parse(&xml(&fixtures::fleet(), fail_on))
-                .iter()
-                .map(|s| s.2)
-                .collect()
-        };
-        assert_eq!(counts(FailOn::WouldFail), [2]);
-        assert_eq!(counts(FailOn::Warn), [3]);
-        // `never` only changes the exit code: a would-fail origin stays a failure here.
-        assert_eq!(counts(FailOn::Never), [2]);
-    }
-
-    #[test]
-    fn failure_message_names_the_verdict_and_rules() {
-        let text = xml(&fixtures::fleet(), FailOn::Warn);
-        assert!(text.contains("<failure type=\"would-502\" message=\"would-502: cert.expired\">"));
-        assert!(text.contains("<failure type=\"warn\" message=\"warn: cert.expires-soon\">"));
-    }
-
-    #[test]
-    fn an_origin_with_only_an_info_finding_passes_with_output() {
-        let o = origin(
-            "a.example",
-            443,
-            "argument 1",
-            vec![finding(
-                "x.info",
-                Impact::Info,
-                Confidence::Inferred,
-                1,
-                "r",
-                "",
-            )],
-            Vec::new(),
-        );
-        let report = fixtures::report(vec![o], fixtures::fleet().roots);
-        let text = xml(&report, FailOn::Warn);
-        assert!(text.contains("<system-out>info x.info [inferred, fact 1]\nr\n</system-out>"));
-        assert!(!text.contains("<failure"));
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(text("a<b>&c\"d"), "a&lt;b&gt;&amp;c&quot;d");
-        assert_eq!(attr("l1\nl2\tx\ry"), "l1&#10;l2&#9;x&#13;y");
-        assert_eq!(text("l1\nl2"), "l1\nl2");
-        assert_eq!(text("\u{0}\u{fffe}\u{1f600}"), "\u{fffd}\u{fffd}\u{1f600}");
-        assert!(matches!(text("plain"), Cow::Borrowed(_)));
-        assert_eq!(seconds(5003), "5.003");
-        assert_eq!(seconds(7), "0.007");
-    }
-}
+mod tests;
