@@ -348,6 +348,20 @@ fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()>
             }
         }
     }
+    for b in &plan.behaviors {
+        eprintln!(
+            "origin-probe: plan: {}: viewer protocol policy allow-all -> {} (it reaches S3 REST origin {})",
+            crate::sanitize::text(&b.behavior),
+            b.viewer_protocol_policy,
+            crate::sanitize::text(&b.s3_origins.join(", "))
+        );
+        if let Some(w) = &b.warning {
+            eprintln!("origin-probe: plan: warning: {}", crate::sanitize::text(w));
+        }
+    }
+    for note in &plan.group_notes {
+        eprintln!("origin-probe: plan: {note}");
+    }
     if !plan.changes_anything() {
         eprintln!(
             "origin-probe: plan written to {shown}, but it changes nothing: no origin is ready to switch, so there is nothing to apply"

@@ -6,6 +6,7 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
+pub mod distribution_rules;
 pub mod http_rules;
 pub mod net_rules;
 pub mod tls_rules;

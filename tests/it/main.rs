@@ -10,6 +10,7 @@ mod cli;
 mod cloudfront;
 mod demo;
 mod docs;
+mod fidelity;
 mod hostile;
 mod http;
 mod legacy;

@@ -141,9 +141,14 @@ fn row(origin: &OriginReport) -> Vec<Cell> {
         n => n.to_string(),
     };
     let plain = |text: String| Cell { text, style: None };
+    let mut verdict = origin.verdict.as_str().to_owned();
+    if not_probed(origin) {
+        // Judged from the configuration alone: never a plain "ready" (see the footer).
+        verdict.push('*');
+    }
     vec![
         Cell {
-            text: origin.verdict.as_str().to_owned(),
+            text: verdict,
             style: Some(verdict_style(origin.verdict)),
         },
         plain(origin_label(origin)),
@@ -232,9 +237,19 @@ fn expiry_summary(origin: &OriginReport) -> String {
 /// it were wrong.
 fn needs_details(origin: &OriginReport) -> bool {
     origin.verdict != Verdict::Ready
+        || not_probed(origin)
         || origin
             .all_findings()
             .any(|f| f.impact > Impact::Info || f.rule.starts_with("http."))
+}
+
+/// Whether the origin was settled without a probe (S3 REST, VPC origins): its block says what
+/// was and was not checked.
+fn not_probed(origin: &OriginReport) -> bool {
+    origin
+        .findings
+        .iter()
+        .any(|f| f.rule == crate::verdict::distribution_rules::NOT_PROBED)
 }
 
 fn push_details(
@@ -365,6 +380,11 @@ fn push_footer(out: &mut String, report: &Report) {
             } else {
                 ""
             }
+        );
+    }
+    if report.origins.iter().any(not_probed) {
+        out.push_str(
+            "* not probed: judged from the distribution's configuration alone; its findings say what was and was not checked\n",
         );
     }
     let _ = writeln!(out, "Trust store: {}", visible(&report.roots.description));

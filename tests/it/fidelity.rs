@@ -1,0 +1,194 @@
+//! Issue 15: where a distribution's verdict depends on more than one origin's handshake. S3 REST
+//! origins behind each viewer protocol policy (fact 46), origins that are not probed, and the
+//! plan for them, end to end through the real binary with loopback origins for the custom ones.
+
+use serde_json::{Value, json};
+
+use crate::cloudfront::{behavior, custom_origin, envelope};
+use crate::support::{Run, fixture_path, rules, run_with_stdin, tls_origin};
+
+fn s3_origin(id: &str, bucket: &str) -> Value {
+    json!({
+        "Id": id,
+        "DomainName": format!("{bucket}.s3.us-east-1.amazonaws.com"),
+        "OriginPath": "",
+        "CustomHeaders": { "Quantity": 0 },
+        "S3OriginConfig": { "OriginAccessIdentity": "", "OriginReadTimeout": 30 },
+        "ConnectionAttempts": 3,
+        "ConnectionTimeout": 10,
+        "OriginShield": { "Enabled": false },
+        "OriginAccessControlId": "E2OACEXAMPLE01"
+    })
+}
+
+fn with_policy(mut b: Value, policy: &str) -> Value {
+    b["ViewerProtocolPolicy"] = json!(policy);
+    b
+}
+
+fn allowing_writes(mut b: Value) -> Value {
+    let all = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+    b["AllowedMethods"] = json!({
+        "Quantity": 7,
+        "Items": all,
+        "CachedMethods": { "Quantity": 2, "Items": ["HEAD", "GET"] }
+    });
+    b
+}
+
+async fn cloudfront(args: &[&str], doc: Option<&Value>) -> Run {
+    let mut all: Vec<String> = vec!["cloudfront".into()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    all.extend(["--roots".to_string(), fixture_path("test-roots.pem")]);
+    let input = doc.map(|d| serde_json::to_vec_pretty(d).expect("json"));
+    run_with_stdin(&all, input.as_deref()).await
+}
+
+fn row<'a>(report: &'a Value, origin_id: &str) -> &'a Value {
+    report["origins"]
+        .as_array()
+        .expect("origins")
+        .iter()
+        .find(|o| o["cloudfront"]["origin_id"] == origin_id)
+        .unwrap_or_else(|| panic!("no row for {origin_id} in {report:#}"))
+}
+
+fn read_json(path: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON")
+}
+
+/// The AWS CLI's own `get-distribution-config` example (one S3 REST origin, allow-all) used to
+/// come out plain "ready" with no finding. Now: a warning naming the fix, in every output
+/// format, and a plan that switches the behavior to redirect-to-https.
+#[tokio::test(flavor = "multi_thread")]
+async fn aws_cli_example_gets_the_s3_warning_and_a_plan_that_switches_the_behavior() {
+    let fixture = format!(
+        "{}/tests/fixtures/cloudfront/get-distribution-config-aws-cli-example.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_path = dir.path().join("plan.json");
+    let plan_arg = plan_path.to_str().expect("utf8");
+    let r = cloudfront(&[&fixture, "--format", "json", "--plan", plan_arg], None).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let o = row(&report, "my-origin");
+    assert_eq!(o["verdict"], "warn", "{o:#}");
+    assert_eq!(
+        rules(o),
+        [
+            "config.s3-rest-origin",
+            "config.s3-viewer-http",
+            "origin.not-probed"
+        ]
+    );
+    assert!(o["addresses"].as_array().expect("addresses").is_empty());
+    let mut expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(&fixture).expect("fixture")).expect("JSON");
+    let mut expected = expected["DistributionConfig"].take();
+    expected["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = json!("redirect-to-https");
+    assert_eq!(read_json(&plan_path), expected);
+    assert!(
+        r.stderr.contains(
+            "plan: default behavior: viewer protocol policy allow-all -> redirect-to-https (it reaches S3 REST origin my-origin)"
+        ) && r.stderr.contains("--if-match E37HOT42DHPVYH"),
+        "{}",
+        r.stderr
+    );
+
+    // Every format carries the rule; the table never shows the unprobed origin as plain ready.
+    for format in ["table", "jsonl", "prometheus", "junit"] {
+        let r = cloudfront(&[&fixture, "--format", format], None).await;
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("config.s3-viewer-http"),
+            "{format}: {}",
+            r.stdout
+        );
+        if format == "table" {
+            assert!(r.stdout.contains("warn*"), "{}", r.stdout);
+            assert!(r.stdout.contains("* not probed"), "{}", r.stdout);
+            assert!(r.stdout.contains("Not checked: the bucket"), "{}", r.stdout);
+        }
+    }
+}
+
+/// S3 REST origins behind allow-all (with and without writes), redirect-to-https and
+/// https-only, beside one probed loopback origin; the plan's tree is asserted whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn s3_origins_behind_each_viewer_protocol_policy() {
+    let good = tls_origin("good").await;
+    let port = good.addr.port();
+    let doc = envelope(
+        "s3 cases",
+        &[],
+        vec![
+            custom_origin("good", "good.test", port, "http-only"),
+            s3_origin("open", "example-open"),
+            s3_origin("uploads", "example-uploads"),
+            s3_origin("redirected", "example-redirected"),
+            s3_origin("strict", "example-strict"),
+        ],
+        behavior("good", None, None),
+        vec![
+            with_policy(behavior("open", Some("/open/*"), None), "allow-all"),
+            allowing_writes(with_policy(
+                behavior("uploads", Some("/upload/*"), None),
+                "allow-all",
+            )),
+            behavior("redirected", Some("/r/*"), None),
+            with_policy(behavior("strict", Some("/s/*"), None), "https-only"),
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_path = dir.path().join("plan.json");
+    let resolve = format!("good.test:{port}:127.0.0.1");
+    let r = cloudfront(
+        &[
+            "-",
+            "--resolve",
+            &resolve,
+            "--format",
+            "json",
+            "--plan",
+            plan_path.to_str().expect("utf8"),
+        ],
+        Some(&doc),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(row(&report, "good")["verdict"], "ready");
+    for (id, verdict) in [
+        ("open", "warn"),
+        ("uploads", "warn"),
+        ("redirected", "ready"),
+        ("strict", "ready"),
+    ] {
+        let o = row(&report, id);
+        assert_eq!(o["verdict"], verdict, "{id}: {o:#}");
+        assert!(rules(o).contains(&"origin.not-probed".to_string()), "{o:#}");
+    }
+    let uploads = crate::support::finding(row(&report, "uploads"), "config.s3-viewer-http");
+    assert!(
+        uploads["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("allows OPTIONS, PUT, POST, PATCH, DELETE")),
+        "{uploads:#}"
+    );
+
+    let mut expected = doc["DistributionConfig"].clone();
+    let good_config = &mut expected["Origins"]["Items"][0]["CustomOriginConfig"];
+    good_config["OriginProtocolPolicy"] = json!("https-only");
+    good_config["OriginSslProtocols"] = json!({ "Quantity": 1, "Items": ["TLSv1.2"] });
+    expected["CacheBehaviors"]["Items"][0]["ViewerProtocolPolicy"] = json!("redirect-to-https");
+    expected["CacheBehaviors"]["Items"][1]["ViewerProtocolPolicy"] = json!("redirect-to-https");
+    assert_eq!(read_json(&plan_path), expected);
+    assert!(
+        r.stderr
+            .contains("plan: warning: behavior /upload/* allows OPTIONS, PUT, POST, PATCH, DELETE")
+            && r.stderr.contains("https-only"),
+        "{}",
+        r.stderr
+    );
+}
