@@ -140,7 +140,9 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "N")]
     pub rate: Option<u32>,
 
-    /// How long to wait for a TCP connection (e.g. 5s, 1500ms).
+    /// How long to wait for a TCP connection (e.g. 5s, 1500ms), one attempt. `check` only:
+    /// `cloudfront` connects as CloudFront would, with each origin's ConnectionTimeout and
+    /// ConnectionAttempts (defaults 10s and 3).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub connect_timeout: Duration,
 

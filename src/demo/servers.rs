@@ -211,6 +211,26 @@ pub async fn start(behaviour: Behaviour, ip: IpAddr) -> io::Result<Origin> {
     }
 }
 
+/// An origin that drops every connection (as [`Behaviour::Silent`]) until `after` has passed,
+/// then serves `behaviour`: a client with several connect attempts is answered only on a later
+/// one (fact 24). The accept queue is full until then, so the kernel drops SYNs; once the
+/// queue is drained, the next SYN (a retransmission or a new attempt) is answered.
+pub async fn start_silent_then(
+    behaviour: Behaviour,
+    ip: IpAddr,
+    after: Duration,
+) -> io::Result<Origin> {
+    let mut origin = silent(ip).await?;
+    let Some(listener) = origin._listener.take() else {
+        return Err(io::Error::other("the silent origin has no listener"));
+    };
+    origin.task = Some(tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        serve(listener, behaviour).await;
+    }));
+    Ok(origin)
+}
+
 async fn serve(listener: TcpListener, behaviour: Behaviour) {
     let acceptor = match &behaviour {
         Behaviour::Tls(config) | Behaviour::Https(config, _) => {

@@ -25,7 +25,11 @@ pub use limits::Limits;
 pub struct ProbeSettings {
     /// The SNI CloudFront would send (`None` for IP-literal origins).
     pub sni: Option<String>,
+    /// Each connect attempt's deadline.
     pub connect_timeout: Duration,
+    /// How many connect attempts a connection gets (at least 1): `ConnectionAttempts` for
+    /// distribution origins, 1 for `check`.
+    pub connect_attempts: u32,
     pub handshake_timeout: Duration,
     /// The origin's `OriginSslProtocols`: what CloudFront's hello offers (never empty).
     pub protocols: Vec<SslProtocol>,
@@ -66,7 +70,10 @@ pub async fn probe_address(
 ) -> AddressRecord {
     let started = Instant::now();
     let spec = tls::cloudfront_hello(&settings.protocols, settings.sni.as_deref());
-    let (connect, hello) = raw_hello(address, settings, limits, spec).await;
+    let (failed_attempts, connect, hello) = with_attempts(address, settings, limits, |stream| {
+        raw::exchange(stream, spec, settings.handshake_timeout)
+    })
+    .await;
     let Some(hello) = hello else {
         let http = match &settings.http {
             None => None,
@@ -75,6 +82,7 @@ pub async fn probe_address(
         return AddressRecord {
             address,
             connect,
+            failed_attempts,
             hello: None,
             versions: Vec::new(),
             cloudfront: None,
@@ -154,6 +162,7 @@ pub async fn probe_address(
     AddressRecord {
         address,
         connect,
+        failed_attempts,
         hello: Some(hello),
         versions,
         cloudfront,
@@ -357,20 +366,36 @@ async fn with_connection<T, F: Future<Output = T>>(
     limits: &Limits,
     probe: impl FnOnce(tokio::net::TcpStream) -> F,
 ) -> (ConnectOutcome, Option<T>) {
+    let (_, outcome, result) = with_attempts(address, settings, limits, probe).await;
+    (outcome, result)
+}
+
+/// As [`with_connection`], also returning the connect attempts that failed before the last
+/// (each connection gets the origin's `ConnectionAttempts`, as CloudFront's would).
+async fn with_attempts<T, F: Future<Output = T>>(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    probe: impl FnOnce(tokio::net::TcpStream) -> F,
+) -> (Vec<ConnectOutcome>, ConnectOutcome, Option<T>) {
     // The semaphores are never closed, so this cannot fail; if one ever were, probing without
     // a permit would break the bounds, so report it as a failed connect instead.
     let Some(_permit) = limits.connection(address).await else {
-        return (
-            ConnectOutcome::Failed {
-                message: "run is shutting down".to_string(),
-            },
-            None,
-        );
+        let shutting_down = ConnectOutcome::Failed {
+            message: "run is shutting down".to_string(),
+        };
+        return (Vec::new(), shutting_down, None);
     };
-    let (outcome, stream) = connect::connect(address, settings.connect_timeout).await;
-    match stream {
-        Some(stream) => (outcome, Some(probe(stream).await)),
-        None => (outcome, None),
+    let attempts =
+        connect::connect_attempts(address, settings.connect_timeout, settings.connect_attempts)
+            .await;
+    match attempts.stream {
+        Some(stream) => (
+            attempts.failed_before,
+            attempts.outcome,
+            Some(probe(stream).await),
+        ),
+        None => (attempts.failed_before, attempts.outcome, None),
     }
 }
 

@@ -6,6 +6,7 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
+pub mod connection_rules;
 pub mod distribution_rules;
 pub mod http_rules;
 pub mod net_rules;
@@ -84,7 +85,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
 fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>) -> AddressReport {
     let address = record.address.to_string();
     let mut findings: Vec<Finding> = Vec::new();
-    findings.extend(net_rules::connect(&record.connect, &address, target.port));
+    findings.extend(connection_rules::connect(target, record));
     let mut tls_version = None;
     let mut cipher_suite = None;
     let mut chain_source = None;
