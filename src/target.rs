@@ -55,6 +55,9 @@ pub struct CloudFrontTarget {
     pub connection_timeout: Duration,
     /// `ConnectionAttempts` (default 3, fact 24): how many connects CloudFront tries.
     pub connection_attempts: u32,
+    /// `OriginMtlsConfig.ClientCertificateArn`: CloudFront answers a certificate request with
+    /// this certificate (fact 42), which the probe does not have.
+    pub mtls_certificate_arn: Option<String>,
 }
 
 /// CloudFront's response timeout when the distribution does not set one (fact 24).

@@ -126,6 +126,7 @@ mod tests {
                 origin_path: String::new(),
                 connection_timeout: Duration::from_secs(timeout_s),
                 connection_attempts: attempts,
+                mtls_certificate_arn: None,
             }),
             ssl_protocols: Vec::new(),
         }

@@ -9,6 +9,7 @@ pub mod cert_rules;
 pub mod connection_rules;
 pub mod distribution_rules;
 pub mod http_rules;
+pub mod mtls_rules;
 pub mod net_rules;
 pub mod tls_rules;
 pub mod tls_words;
@@ -94,6 +95,10 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         let tls_ctx = tls_rules::TlsRuleContext {
             protocols: &target.ssl_protocols,
             port: target.port,
+            mtls_certificate_arn: target
+                .cloudfront
+                .as_ref()
+                .and_then(|c| c.mtls_certificate_arn.as_deref()),
         };
         let (tls_findings, negotiation) = tls_rules::handshake(
             &tls_ctx,

@@ -192,3 +192,82 @@ async fn s3_origins_behind_each_viewer_protocol_policy() {
         r.stderr
     );
 }
+
+/// An origin that asks for a client certificate: without OriginMtlsConfig a would-502 as before
+/// (fact 17); with it, the client side is said to be unverifiable (a warning) and the server
+/// chain is still judged, so an expired chain stays a would-502 (fact 42).
+#[tokio::test(flavor = "multi_thread")]
+async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client_certificate() {
+    use crate::support::{LOCALHOST, tls_origin_on};
+    let good = tls_origin_on("good", LOCALHOST, |s| s.request_client_cert = Some(b"")).await;
+    let expired = tls_origin_on("expired", LOCALHOST, |s| s.request_client_cert = Some(b"")).await;
+    let arn = "arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+    let mtls = |mut o: Value| {
+        o["CustomOriginConfig"]["OriginMtlsConfig"] = json!({ "ClientCertificateArn": arn });
+        o
+    };
+    let doc = envelope(
+        "mtls",
+        &[],
+        vec![
+            custom_origin("plain", "good.test", good.addr.port(), "https-only"),
+            mtls(custom_origin(
+                "mtls",
+                "good.test",
+                good.addr.port(),
+                "https-only",
+            )),
+            mtls(custom_origin(
+                "mtls-expired",
+                "expired.test",
+                expired.addr.port(),
+                "https-only",
+            )),
+        ],
+        behavior("plain", None, None),
+        vec![
+            behavior("mtls", Some("/m/*"), None),
+            behavior("mtls-expired", Some("/e/*"), None),
+        ],
+    );
+    let good_resolve = format!("good.test:{}:127.0.0.1", good.addr.port());
+    let expired_resolve = format!("expired.test:{}:127.0.0.1", expired.addr.port());
+    let r = cloudfront(
+        &[
+            "-",
+            "--resolve",
+            &good_resolve,
+            "--resolve",
+            &expired_resolve,
+            "--format",
+            "json",
+        ],
+        Some(&doc),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let plain = row(&report, "plain");
+    assert_eq!(plain["verdict"], "would-502", "{plain:#}");
+    assert!(rules(plain).contains(&"tls.client-certificate-requested".to_string()));
+    let configured = row(&report, "mtls");
+    assert_eq!(configured["verdict"], "warn", "{configured:#}");
+    let found = rules(configured);
+    assert!(
+        found.contains(&"tls.origin-mtls-unverifiable".to_string())
+            && found.contains(&"config.origin-mtls".to_string())
+            && !found.contains(&"tls.client-certificate-requested".to_string()),
+        "{configured:#}"
+    );
+    assert!(
+        !configured["addresses"][0]["chain"]
+            .as_array()
+            .expect("chain")
+            .is_empty(),
+        "the server chain is still read and judged: {configured:#}"
+    );
+    let exp = row(&report, "mtls-expired");
+    assert_eq!(exp["verdict"], "would-502", "{exp:#}");
+    assert!(rules(exp).contains(&"cert.expired".to_string()), "{exp:#}");
+    assert!(rules(exp).contains(&"tls.origin-mtls-unverifiable".to_string()));
+}

@@ -123,6 +123,7 @@ pub fn targets(
                 connection_attempts: origin
                     .connection_attempts
                     .map_or(DEFAULT_CONNECTION_ATTEMPTS, |n| n.clamp(1, 3)),
+                mtls_certificate_arn: custom.mtls_certificate_arn.clone(),
             }),
             host_header,
             source: source.clone(),
