@@ -14,13 +14,14 @@ use crate::input::cloudfront::{CfOriginKind, Distribution, METHODS_NOT_REDIRECTE
 /// One cache behavior the plan changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedBehavior {
-    /// `default behavior` or `behavior /path/*`.
+    /// `default behavior` or `behavior /path/*` (sanitised).
     pub behavior: String,
-    /// The S3 REST origins it reaches (directly or through its origin group).
+    /// The S3 REST origins it reaches, directly or through its origin group (sanitised).
     pub s3_origins: Vec<String>,
     /// Always `redirect-to-https` (from `allow-all`).
     pub viewer_protocol_policy: &'static str,
-    /// Set when the behavior allows methods that `redirect-to-https` answers with 403 over HTTP.
+    /// Set when the behavior allows methods that `redirect-to-https` answers with 403 over HTTP
+    /// (built from sanitised parts).
     pub warning: Option<String>,
 }
 
@@ -37,8 +38,9 @@ pub(super) fn switch_s3_behaviors(config: &mut Value, dist: &Distribution) -> Ve
         .and_then(|c| c.get_mut("Items"))
         .and_then(Value::as_array_mut);
     for b in items.into_iter().flatten() {
+        // Sanitised here, so the label and the warning built from it can be printed as is.
         let label = match b.get("PathPattern").and_then(Value::as_str) {
-            Some(p) => format!("behavior {p}"),
+            Some(p) => format!("behavior {}", crate::sanitize::text(p)),
             None => continue,
         };
         planned.extend(switch_one(b, dist, label));
@@ -100,7 +102,7 @@ fn s3_origins_of(dist: &Distribution, target: &str) -> Vec<String> {
             dist.origin(id)
                 .is_some_and(|o| o.kind == CfOriginKind::S3Rest)
         })
-        .map(str::to_string)
+        .map(crate::sanitize::text)
         .collect()
 }
 
@@ -135,12 +137,14 @@ pub(super) fn group_notes(dist: &Distribution, origins: &[PlannedOrigin]) -> Vec
         if switched.is_empty() || kept.is_empty() {
             continue;
         }
-        notes.push(crate::sanitize::text(&format!(
+        // Sanitised piece by piece: the whole sentence is longer than `sanitize::text` keeps.
+        let t = |parts: &[String]| crate::sanitize::text(&parts.join(", "));
+        notes.push(format!(
             "origin group {}: {} switches to https-only, {} stays as it is (its own verdict fails); every member is planned from its own verdict, so requests that fail over to the kept member keep its current protocol policy until it is fixed and planned again",
-            g.id,
-            switched.join(", "),
-            kept.join(", ")
-        )));
+            crate::sanitize::text(&g.id),
+            t(&switched),
+            t(&kept)
+        ));
     }
     notes
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
+use super::{Limits, ProbeSettings};
 use crate::record::ConnectOutcome;
 
 /// How long a connection waits, in all, for a free file descriptor (EMFILE/ENFILE) before it
@@ -61,6 +62,34 @@ pub async fn connect_attempts(address: SocketAddr, timeout: Duration, attempts: 
             };
         }
         failed_before.push(outcome);
+    }
+}
+
+/// Takes a permit and connects, as `probe::with_connection` does, also returning the connect attempts that failed before the last
+/// (each connection gets the origin's `ConnectionAttempts`, as CloudFront's would).
+pub(super) async fn with_attempts<T, F: Future<Output = T>>(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    probe: impl FnOnce(tokio::net::TcpStream) -> F,
+) -> (Vec<ConnectOutcome>, ConnectOutcome, Option<T>) {
+    // The semaphores are never closed, so this cannot fail; if one ever were, probing without
+    // a permit would break the bounds, so report it as a failed connect instead.
+    let Some(_permit) = limits.connection(address).await else {
+        let shutting_down = ConnectOutcome::Failed {
+            message: "run is shutting down".to_string(),
+        };
+        return (Vec::new(), shutting_down, None);
+    };
+    let attempts =
+        connect_attempts(address, settings.connect_timeout, settings.connect_attempts).await;
+    match attempts.stream {
+        Some(stream) => (
+            attempts.failed_before,
+            attempts.outcome,
+            Some(probe(stream).await),
+        ),
+        None => (attempts.failed_before, attempts.outcome, None),
     }
 }
 

@@ -70,10 +70,11 @@ pub async fn probe_address(
 ) -> AddressRecord {
     let started = Instant::now();
     let spec = tls::cloudfront_hello(&settings.protocols, settings.sni.as_deref());
-    let (failed_attempts, connect, hello) = with_attempts(address, settings, limits, |stream| {
-        raw::exchange(stream, spec, settings.handshake_timeout)
-    })
-    .await;
+    let (failed_attempts, connect, hello) =
+        connect::with_attempts(address, settings, limits, |stream| {
+            raw::exchange(stream, spec, settings.handshake_timeout)
+        })
+        .await;
     let Some(hello) = hello else {
         let http = match &settings.http {
             None => None,
@@ -366,37 +367,8 @@ async fn with_connection<T, F: Future<Output = T>>(
     limits: &Limits,
     probe: impl FnOnce(tokio::net::TcpStream) -> F,
 ) -> (ConnectOutcome, Option<T>) {
-    let (_, outcome, result) = with_attempts(address, settings, limits, probe).await;
+    let (_, outcome, result) = connect::with_attempts(address, settings, limits, probe).await;
     (outcome, result)
-}
-
-/// As [`with_connection`], also returning the connect attempts that failed before the last
-/// (each connection gets the origin's `ConnectionAttempts`, as CloudFront's would).
-async fn with_attempts<T, F: Future<Output = T>>(
-    address: SocketAddr,
-    settings: &ProbeSettings,
-    limits: &Limits,
-    probe: impl FnOnce(tokio::net::TcpStream) -> F,
-) -> (Vec<ConnectOutcome>, ConnectOutcome, Option<T>) {
-    // The semaphores are never closed, so this cannot fail; if one ever were, probing without
-    // a permit would break the bounds, so report it as a failed connect instead.
-    let Some(_permit) = limits.connection(address).await else {
-        let shutting_down = ConnectOutcome::Failed {
-            message: "run is shutting down".to_string(),
-        };
-        return (Vec::new(), shutting_down, None);
-    };
-    let attempts =
-        connect::connect_attempts(address, settings.connect_timeout, settings.connect_attempts)
-            .await;
-    match attempts.stream {
-        Some(stream) => (
-            attempts.failed_before,
-            attempts.outcome,
-            Some(probe(stream).await),
-        ),
-        None => (attempts.failed_before, attempts.outcome, None),
-    }
 }
 
 /// The `--http` request, and for `--exposure` the one without the custom headers, each on a

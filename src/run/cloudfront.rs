@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Item, exit_code, fatal, load_baseline, probe_and_report, roots_and_runtime};
+use super::{Item, exit_code, fatal, load_baseline, probe_and_report_with, roots_and_runtime};
 use crate::cli::CloudfrontArgs;
 use crate::exit;
 use crate::finding::Verdict;
@@ -23,6 +23,7 @@ use crate::output;
 use crate::plan::{self, PlanDecision, PlannedChange};
 use crate::report::OriginReport;
 use crate::tls::SslProtocol;
+use crate::verdict::group_rules::GroupWatch;
 
 /// Every row's verdict and failing findings, per (distribution id, origin id): what the plan
 /// decides from.
@@ -99,6 +100,8 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
     };
 
     let mut items = Vec::new();
+    // Rows per origin (by source), so each origin group's row follows its members' last one.
+    let mut rows: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut origins_in_input = 0usize;
     for doc in &documents {
         for dist in &doc.distributions {
@@ -110,7 +113,10 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
                     continue;
                 }
                 match origin_items(doc, dist, origin) {
-                    Ok(mut new) => items.append(&mut new),
+                    Ok(mut new) => {
+                        rows.insert(origin_source(&doc.source, dist, origin), new.len());
+                        items.append(&mut new);
+                    }
                     Err(e) => {
                         eprintln!("origin-probe: error: {e:#}");
                         input_errors = true;
@@ -143,9 +149,19 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
         Ok(parts) => parts,
         Err(e) => return fatal(&e),
     };
+    let mut groups = GroupWatch::default();
+    for doc in &documents {
+        for dist in &doc.distributions {
+            groups.add(&doc.source, dist, |o| {
+                rows.get(&origin_source(&doc.source, dist, o))
+                    .copied()
+                    .unwrap_or(0)
+            });
+        }
+    }
     // The verdicts of every row, per (distribution, origin id), for the plan.
     let mut verdicts: RowVerdicts = BTreeMap::new();
-    let result = runtime.block_on(probe_and_report(
+    let result = runtime.block_on(probe_and_report_with(
         items,
         probe,
         &resolve,
@@ -180,6 +196,7 @@ pub(super) fn run(args: CloudfrontArgs) -> i32 {
                         legacy,
                     });
             }
+            groups.observe(o)
         },
     ));
     let outcome = match result {
@@ -349,14 +366,15 @@ fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()>
         }
     }
     for b in &plan.behaviors {
+        // Plan texts are built from sanitised parts (plan::behaviors).
         eprintln!(
             "origin-probe: plan: {}: viewer protocol policy allow-all -> {} (it reaches S3 REST origin {})",
-            crate::sanitize::text(&b.behavior),
+            b.behavior,
             b.viewer_protocol_policy,
-            crate::sanitize::text(&b.s3_origins.join(", "))
+            b.s3_origins.join(", ")
         );
         if let Some(w) = &b.warning {
-            eprintln!("origin-probe: plan: warning: {}", crate::sanitize::text(w));
+            eprintln!("origin-probe: plan: warning: {w}");
         }
     }
     for note in &plan.group_notes {

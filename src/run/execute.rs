@@ -75,6 +75,25 @@ pub async fn probe_and_report(
     baseline: Option<&Baseline>,
     mut observe: impl FnMut(&OriginReport),
 ) -> Result<RunOutcome> {
+    let observe = |o: &OriginReport| {
+        observe(o);
+        Vec::new()
+    };
+    probe_and_report_with(items, probe, resolve, store, output, baseline, observe).await
+}
+
+/// As [`probe_and_report`], where `observe` may answer a finished origin with more reports to
+/// add right after it (`cloudfront`: an origin group's row once its members are all judged).
+/// Those are reported like any other origin but not observed themselves.
+pub async fn probe_and_report_with(
+    items: impl IntoIterator<Item = Item>,
+    probe: ProbeConfig,
+    resolve: &ResolveConfig,
+    store: TrustStore,
+    output: &OutputConfig,
+    baseline: Option<&Baseline>,
+    mut observe: impl FnMut(&OriginReport) -> Vec<OriginReport>,
+) -> Result<RunOutcome> {
     let started = Instant::now();
     let generated = SystemTime::now();
     let clock = probe.at.unwrap_or(generated);
@@ -114,18 +133,20 @@ pub async fn probe_and_report(
     let mut collected: Vec<(InputOrder, OriginReport)> = Vec::new();
     let mut write_error: Option<io::Error> = None;
     let mut finish = |order: InputOrder, origin: OriginReport, summary: &mut Summary| {
-        summary.add(origin.verdict);
-        observe(&origin);
-        match stream.as_mut() {
-            Some(sink) => {
-                if write_error.is_none()
-                    && let Err(e) = report::write_jsonl_origin(&origin, &run_context, sink)
-                        .and_then(|()| sink.flush())
-                {
-                    write_error = Some(e);
+        let more = observe(&origin);
+        for origin in std::iter::once(origin).chain(more) {
+            summary.add(origin.verdict);
+            match stream.as_mut() {
+                Some(sink) => {
+                    if write_error.is_none()
+                        && let Err(e) = report::write_jsonl_origin(&origin, &run_context, sink)
+                            .and_then(|()| sink.flush())
+                    {
+                        write_error = Some(e);
+                    }
                 }
+                None => collected.push((order, origin)),
             }
-            None => collected.push((order, origin)),
         }
     };
 

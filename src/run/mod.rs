@@ -13,7 +13,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-pub use execute::{Item, RunOutcome, probe_and_report};
+pub use execute::{Item, RunOutcome, probe_and_report, probe_and_report_with};
 
 use crate::baseline::{self, Baseline};
 use crate::cert::TrustStore;

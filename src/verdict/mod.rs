@@ -8,6 +8,7 @@
 pub mod cert_rules;
 pub mod connection_rules;
 pub mod distribution_rules;
+pub mod group_rules;
 pub mod http_rules;
 pub mod mtls_rules;
 pub mod net_rules;
