@@ -422,4 +422,112 @@ async fn origin_groups_predict_what_viewers_get_and_plan_members_from_their_own_
         "{}",
         r.stderr
     );
+
+    // Every format carries the group rows; JSON Lines stream them after their members.
+    let mut base: Vec<&str> = vec!["-"];
+    for r in &resolve {
+        base.extend(["--resolve", r.as_str()]);
+    }
+    for format in ["table", "jsonl", "prometheus", "junit"] {
+        let mut args = base.clone();
+        args.extend(["--format", format]);
+        let r = cloudfront(&args, Some(&doc)).await;
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        for rule in [
+            "origin.group-failover",
+            "origin.group-fails",
+            "origin.group-primary",
+        ] {
+            assert!(
+                r.stdout.contains(rule),
+                "{format}: no {rule} in {}",
+                r.stdout
+            );
+        }
+        if format == "jsonl" {
+            let lines: Vec<Value> = r
+                .stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+                .collect();
+            assert_eq!(lines.len(), 7, "{}", r.stdout);
+            let position = |source_end: &str| {
+                lines
+                    .iter()
+                    .position(|l| {
+                        l["source"]
+                            .as_str()
+                            .is_some_and(|s| s.ends_with(source_end))
+                    })
+                    .unwrap_or_else(|| panic!("no line for {source_end}"))
+            };
+            for member in ["origin good", "origin broken"] {
+                assert!(
+                    position(member) < position("origin group g-failover"),
+                    "{}",
+                    r.stdout
+                );
+            }
+        }
+    }
+}
+
+/// A VPC origin is reported from the file with its VpcOriginId and never probed: its private
+/// name is not even resolved.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vpc_origin_is_reported_and_never_probed() {
+    let good = tls_origin("good").await;
+    let port = good.addr.port();
+    let vpc = json!({
+        "Id": "internal",
+        "DomainName": "internal-alb.vpc.example.internal",
+        "OriginPath": "",
+        "CustomHeaders": { "Quantity": 0 },
+        "VpcOriginConfig": {
+            "VpcOriginId": "vo_0123456789abcdefghijkl",
+            "OriginReadTimeout": 30,
+            "OriginKeepaliveTimeout": 5,
+            "OwnerAccountId": "111122223333"
+        },
+        "ConnectionAttempts": 3,
+        "ConnectionTimeout": 10,
+        "OriginShield": { "Enabled": false },
+        "OriginAccessControlId": ""
+    });
+    let doc = envelope(
+        "vpc",
+        &[],
+        vec![custom_origin("good", "good.test", port, "http-only"), vpc],
+        behavior("good", None, None),
+        vec![behavior("internal", Some("/internal/*"), None)],
+    );
+    // No --resolve and no DNS server for the private name: a probe would show as a DNS finding.
+    let resolve = format!("good.test:{port}:127.0.0.1");
+    let r = cloudfront(
+        &["-", "--resolve", &resolve, "--format", "json"],
+        Some(&doc),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let o = row(&report, "internal");
+    assert_eq!(o["verdict"], "ready", "{o:#}");
+    assert_eq!(rules(o), ["config.vpc-origin", "origin.not-probed"]);
+    assert!(o["addresses"].as_array().expect("addresses").is_empty());
+    assert!(o["address_source"].is_null());
+    let f = crate::support::finding(o, "config.vpc-origin");
+    assert!(
+        f["reason"].as_str().is_some_and(
+            |r| r.contains("vo_0123456789abcdefghijkl") && r.contains("account 111122223333")
+        ),
+        "{f:#}"
+    );
+    assert_eq!(f["fact"], 43);
+    let table = cloudfront(&["-", "--resolve", &resolve], Some(&doc)).await;
+    assert!(table.stdout.contains("ready*"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("Checked: nothing about its TLS"),
+        "{}",
+        table.stdout
+    );
 }
