@@ -22,12 +22,25 @@ pub fn connect(target: &Target, record: &AddressRecord) -> Vec<Finding> {
     if let Some(mut f) = net_rules::connect(&record.connect, &address, target.port) {
         if made > 1 {
             let (attempts, timeout) = settings(target);
+            let all_timed_out = record
+                .failed_attempts
+                .iter()
+                .chain(std::iter::once(&record.connect))
+                .all(|o| matches!(o, ConnectOutcome::TimedOut { .. }));
+            // Only unanswered attempts cost their whole timeout; a refusal is immediate.
+            let wait = if all_timed_out {
+                format!(
+                    ", so CloudFront would wait {} before its error (ConnectionAttempts {attempts} x ConnectionTimeout {})",
+                    seconds(timeout.saturating_mul(attempts)),
+                    seconds(timeout)
+                )
+            } else {
+                String::new()
+            };
             f.reason = format!(
-                "{}; all {made} connection attempts failed ({}), so CloudFront would give up after {} (ConnectionAttempts {attempts} x ConnectionTimeout {})",
+                "{}; all {made} connection attempts failed ({}){wait}",
                 f.reason,
                 describe(&record.failed_attempts, &record.connect),
-                seconds(timeout.saturating_mul(attempts)),
-                seconds(timeout)
             );
         }
         out.push(f);
@@ -187,11 +200,23 @@ mod tests {
         );
         assert!(
             found[0].reason.contains("all 3 connection attempts failed")
-                && found[0]
-                    .reason
-                    .contains("give up after 3.0s (ConnectionAttempts 3 x ConnectionTimeout 1.0s)"),
+                && found[0].reason.contains(
+                    "wait 3.0s before its error (ConnectionAttempts 3 x ConnectionTimeout 1.0s)"
+                ),
             "{}",
             found[0].reason
+        );
+        // Refusals cost no timeout.
+        let refused = connect(
+            &target(2, 10),
+            &record(vec![ConnectOutcome::Refused], ConnectOutcome::Refused),
+        );
+        assert!(
+            refused[0].reason.contains(
+                "all 2 connection attempts failed (attempt 1 refused, attempt 2 refused)"
+            ) && !refused[0].reason.contains("wait"),
+            "{}",
+            refused[0].reason
         );
         // One attempt allowed: the plain finding.
         let one = connect(&target(1, 1), &record(vec![], SECOND));

@@ -26,7 +26,7 @@ pub struct MemberFacts {
     pub origin_id: String,
     /// The worst verdict of its rows (one per viewer name).
     pub verdict: Verdict,
-    /// `rule: reason` of its first failing finding, when it fails.
+    /// Its first failing finding's rule (`cert.expired, see its row`), when it fails.
     pub why: Option<String>,
     pub attempts: u32,
     pub timeout: Duration,
@@ -324,11 +324,12 @@ impl GroupWatch {
             let mut touched = false;
             for m in p.members.iter_mut().filter(|m| m.source == report.source) {
                 m.verdicts.push(report.verdict);
+                // The rule id only: the member's own row carries the reason and the fix.
                 if m.why.is_none() && report.verdict.fails() {
                     m.why = report
                         .all_findings()
                         .find(|f| f.impact >= Impact::Would504)
-                        .map(|f| format!("{}: {}", f.rule, f.reason));
+                        .map(|f| format!("{}, see its row", f.rule));
                 }
                 touched = true;
             }

@@ -62,7 +62,7 @@ async fn connection_timeout_1_against_a_silent_origin_is_a_504_after_every_attem
     let reason = f["reason"].as_str().unwrap_or_default();
     assert!(
         reason.contains("all 2 connection attempts failed (attempt 1 timed out after 1.0s, attempt 2 timed out after 1.0s)")
-            && reason.contains("give up after 2.0s (ConnectionAttempts 2 x ConnectionTimeout 1.0s)"),
+            && reason.contains("wait 2.0s before its error (ConnectionAttempts 2 x ConnectionTimeout 1.0s)"),
         "{reason}"
     );
     // Two attempts of one second each, far below the 5 s default of --connect-timeout.
