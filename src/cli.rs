@@ -88,8 +88,9 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "POLICY_ID")]
     pub forwards_host: Vec<String>,
 
-    /// Write the DistributionConfig with ready origins switched to https-only to FILE (mode
-    /// 0600: it contains the custom header values) and print the update command.
+    /// Write the DistributionConfig with ready origins switched to https-only, and allow-all
+    /// behaviors that reach S3 REST origins set to redirect-to-https, to FILE (mode 0600: it
+    /// contains the custom header values) and print the update command.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
