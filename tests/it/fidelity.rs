@@ -201,6 +201,12 @@ async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client
     use crate::support::{LOCALHOST, tls_origin_on};
     let good = tls_origin_on("good", LOCALHOST, |s| s.request_client_cert = Some(b"")).await;
     let expired = tls_origin_on("expired", LOCALHOST, |s| s.request_client_cert = Some(b"")).await;
+    // An mTLS origin proper: it refuses a client without a certificate.
+    let required = tls_origin_on("wildcard", LOCALHOST, |s| {
+        s.request_client_cert = Some(b"");
+        s.require_client_cert = true;
+    })
+    .await;
     let arn = "arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
     let mtls = |mut o: Value| {
         o["CustomOriginConfig"]["OriginMtlsConfig"] = json!({ "ClientCertificateArn": arn });
@@ -223,13 +229,21 @@ async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client
                 expired.addr.port(),
                 "https-only",
             )),
+            mtls(custom_origin(
+                "mtls-required",
+                "required.wild.test",
+                required.addr.port(),
+                "https-only",
+            )),
         ],
         behavior("plain", None, None),
         vec![
             behavior("mtls", Some("/m/*"), None),
             behavior("mtls-expired", Some("/e/*"), None),
+            behavior("mtls-required", Some("/r/*"), None),
         ],
     );
+    let required_resolve = format!("required.wild.test:{}:127.0.0.1", required.addr.port());
     let good_resolve = format!("good.test:{}:127.0.0.1", good.addr.port());
     let expired_resolve = format!("expired.test:{}:127.0.0.1", expired.addr.port());
     let r = cloudfront(
@@ -239,6 +253,8 @@ async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client
             &good_resolve,
             "--resolve",
             &expired_resolve,
+            "--resolve",
+            &required_resolve,
             "--format",
             "json",
         ],
@@ -270,6 +286,16 @@ async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client
     assert_eq!(exp["verdict"], "would-502", "{exp:#}");
     assert!(rules(exp).contains(&"cert.expired".to_string()), "{exp:#}");
     assert!(rules(exp).contains(&"tls.origin-mtls-unverifiable".to_string()));
+    // The probe's own handshake fails without a certificate: expected under mTLS, not a 502.
+    let req = row(&report, "mtls-required");
+    assert_eq!(req["verdict"], "warn", "{req:#}");
+    let f = crate::support::finding(req, "tls.origin-mtls-unverifiable");
+    assert!(
+        f["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("has no client certificate to give, ended")),
+        "{f:#}"
+    );
 }
 
 fn origin_group(id: &str, members: [&str; 2], codes: Option<&[u16]>) -> Value {
