@@ -203,10 +203,17 @@ impl Engine {
             _ => Vec::new(),
         };
         let protocols = target.protocols(self.probe.origin_ssl_protocols.as_deref());
+        // Distribution origins connect as CloudFront would: their own ConnectionTimeout and
+        // ConnectionAttempts (fact 24); `check` targets once, with --connect-timeout.
+        let (connect_timeout, connect_attempts) = match &target.cloudfront {
+            Some(cf) => (cf.connection_timeout, cf.connection_attempts),
+            None => (self.probe.connect_timeout, 1),
+        };
         let settings = ProbeSettings {
             protocols: protocols.clone(),
             sni: target.sni(),
-            connect_timeout: self.probe.connect_timeout,
+            connect_timeout,
+            connect_attempts,
             handshake_timeout: self.probe.timeout,
             http: self.http_settings(target),
         };
@@ -236,6 +243,7 @@ impl Engine {
                     connect: ConnectOutcome::Failed {
                         message: "internal error: the probe of this address crashed".to_string(),
                     },
+                    failed_attempts: Vec::new(),
                     hello: None,
                     versions: Vec::new(),
                     cloudfront: None,

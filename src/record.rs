@@ -268,8 +268,11 @@ pub enum AnsweredBy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressRecord {
     pub address: SocketAddr,
-    /// The TCP connect of the CloudFront hello's connection.
+    /// The TCP connect of the CloudFront hello's connection: its last attempt.
     pub connect: ConnectOutcome,
+    /// The attempts of that connect that failed before `connect`, in order (empty when the
+    /// first attempt was the last: it connected, or only one attempt was allowed; fact 24).
+    pub failed_attempts: Vec<ConnectOutcome>,
     /// The answer to exactly the hello CloudFront would send. `None` when the TCP connection
     /// failed.
     pub hello: Option<HelloRecord>,

@@ -49,10 +49,23 @@ pub struct CloudFrontTarget {
     pub read_timeout: Duration,
     /// `OriginPath`, which CloudFront puts in front of every request path ("" when unset).
     pub origin_path: String,
+    /// `ConnectionTimeout` (default 10 s, fact 24): each connect attempt's deadline.
+    pub connection_timeout: Duration,
+    /// `ConnectionAttempts` (default 3, fact 24): how many connects CloudFront tries.
+    pub connection_attempts: u32,
+    /// `OriginMtlsConfig.ClientCertificateArn`: CloudFront answers a certificate request with
+    /// this certificate (fact 42), which the probe does not have.
+    pub mtls_certificate_arn: Option<String>,
 }
 
 /// CloudFront's response timeout when the distribution does not set one (fact 24).
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// CloudFront's connection timeout when the origin does not set one (fact 24).
+pub const DEFAULT_CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// CloudFront's connection attempts when the origin does not set them (fact 24).
+pub const DEFAULT_CONNECTION_ATTEMPTS: u32 = 3;
 
 impl Target {
     /// The protocols CloudFront's hello offers this origin: `flag` (`--origin-ssl-protocols`)

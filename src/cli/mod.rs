@@ -100,8 +100,9 @@ pub(crate) struct CloudfrontArgs {
     #[arg(long, value_name = "POLICY_ID")]
     pub forwards_host: Vec<String>,
 
-    /// Write the DistributionConfig with ready origins switched to https-only to FILE (mode
-    /// 0600: it contains the custom header values) and print the update command.
+    /// Write the DistributionConfig with ready origins switched to https-only, and allow-all
+    /// behaviors that reach S3 REST origins set to redirect-to-https, to FILE (mode 0600: it
+    /// contains the custom header values) and print the update command.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
@@ -173,7 +174,9 @@ pub(crate) struct ProbeArgs {
     #[arg(long, value_name = "N")]
     pub rate: Option<u32>,
 
-    /// How long to wait for a TCP connection (e.g. 5s, 1500ms).
+    /// How long to wait for a TCP connection (e.g. 5s, 1500ms), one attempt. `check` only:
+    /// `cloudfront` connects as CloudFront would, with each origin's ConnectionTimeout and
+    /// ConnectionAttempts (defaults 10s and 3).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub connect_timeout: Duration,
 

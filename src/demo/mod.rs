@@ -33,6 +33,10 @@ macro_rules! fixture {
 /// The demo's trust store: the fixture root, standing in for the Mozilla list.
 const DEMO_ROOTS: &[u8] = fixture!("test-roots.pem");
 
+// After `fixture!`, which it uses.
+mod fleet;
+pub use fleet::FLEET;
+
 /// One origin of the demo fleet.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoOrigin {
@@ -43,6 +47,18 @@ pub struct DemoOrigin {
     pub expect: Verdict,
     /// The rule that must be among the findings (`None` for a clean origin).
     pub expect_rule: Option<&'static str>,
+    /// Probed as an origin of a distribution with these settings (`None`: as `check` does).
+    pub cloudfront: Option<DemoCloudFront>,
+}
+
+/// The distribution settings a demo origin is probed under: what only CloudFront input has.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoCloudFront {
+    /// `ConnectionTimeout` in seconds and `ConnectionAttempts` (fact 24).
+    pub connection_timeout_s: u64,
+    pub connection_attempts: u32,
+    /// `OriginMtlsConfig.ClientCertificateArn` (fact 42).
+    pub mtls_certificate_arn: Option<&'static str>,
 }
 
 /// How a demo origin's server behaves.
@@ -55,6 +71,17 @@ pub enum DemoServer {
     },
     Refuse,
     Silent,
+    /// Silent for this many seconds, then serves this chain (an answer only on a later attempt).
+    SilentThen {
+        chain: &'static [u8],
+        key: &'static [u8],
+        after_s: u64,
+    },
+    /// Serves this chain and asks every client for a certificate (accepting none).
+    RequestsClientCert {
+        chain: &'static [u8],
+        key: &'static [u8],
+    },
     /// `openssl s_server` with these arguments: what rustls cannot serve. Skipped (and said
     /// so) when `openssl` is not on PATH.
     Openssl {
@@ -63,183 +90,6 @@ pub enum DemoServer {
         args: &'static [&'static str],
     },
 }
-
-const fn tls(chain: &'static [u8], key: &'static [u8]) -> DemoServer {
-    DemoServer::Tls {
-        chain,
-        key,
-        versions: Versions::Both,
-    }
-}
-
-const fn origin(
-    name: &'static str,
-    server: DemoServer,
-    expect: Verdict,
-    rule: Option<&'static str>,
-) -> DemoOrigin {
-    DemoOrigin {
-        name,
-        host_header: None,
-        server,
-        expect,
-        expect_rule: rule,
-    }
-}
-
-/// The fleet: one origin per defect.
-pub const FLEET: &[DemoOrigin] = &[
-    origin(
-        "good.test",
-        tls(fixture!("good.chain.pem"), fixture!("good.key.pem")),
-        Verdict::Ready,
-        None,
-    ),
-    origin(
-        "expired.test",
-        tls(fixture!("expired.chain.pem"), fixture!("expired.key.pem")),
-        Verdict::Would502,
-        Some("cert.expired"),
-    ),
-    origin(
-        "not-yet-valid.test",
-        tls(
-            fixture!("not-yet-valid.chain.pem"),
-            fixture!("not-yet-valid.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.not-yet-valid"),
-    ),
-    origin(
-        "self-signed.test",
-        tls(
-            fixture!("self-signed.chain.pem"),
-            fixture!("self-signed.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.self-signed"),
-    ),
-    origin(
-        "untrusted.test",
-        tls(
-            fixture!("untrusted.chain.pem"),
-            fixture!("untrusted.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.untrusted-root"),
-    ),
-    origin(
-        "incomplete.test",
-        tls(
-            fixture!("incomplete.chain.pem"),
-            fixture!("incomplete.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.incomplete-chain"),
-    ),
-    origin(
-        "wrong-order.test",
-        tls(
-            fixture!("wrong-order.chain.pem"),
-            fixture!("wrong-order.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.chain-order"),
-    ),
-    origin(
-        "wrong-host.test",
-        tls(
-            fixture!("wrong-host.chain.pem"),
-            fixture!("wrong-host.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.name-mismatch"),
-    ),
-    origin(
-        "origin.viewer.test",
-        tls(
-            fixture!("host-header.chain.pem"),
-            fixture!("host-header.key.pem"),
-        ),
-        Verdict::Would502,
-        Some("cert.name-mismatch"),
-    ),
-    DemoOrigin {
-        name: "origin.viewer.test",
-        host_header: Some("www.viewer.test"),
-        server: tls(
-            fixture!("host-header.chain.pem"),
-            fixture!("host-header.key.pem"),
-        ),
-        expect: Verdict::Ready,
-        expect_rule: None,
-    },
-    origin(
-        "a.wild.test",
-        tls(fixture!("wildcard.chain.pem"), fixture!("wildcard.key.pem")),
-        Verdict::Ready,
-        None,
-    ),
-    origin(
-        "a.b.wild.test",
-        tls(fixture!("wildcard.chain.pem"), fixture!("wildcard.key.pem")),
-        Verdict::Would502,
-        Some("cert.name-mismatch"),
-    ),
-    origin(
-        "served-root.test",
-        tls(
-            fixture!("served-root.chain.pem"),
-            fixture!("served-root.key.pem"),
-        ),
-        Verdict::Warn,
-        Some("cert.served-root"),
-    ),
-    origin(
-        "www.good.test",
-        DemoServer::Tls {
-            chain: fixture!("good.chain.pem"),
-            key: fixture!("good.key.pem"),
-            versions: Versions::Tls13,
-        },
-        Verdict::Would502,
-        Some("tls.tls13-only"),
-    ),
-    origin(
-        "rsa-kx.test",
-        // Only CloudFront's RSA-key-exchange CBC suite: rustls cannot speak it, CloudFront can.
-        DemoServer::Openssl {
-            chain: fixture!("legacy.chain.pem"),
-            key: fixture!("legacy.key.pem"),
-            args: &["-cipher", "AES128-SHA:@SECLEVEL=0", "-no_tls1_3"],
-        },
-        Verdict::Ready,
-        None,
-    ),
-    origin(
-        "tls10.test",
-        // TLS 1.0 only, judged under the default OriginSslProtocols (TLSv1.2).
-        DemoServer::Openssl {
-            chain: fixture!("legacy.chain.pem"),
-            key: fixture!("legacy.key.pem"),
-            args: &["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"],
-        },
-        Verdict::Would502,
-        Some("tls.no-common-version"),
-    ),
-    origin(
-        "refused.test",
-        DemoServer::Refuse,
-        Verdict::Would502,
-        Some("tcp.refused"),
-    ),
-    origin(
-        "silent.test",
-        DemoServer::Silent,
-        Verdict::Would504,
-        Some("tcp.timeout"),
-    ),
-];
 
 /// The fleet, started: the servers (stopped when this is dropped), a target for each and the
 /// overrides that resolve their names to loopback.
@@ -285,7 +135,7 @@ pub async fn start_fleet() -> Result<StartedFleet> {
             port,
             host_header: demo.host_header.map(str::to_string),
             source: format!("demo origin {}", i + 1),
-            cloudfront: None,
+            cloudfront: demo.cloudfront.map(|cf| demo_distribution(demo, cf)),
             ssl_protocols: Vec::new(),
         });
     }
@@ -330,6 +180,26 @@ pub fn probe_config() -> ProbeConfig {
 
 /// What the demo compares with its expectations, for one finished origin.
 pub type DemoResult = (String, Option<String>, Verdict, Vec<&'static str>);
+
+/// What a distribution would say about a demo origin probed under `cf`.
+fn demo_distribution(demo: &DemoOrigin, cf: DemoCloudFront) -> crate::target::CloudFrontTarget {
+    crate::target::CloudFrontTarget {
+        reference: crate::document::CloudFrontRef {
+            distribution_id: Some("EDEMO".to_string()),
+            distribution_domain: None,
+            origin_id: demo.name.to_string(),
+            origin_protocol_policy: Some("https-only".to_string()),
+            viewer_name: None,
+        },
+        config_findings: Vec::new(),
+        custom_headers: Vec::new(),
+        read_timeout: crate::target::DEFAULT_READ_TIMEOUT,
+        origin_path: String::new(),
+        connection_timeout: Duration::from_secs(cf.connection_timeout_s),
+        connection_attempts: cf.connection_attempts,
+        mtls_certificate_arn: cf.mtls_certificate_arn.map(str::to_string),
+    }
+}
 
 /// Compares results with the fleet's expectations; one line per surprise.
 pub fn mismatches(fleet: &[&DemoOrigin], results: &[DemoResult]) -> Vec<String> {
@@ -395,6 +265,25 @@ async fn start(demo: &DemoOrigin, ip: IpAddr) -> Result<Running> {
         }
         DemoServer::Refuse => Behaviour::Refuse,
         DemoServer::Silent => Behaviour::Silent,
+        DemoServer::SilentThen {
+            chain,
+            key,
+            after_s,
+        } => {
+            let config = servers::server_config(&TlsSpec::new(chain, key));
+            let behaviour = Behaviour::Tls(config.map_err(anyhow::Error::msg)?);
+            let after = Duration::from_secs(after_s);
+            return Ok(Running::Ours(
+                servers::start_silent_then(behaviour, ip, after).await?,
+            ));
+        }
+        DemoServer::RequestsClientCert { chain, key } => {
+            let spec = TlsSpec {
+                request_client_cert: Some(DEMO_ROOTS),
+                ..TlsSpec::new(chain, key)
+            };
+            Behaviour::Tls(servers::server_config(&spec).map_err(anyhow::Error::msg)?)
+        }
         DemoServer::Tls {
             chain,
             key,

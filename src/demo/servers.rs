@@ -79,6 +79,8 @@ pub struct TlsSpec<'a> {
     pub suites: Suites,
     /// PEM roots: when set, the server asks for (but does not require) a client certificate.
     pub request_client_cert: Option<&'a [u8]>,
+    /// With `request_client_cert`: refuse a client that sends none, as an mTLS origin does.
+    pub require_client_cert: bool,
 }
 
 impl<'a> TlsSpec<'a> {
@@ -90,6 +92,7 @@ impl<'a> TlsSpec<'a> {
             versions: Versions::Both,
             suites: Suites::Default,
             request_client_cert: None,
+            require_client_cert: false,
         }
     }
 }
@@ -166,10 +169,13 @@ pub fn server_config(spec: &TlsSpec<'_>) -> Result<Arc<ServerConfig>, String> {
                     .add(cert.map_err(|e| format!("bad client CA PEM: {e}"))?)
                     .map_err(|e| e.to_string())?;
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                .allow_unauthenticated()
-                .build()
-                .map_err(|e| e.to_string())?;
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier = if spec.require_client_cert {
+                verifier
+            } else {
+                verifier.allow_unauthenticated()
+            };
+            let verifier = verifier.build().map_err(|e| e.to_string())?;
             builder.with_client_cert_verifier(verifier)
         }
     };
@@ -209,6 +215,26 @@ pub async fn start(behaviour: Behaviour, ip: IpAddr) -> io::Result<Origin> {
             })
         }
     }
+}
+
+/// An origin that drops every connection (as [`Behaviour::Silent`]) until `after` has passed,
+/// then serves `behaviour`: a client with several connect attempts is answered only on a later
+/// one (fact 24). The accept queue is full until then, so the kernel drops SYNs; once the
+/// queue is drained, the next SYN (a retransmission or a new attempt) is answered.
+pub async fn start_silent_then(
+    behaviour: Behaviour,
+    ip: IpAddr,
+    after: Duration,
+) -> io::Result<Origin> {
+    let mut origin = silent(ip).await?;
+    let Some(listener) = origin._listener.take() else {
+        return Err(io::Error::other("the silent origin has no listener"));
+    };
+    origin.task = Some(tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        serve(listener, behaviour).await;
+    }));
+    Ok(origin)
 }
 
 async fn serve(listener: TcpListener, behaviour: Behaviour) {

@@ -1,5 +1,6 @@
 //! The migration plan: a distribution's `DistributionConfig` rewritten so that the origins
-//! judged ready (or warn) use `https-only`, and the `aws cloudfront update-distribution` command
+//! judged ready (or warn) use `https-only`, the `allow-all` behaviors that reach S3 REST origins
+//! use `redirect-to-https` (`behaviors`), and the `aws cloudfront update-distribution` command
 //! that applies it.
 //!
 //! Pure: the caller decides per origin ([`PlanDecision`]), this module edits the JSON tree and
@@ -7,6 +8,8 @@
 //! `preserve_order`). It never writes files: the plan file contains the distribution's own custom
 //! header values, so the caller creates it with mode 0600 and never prints it. Nothing here
 //! renders the rewritten config: [`PlanConfig`] shows as withheld in `Debug`.
+
+mod behaviors;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,6 +19,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::input::cloudfront::{CfOrigin, CfOriginKind, Document, DocumentKind, SslProtocol};
+pub use behaviors::PlannedBehavior;
 
 /// What to do with one origin, decided from its verdict by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +46,10 @@ pub struct Plan {
     pub etag: String,
     /// Every origin of the distribution, in document order, with what happens to it.
     pub origins: Vec<PlannedOrigin>,
+    /// The cache behaviors whose viewer protocol policy changes (S3 REST origins, fact 46).
+    pub behaviors: Vec<PlannedBehavior>,
+    /// One sentence per origin group whose members end up with different protocol policies.
+    pub group_notes: Vec<String>,
     config: PlanConfig,
 }
 
@@ -53,9 +61,11 @@ impl Plan {
 
     /// Whether any origin changes; a plan that changes nothing need not be written.
     pub fn changes_anything(&self) -> bool {
-        self.origins
-            .iter()
-            .any(|o| matches!(o.change, PlannedChange::Switched { .. }))
+        !self.behaviors.is_empty()
+            || self
+                .origins
+                .iter()
+                .any(|o| matches!(o.change, PlannedChange::Switched { .. }))
     }
 }
 
@@ -208,11 +218,15 @@ pub fn plan(document: &Document, decisions: &[PlanDecision]) -> Result<Plan, Pla
             change,
         });
     }
+    let behaviors = behaviors::switch_s3_behaviors(&mut config, dist);
+    let group_notes = behaviors::group_notes(dist, &origins);
     Ok(Plan {
         source: source_name,
         distribution_id: dist.id.clone(),
         etag,
         origins,
+        behaviors,
+        group_notes,
         config: PlanConfig(config),
     })
 }
@@ -239,8 +253,12 @@ fn unchanged_reason(document: &Document, origin_id: &str) -> String {
         .and_then(|d| d.origin(origin_id))
         .map(|o| &o.kind);
     match kind {
-        Some(CfOriginKind::S3Rest) => "S3 REST origin: not applicable".to_string(),
-        Some(CfOriginKind::Vpc { .. }) => "VPC origin: not applicable".to_string(),
+        Some(CfOriginKind::S3Rest) => {
+            "S3 REST origin: no origin protocol policy (the viewer protocol policy of the behaviors that reach it decides)".to_string()
+        }
+        Some(CfOriginKind::Vpc { .. }) => {
+            "VPC origin: its protocol policy is on the VPC origin resource".to_string()
+        }
         _ => "no verdict for this origin".to_string(),
     }
 }

@@ -75,7 +75,9 @@ fn plan_changes_exactly_the_chosen_origins() {
             ("legacy-api", &unchanged(&decisions[1].reason)),
             (
                 "assets-bucket",
-                &unchanged("S3 REST origin: not applicable")
+                &unchanged(
+                    "S3 REST origin: no origin protocol policy (the viewer protocol policy of the behaviors that reach it decides)"
+                )
             ),
         ]
     );
@@ -220,4 +222,141 @@ fn the_plan_file_holds_the_secrets_and_nothing_else_shows_them() {
     ] {
         assert!(!text.contains(SECRET_MARK), "{text}");
     }
+}
+
+/// The AWS CLI's own example: one S3 REST origin behind an allow-all default behavior. The plan
+/// switches that behavior to redirect-to-https and nothing else; the whole tree is spelled out.
+#[test]
+fn aws_cli_example_switches_the_s3_behavior_to_redirect_to_https() {
+    let doc = load("get-distribution-config-aws-cli-example.json");
+    let plan = plan(&doc, &[]).expect("plans");
+    let expected = serde_json::json!({
+        "Comment": "",
+        "CacheBehaviors": {"Quantity": 0},
+        "Logging": {"Bucket": "", "Prefix": "", "Enabled": false, "IncludeCookies": false},
+        "Origins": {"Items": [{
+            "OriginPath": "",
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+            "Id": "my-origin",
+            "DomainName": "my-bucket.s3.amazonaws.com"
+        }], "Quantity": 1},
+        "DefaultRootObject": "",
+        "PriceClass": "PriceClass_All",
+        "Enabled": true,
+        "DefaultCacheBehavior": {
+            "TrustedSigners": {"Enabled": false, "Quantity": 0},
+            "TargetOriginId": "my-origin",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "ForwardedValues": {"Headers": {"Quantity": 0}, "Cookies": {"Forward": "none"}, "QueryString": true},
+            "MaxTTL": 31536000,
+            "SmoothStreaming": false,
+            "DefaultTTL": 86400,
+            "AllowedMethods": {"Items": ["HEAD", "GET"], "CachedMethods": {"Items": ["HEAD", "GET"], "Quantity": 2}, "Quantity": 2},
+            "MinTTL": 3600
+        },
+        "CallerReference": "my-distribution-2015-09-01",
+        "ViewerCertificate": {"CloudFrontDefaultCertificate": true, "MinimumProtocolVersion": "SSLv3"},
+        "CustomErrorResponses": {"Quantity": 0},
+        "Restrictions": {"GeoRestriction": {"RestrictionType": "none", "Quantity": 0}},
+        "Aliases": {"Quantity": 0}
+    });
+    assert_eq!(plan.config().expose(), &expected);
+    // Key order is the input's: only the one value differs.
+    let text = serde_json::to_string(plan.config().expose()).expect("serializes");
+    let input = serde_json::to_string(&raw_config("get-distribution-config-aws-cli-example.json"))
+        .expect("serializes");
+    assert_eq!(
+        text,
+        input.replace(
+            r#""ViewerProtocolPolicy":"allow-all""#,
+            r#""ViewerProtocolPolicy":"redirect-to-https""#
+        )
+    );
+    assert_eq!(
+        plan.behaviors,
+        [PlannedBehavior {
+            behavior: "default behavior".to_string(),
+            s3_origins: vec!["my-origin".to_string()],
+            viewer_protocol_policy: "redirect-to-https",
+            warning: None,
+        }]
+    );
+    assert!(plan.changes_anything());
+    assert!(plan.group_notes.is_empty());
+}
+
+/// S3 behind allow-all with POST allowed, and behind an origin group: both behaviors switch, the
+/// first with the 403 warning; redirect-to-https and https-only behaviors stay as they are.
+#[test]
+fn s3_behaviors_behind_allow_all_switch_and_warn_about_methods() {
+    let name = "get-distribution-config-s3-cases.json";
+    let doc = load(name);
+    let plan = plan(
+        &doc,
+        &[
+            switch_to("mtls-plain", &[]),
+            keep("fallback", "would-502: refused"),
+        ],
+    )
+    .expect("plans");
+    let mut expected = raw_config(name);
+    expect_switched(&mut expected, 3, &["TLSv1.2"]);
+    for i in [1, 4] {
+        *expected
+            .pointer_mut(&format!("/CacheBehaviors/Items/{i}/ViewerProtocolPolicy"))
+            .expect("policy") = Value::from("redirect-to-https");
+    }
+    assert_eq!(plan.config().expose(), &expected);
+    let summary: Vec<_> = plan
+        .behaviors
+        .iter()
+        .map(|b| {
+            (
+                b.behavior.as_str(),
+                b.s3_origins.clone(),
+                b.warning.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("behavior /upload/*", vec!["uploads".to_string()], true),
+            ("behavior /mixed/*", vec!["replica".to_string()], false),
+        ]
+    );
+    let warning = plan.behaviors[0].warning.as_deref().unwrap_or_default();
+    assert!(
+        warning.contains("allows OPTIONS, PUT, POST, PATCH, DELETE")
+            && warning.contains("403, not a redirect")
+            && warning.contains("https-only"),
+        "{warning}"
+    );
+}
+
+/// Group members are planned from their own verdicts; when they end up different, the plan says
+/// what that means for failover.
+#[test]
+fn group_members_planned_apart_are_explained() {
+    let doc = load("get-distribution-config-special-origins.json");
+    let apart = plan(
+        &doc,
+        &[
+            keep("primary", "would-502: the certificate has expired"),
+            switch_to("secondary", &[]),
+        ],
+    )
+    .expect("plans");
+    assert_eq!(apart.group_notes.len(), 1, "{:?}", apart.group_notes);
+    let note = &apart.group_notes[0];
+    assert!(
+        note.starts_with("origin group failover-group: secondary secondary switches to https-only, primary primary stays as it is"),
+        "{note}"
+    );
+    let same = plan(
+        &doc,
+        &[switch_to("primary", &[]), switch_to("secondary", &[])],
+    )
+    .expect("plans");
+    assert!(same.group_notes.is_empty());
 }

@@ -1,7 +1,8 @@
 //! TCP connect with a deadline, classified as CloudFront would experience it.
 //!
-//! Records refused / timed out / failed; never judges (fact 23's 502-vs-504 split lives in
-//! `verdict`).
+//! Records refused / timed out / failed, and, when an origin sets `ConnectionAttempts`, every
+//! failed attempt before the last (fact 24); never judges (fact 23's 502-vs-504 split and what
+//! a second attempt means live in `verdict`).
 
 use std::io::ErrorKind;
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
+use super::{Limits, ProbeSettings};
 use crate::record::ConnectOutcome;
 
 /// How long a connection waits, in all, for a free file descriptor (EMFILE/ENFILE) before it
@@ -32,6 +34,66 @@ pub(crate) async fn connect(
             return (outcome, stream);
         }
         tokio::time::sleep(DESCRIPTOR_RETRY).await;
+    }
+}
+
+/// What up to `attempts` connects to one address did, as CloudFront makes them (fact 24:
+/// `ConnectionAttempts`, each waiting `ConnectionTimeout`): the failed attempts before the last,
+/// in order, then the last attempt's outcome and its stream. The next attempt starts as soon as
+/// one fails; the docs give no pause between them.
+#[derive(Debug)]
+pub(crate) struct Attempts {
+    pub failed_before: Vec<ConnectOutcome>,
+    pub outcome: ConnectOutcome,
+    pub stream: Option<TcpStream>,
+}
+
+/// Connects to `address` with up to `attempts` attempts (at least one) of `timeout` each.
+pub(crate) async fn connect_attempts(
+    address: SocketAddr,
+    timeout: Duration,
+    attempts: u32,
+) -> Attempts {
+    let mut failed_before = Vec::new();
+    loop {
+        let (outcome, stream) = connect(address, timeout).await;
+        let used = u32::try_from(failed_before.len()).unwrap_or(u32::MAX) + 1;
+        if stream.is_some() || used >= attempts.max(1) {
+            return Attempts {
+                failed_before,
+                outcome,
+                stream,
+            };
+        }
+        failed_before.push(outcome);
+    }
+}
+
+/// Takes a permit and connects, as `probe::with_connection` does, also returning the connect attempts that failed before the last
+/// (each connection gets the origin's `ConnectionAttempts`, as CloudFront's would).
+pub(super) async fn with_attempts<T, F: Future<Output = T>>(
+    address: SocketAddr,
+    settings: &ProbeSettings,
+    limits: &Limits,
+    probe: impl FnOnce(tokio::net::TcpStream) -> F,
+) -> (Vec<ConnectOutcome>, ConnectOutcome, Option<T>) {
+    // The semaphores are never closed, so this cannot fail; if one ever were, probing without
+    // a permit would break the bounds, so report it as a failed connect instead.
+    let Some(_permit) = limits.connection(address).await else {
+        let shutting_down = ConnectOutcome::Failed {
+            message: "run is shutting down".to_string(),
+        };
+        return (Vec::new(), shutting_down, None);
+    };
+    let attempts =
+        connect_attempts(address, settings.connect_timeout, settings.connect_attempts).await;
+    match attempts.stream {
+        Some(stream) => (
+            attempts.failed_before,
+            attempts.outcome,
+            Some(probe(stream).await),
+        ),
+        None => (attempts.failed_before, attempts.outcome, None),
     }
 }
 
@@ -87,6 +149,31 @@ async fn attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn attempts_stop_at_the_first_connection_or_the_limit() {
+        // A closed port refuses at once, so three attempts are quick and all recorded.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let closed = listener.local_addr().expect("addr");
+        drop(listener);
+        let a = connect_attempts(closed, Duration::from_secs(2), 3).await;
+        assert_eq!(
+            a.failed_before,
+            [ConnectOutcome::Refused, ConnectOutcome::Refused]
+        );
+        assert_eq!(a.outcome, ConnectOutcome::Refused);
+        assert!(a.stream.is_none());
+        let a = connect_attempts(closed, Duration::from_secs(2), 0).await;
+        assert!(
+            a.failed_before.is_empty(),
+            "at least one attempt, never more than asked"
+        );
+        let open = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let a = connect_attempts(open.local_addr().expect("addr"), Duration::from_secs(2), 3).await;
+        assert!(a.failed_before.is_empty() && a.stream.is_some(), "{a:?}");
+    }
 
     #[test]
     fn descriptor_exhaustion_is_recognised() {

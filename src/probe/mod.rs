@@ -25,7 +25,11 @@ pub(crate) use limits::Limits;
 pub(crate) struct ProbeSettings {
     /// The SNI CloudFront would send (`None` for IP-literal origins).
     pub sni: Option<String>,
+    /// Each connect attempt's deadline.
     pub connect_timeout: Duration,
+    /// How many connect attempts a connection gets (at least 1): `ConnectionAttempts` for
+    /// distribution origins, 1 for `check`.
+    pub connect_attempts: u32,
     pub handshake_timeout: Duration,
     /// The origin's `OriginSslProtocols`: what CloudFront's hello offers (never empty).
     pub protocols: Vec<SslProtocol>,
@@ -66,7 +70,11 @@ pub(crate) async fn probe_address(
 ) -> AddressRecord {
     let started = Instant::now();
     let spec = tls::cloudfront_hello(&settings.protocols, settings.sni.as_deref());
-    let (connect, hello) = raw_hello(address, settings, limits, spec).await;
+    let (failed_attempts, connect, hello) =
+        connect::with_attempts(address, settings, limits, |stream| {
+            raw::exchange(stream, spec, settings.handshake_timeout)
+        })
+        .await;
     let Some(hello) = hello else {
         let http = match &settings.http {
             None => None,
@@ -75,6 +83,7 @@ pub(crate) async fn probe_address(
         return AddressRecord {
             address,
             connect,
+            failed_attempts,
             hello: None,
             versions: Vec::new(),
             cloudfront: None,
@@ -154,6 +163,7 @@ pub(crate) async fn probe_address(
     AddressRecord {
         address,
         connect,
+        failed_attempts,
         hello: Some(hello),
         versions,
         cloudfront,
@@ -357,21 +367,8 @@ async fn with_connection<T, F: Future<Output = T>>(
     limits: &Limits,
     probe: impl FnOnce(tokio::net::TcpStream) -> F,
 ) -> (ConnectOutcome, Option<T>) {
-    // The semaphores are never closed, so this cannot fail; if one ever were, probing without
-    // a permit would break the bounds, so report it as a failed connect instead.
-    let Some(_permit) = limits.connection(address).await else {
-        return (
-            ConnectOutcome::Failed {
-                message: "run is shutting down".to_string(),
-            },
-            None,
-        );
-    };
-    let (outcome, stream) = connect::connect(address, settings.connect_timeout).await;
-    match stream {
-        Some(stream) => (outcome, Some(probe(stream).await)),
-        None => (outcome, None),
-    }
+    let (_, outcome, result) = connect::with_attempts(address, settings, limits, probe).await;
+    (outcome, result)
 }
 
 /// The `--http` request, and for `--exposure` the one without the custom headers, each on a

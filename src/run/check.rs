@@ -38,7 +38,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
         output,
         baseline,
     };
-    let result = block_on(execute(spec, |_| {}))?;
+    let result = block_on(execute(spec, |_| Vec::new()))?;
     if let Some(e) = &targets.read_error {
         say::error(format!("{e:#}"));
     }

@@ -6,6 +6,7 @@
 //! their configuration alone, and hands a [`RunSpec`] to [`execute()`]; the plan is written from
 //! what the run observed (`plan_file`).
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ use crate::input::cloudfront::{
 };
 use crate::plan;
 use crate::sanitize;
+use crate::verdict::group_rules::GroupWatch;
 use crate::verdict::{self, Subject};
 
 pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
@@ -40,7 +42,11 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
     }
     // Refuse an impossible plan before probing anything.
     let plan_target = plan_target(args.plan.as_deref(), args.shard, &documents)?;
-    let (mut items, origin_errors) = collect_items(&documents, args.shard)?;
+    let Collected {
+        mut items,
+        invalid: origin_errors,
+        rows,
+    } = collect_items(&documents, args.shard)?;
     invalid.extend(origin_errors);
     let input_errors = !invalid.is_empty();
     // The bad documents and origins, for the report's machine formats (stderr has them).
@@ -56,7 +62,11 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
         baseline,
     };
     let mut verdicts = RowVerdicts::default();
-    let outcome = block_on(execute(spec, |o| verdicts.observe(o)))??;
+    let mut groups = group_watch(&documents, &rows);
+    let outcome = block_on(execute(spec, |o| {
+        verdicts.observe(o);
+        groups.observe(o)
+    }))??;
     // A prober that failed judged too little to plan from: no plan is written.
     let code = outcome.finish(fail_on)?;
     if let Some((path, doc)) = plan_target {
@@ -152,10 +162,20 @@ fn plan_target<'a>(
 /// The run's items in input order, and the origins that could not be made one (each is
 /// reported, and returned as a report item). Nothing to check at all is an error, except in an
 /// empty shard.
-fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<Item>, Vec<Item>)> {
+/// The run's items, the origins that could not be made items, and how many rows each origin
+/// (by its source) has, so an origin group's row can follow its members' last one.
+#[derive(Debug)]
+struct Collected {
+    items: Vec<Item>,
+    invalid: Vec<Item>,
+    rows: HashMap<String, usize>,
+}
+
+fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<Collected> {
     let mut items = Vec::new();
     let mut origins_in_input = 0usize;
     let mut invalid = Vec::new();
+    let mut rows = HashMap::new();
     for doc in documents {
         for dist in &doc.distributions {
             for origin in &dist.origins {
@@ -164,7 +184,10 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
                     continue;
                 }
                 match origin_items(doc, dist, origin) {
-                    Ok(mut new) => items.append(&mut new),
+                    Ok(mut new) => {
+                        rows.insert(origin_source(&doc.source, dist, origin), new.len());
+                        items.append(&mut new);
+                    }
                     Err(e) => {
                         say::error(format!("{e:#}"));
                         invalid.push(Item::Invalid(InputErrorReport {
@@ -178,8 +201,13 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
         }
     }
     let input_errors = !invalid.is_empty();
+    let collected = |items, invalid| Collected {
+        items,
+        invalid,
+        rows: rows.clone(),
+    };
     if !items.is_empty() {
-        return Ok((items, invalid));
+        return Ok(collected(items, invalid));
     }
     match shard {
         Some(shard) if origins_in_input > 0 && !input_errors => {
@@ -187,7 +215,7 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
             say::note(format!(
                 "shard {shard} holds none of the {origins_in_input} origins; writing an empty report"
             ));
-            Ok((items, invalid))
+            Ok(collected(items, invalid))
         }
         // Origins that were refused have said so already.
         _ if input_errors => Err(EdgeError::InputReported.into()),
@@ -199,6 +227,21 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<(Vec<It
             )
         }
     }
+}
+
+/// Watches for every origin group's members, to add the group's row after their last one.
+fn group_watch(documents: &[Document], rows: &HashMap<String, usize>) -> GroupWatch {
+    let mut groups = GroupWatch::default();
+    for doc in documents {
+        for dist in &doc.distributions {
+            groups.add(&doc.source, dist, |o| {
+                rows.get(&origin_source(&doc.source, dist, o))
+                    .copied()
+                    .unwrap_or(0)
+            });
+        }
+    }
+    groups
 }
 
 /// What `--shard` hashes for an origin: its domain name as probed (normalised), so every viewer

@@ -13,13 +13,15 @@ use crate::engine::Engine;
 use crate::resolve::Resolver;
 
 /// Probes the spec's items and delivers the report as its output settings say. `observe` sees
-/// every finished origin (the demo checks its expectations, `cloudfront` builds the plan).
+/// every finished origin (the demo checks its expectations, `cloudfront` builds the plan) and
+/// may answer it with more reports to add right after it (`cloudfront`: an origin group's row
+/// once its members are all judged); those are reported like any other, not observed.
 ///
 /// JSON Lines keep nothing per origin; the other formats keep the finished reports they must
 /// render in input order.
 pub(crate) async fn execute(
     spec: RunSpec<impl Iterator<Item = Item>>,
-    mut observe: impl FnMut(&OriginReport),
+    mut observe: impl FnMut(&OriginReport) -> Vec<OriginReport>,
 ) -> Result<RunOutcome> {
     let RunSpec {
         items,
@@ -43,9 +45,11 @@ pub(crate) async fn execute(
             faults.add(fault);
             return;
         }
-        summary.add(origin.verdict);
-        observe(&origin);
-        sink.take(order, origin);
+        let more = observe(&origin);
+        for origin in std::iter::once(origin).chain(more) {
+            summary.add(origin.verdict);
+            sink.take(order, origin);
+        }
     })
     .await;
     let run_error = faults.into_error();

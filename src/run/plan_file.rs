@@ -192,6 +192,21 @@ fn explain(plan: &Plan, shown: &str) {
             }
         }
     }
+    for b in &plan.behaviors {
+        // Plan texts are built from sanitised parts (plan::behaviors).
+        say::plan(format!(
+            "{}: viewer protocol policy allow-all -> {} (it reaches S3 REST origin {})",
+            b.behavior,
+            b.viewer_protocol_policy,
+            b.s3_origins.join(", ")
+        ));
+        if let Some(w) = &b.warning {
+            say::plan(format!("warning: {w}"));
+        }
+    }
+    for note in &plan.group_notes {
+        say::plan(note);
+    }
     if !plan.changes_anything() {
         say::plain(format!(
             "origin-probe: plan written to {shown}, but it changes nothing: no origin is ready to switch, so there is nothing to apply"

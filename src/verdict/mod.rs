@@ -6,7 +6,11 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
+pub(crate) mod connection_rules;
+pub(crate) mod distribution_rules;
+pub(crate) mod group_rules;
 pub(crate) mod http_rules;
+pub(crate) mod mtls_rules;
 pub(crate) mod net_rules;
 mod settled;
 pub(crate) mod tls_rules;
@@ -93,7 +97,7 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
 fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>) -> AddressReport {
     let address = record.address.to_string();
     let mut findings: Vec<Finding> = Vec::new();
-    findings.extend(net_rules::connect(&record.connect, &address, target.port));
+    findings.extend(connection_rules::connect(target, record));
     let mut tls_version = None;
     let mut cipher_suite = None;
     let mut cloudfront_trusts = None;
@@ -104,6 +108,10 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         let tls_ctx = tls_rules::TlsRuleContext {
             protocols: &target.ssl_protocols,
             port: target.port,
+            mtls_certificate_arn: target
+                .cloudfront
+                .as_ref()
+                .and_then(|c| c.mtls_certificate_arn.as_deref()),
         };
         let (tls_findings, negotiation) = tls_rules::handshake(
             &tls_ctx,

@@ -23,6 +23,8 @@ use crate::verdict::version_scan::{scan_summary, supported};
 pub(crate) struct TlsRuleContext<'a> {
     pub protocols: &'a [SslProtocol],
     pub port: u16,
+    /// `OriginMtlsConfig.ClientCertificateArn`, when the distribution configures origin mTLS.
+    pub mtls_certificate_arn: Option<&'a str>,
 }
 
 /// What CloudFront would negotiate, when its hello was answered acceptably.
@@ -142,11 +144,26 @@ fn answered(
             "let the origin use X25519, P-256 (prime256v1) or P-384 (secp384r1) for ECDHE",
         ));
     }
-    if a.client_cert_requested {
-        out.push(client_certificate_requested());
+    // With origin mTLS configured, CloudFront answers a certificate request (fact 42); the
+    // probe cannot, so its own handshake failing after one is expected, not a 502.
+    let mtls = ctx.mtls_certificate_arn.filter(|_| a.client_cert_requested);
+    match (a.client_cert_requested, mtls) {
+        (false, _) => {}
+        (true, None) => out.push(client_certificate_requested()),
+        (true, Some(arn)) => {
+            let ended = match verify {
+                None | Some(HandshakeOutcome::Negotiated(_)) => None,
+                Some(other) => Some(other.describe()),
+            };
+            out.push(crate::verdict::mtls_rules::client_side_unverifiable(
+                arn,
+                ended.as_deref(),
+            ));
+        }
     }
     match verify {
         None | Some(HandshakeOutcome::Negotiated(_)) => {}
+        _ if mtls.is_some() => {}
         Some(HandshakeOutcome::TimedOut { after }) => {
             out.push(timeout(*after, "while completing the key exchange"));
         }

@@ -80,6 +80,7 @@ fn judge(
     versions: &[VersionProbe],
 ) -> Vec<Finding> {
     let ctx = TlsRuleContext {
+        mtls_certificate_arn: None,
         protocols,
         port: 443,
     };
@@ -93,6 +94,7 @@ const TLS1_TO_12: &[SslProtocol] = &[SslProtocol::Tls1, SslProtocol::Tls11, SslP
 fn rsa_key_exchange_cbc_is_ready() {
     let hello = complete(answer(TlsVersion::Tls12, AES128_SHA));
     let ctx = TlsRuleContext {
+        mtls_certificate_arn: None,
         protocols: TLS12,
         port: 443,
     };
@@ -344,6 +346,7 @@ fn curve_client_certificate_and_incomplete_handshakes() {
         f[0].reason
     );
     let ctx = TlsRuleContext {
+        mtls_certificate_arn: None,
         protocols: TLS12,
         port: 443,
     };

@@ -5,11 +5,13 @@
 //! Names reach them through `--resolve` or a canned DNS server on loopback; nothing leaves the
 //! machine. Every run of the binary has a deadline (`support::RUN_DEADLINE`).
 
+mod attempts;
 mod bad_input;
 mod cli;
 mod cloudfront;
 mod demo;
 mod docs;
+mod fidelity;
 mod hostile;
 mod http;
 mod issue18_output;

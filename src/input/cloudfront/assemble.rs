@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use super::host::{BehaviorPolicies, host_forwarding};
-use super::model::{BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution};
+use super::model::{BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution, OriginGroup};
 use super::wire::{self, BehaviorWire, DistributionBody, OriginGroupWire, OriginWire};
 
 /// A document that parses but does not make sense: `path` is the JSON path of the culprit.
@@ -96,6 +96,19 @@ pub(super) fn distribution(
         etag: body.etag,
         aliases: wire::items(body.aliases),
         origins,
+        groups: groups
+            .into_iter()
+            .map(|g| OriginGroup {
+                id: g.id,
+                members: g
+                    .members
+                    .into_items()
+                    .into_iter()
+                    .map(|m| m.origin_id)
+                    .collect(),
+                failover_status_codes: g.failover_criteria.map(|c| wire::items(c.status_codes)),
+            })
+            .collect(),
     })
 }
 
@@ -131,6 +144,7 @@ fn origin(o: OriginWire, path: &str) -> Result<CfOrigin, Inconsistency> {
         }),
         (None, Some(v)) => CfOriginKind::Vpc {
             vpc_origin_id: v.vpc_origin_id,
+            owner_account_id: v.owner_account_id.filter(|a| !a.trim().is_empty()),
         },
         (None, None) if configs[1] => CfOriginKind::S3Rest,
         (None, None) => {
@@ -168,12 +182,26 @@ fn attach(
         legacy_headers: b.forwarded_values.map(|f| wire::items(f.headers)),
     };
     let host = host_forwarding(&policies, &[]);
+    let allowed_methods = match b.allowed_methods.map(wire::List::into_items) {
+        Some(m) if !m.is_empty() => m,
+        // The API's default when a behavior lists none.
+        _ => vec!["HEAD".to_string(), "GET".to_string()],
+    };
+    let grpc = b.grpc_config.and_then(|g| g.enabled).unwrap_or(false);
+    let origin_triggers: Vec<String> = wire::items(b.lambda_function_associations)
+        .into_iter()
+        .filter_map(|a| a.event_type)
+        .filter(|e| e.starts_with("origin-"))
+        .collect();
     let use_for = |via_group: Option<String>| BehaviorUse {
         path_pattern: b.path_pattern.clone(),
         viewer_protocol_policy: b.viewer_protocol_policy,
         policies: policies.clone(),
         host: host.clone(),
         via_group,
+        allowed_methods: allowed_methods.clone(),
+        grpc,
+        origin_triggers: origin_triggers.clone(),
     };
     let target = b.target_origin_id.as_str();
     if let Some(o) = origins.iter_mut().find(|o| o.id == target) {
@@ -346,7 +374,8 @@ mod tests {
         assert_eq!(
             kind("vpc-origin"),
             CfOriginKind::Vpc {
-                vpc_origin_id: "vo_ABCDEFGHIJ0123456789ab".into()
+                vpc_origin_id: "vo_ABCDEFGHIJ0123456789ab".into(),
+                owner_account_id: None,
             }
         );
         assert!(matches!(kind("website-dash"), CfOriginKind::Custom(_)));

@@ -23,13 +23,17 @@ macro_rules! fixture {
 }
 
 /// The fixtures that parse.
-pub(crate) const GOOD: [(&str, &[u8]); 6] = [
+pub(crate) const GOOD: [(&str, &[u8]); 8] = [
     fixture!("get-distribution-config-legacy.json"),
     fixture!("get-distribution-managed.json"),
     fixture!("get-distribution-config-special-origins.json"),
     fixture!("list-distributions.json"),
     fixture!("list-distributions-truncated.json"),
     fixture!("distribution-config-no-etag.json"),
+    // Shaped after the AWS CLI's own example (awscli/examples/cloudfront/get-distribution-config.rst):
+    // one S3 REST origin behind an allow-all default behavior.
+    fixture!("get-distribution-config-aws-cli-example.json"),
+    fixture!("get-distribution-config-s3-cases.json"),
 ];
 
 /// The fixtures that must be refused.

@@ -30,7 +30,8 @@ pub use host::{
 };
 pub use model::{
     BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution, Document, DocumentKind,
-    OriginProtocolPolicy, SslProtocol, ViewerProtocolPolicy, is_s3_website_host,
+    METHODS_NOT_REDIRECTED, OriginGroup, OriginProtocolPolicy, SslProtocol, ViewerProtocolPolicy,
+    is_s3_website_host,
 };
 pub use parse::{CloudFrontError, parse_document};
 pub use rules::config_findings;

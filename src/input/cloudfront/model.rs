@@ -82,6 +82,19 @@ pub struct Distribution {
     /// Alternate domain names (CNAMEs) as written, wildcards included (`*.example.com`).
     pub aliases: Vec<String>,
     pub origins: Vec<CfOrigin>,
+    /// `OriginGroups.Items`, in document order.
+    pub groups: Vec<OriginGroup>,
+}
+
+/// One origin group (fact 47): CloudFront sends a request to the first member, and to the
+/// second when the first cannot be connected to, times out, or answers one of the status codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OriginGroup {
+    pub id: String,
+    /// Member origin IDs, primary first.
+    pub members: Vec<String>,
+    /// `FailoverCriteria.StatusCodes.Items`; `None` when the document has no `FailoverCriteria`.
+    pub failover_status_codes: Option<Vec<u16>>,
 }
 
 impl Distribution {
@@ -95,6 +108,10 @@ impl Distribution {
 
     pub fn origin(&self, id: &str) -> Option<&CfOrigin> {
         self.origins.iter().find(|o| o.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&OriginGroup> {
+        self.groups.iter().find(|g| g.id == id)
     }
 }
 
@@ -189,8 +206,13 @@ pub enum CfOriginKind {
     /// `S3OriginConfig`: CloudFront matches the viewer's protocol and S3 serves the
     /// certificate; there is no policy to switch (fact 29).
     S3Rest,
-    /// `VpcOriginConfig`: the protocol policy lives on the VPC origin resource, not here.
-    Vpc { vpc_origin_id: String },
+    /// `VpcOriginConfig`: the protocol policy lives on the VPC origin resource, not here
+    /// (fact 43).
+    Vpc {
+        vpc_origin_id: String,
+        /// `OwnerAccountId`, when the VPC origin is shared from another account.
+        owner_account_id: Option<String>,
+    },
 }
 
 /// The `CustomOriginConfig` of an origin (fact 37).
@@ -223,9 +245,31 @@ pub struct BehaviorUse {
     pub host: HostForwarding,
     /// The origin group the behavior targets, when it reaches the origin through one.
     pub via_group: Option<String>,
+    /// `AllowedMethods.Items` as written (GET and HEAD when the document has none).
+    pub allowed_methods: Vec<String>,
+    /// `GrpcConfig.Enabled`.
+    pub grpc: bool,
+    /// The `EventType`s of Lambda@Edge associations that run on origin requests or responses.
+    pub origin_triggers: Vec<String>,
 }
 
+/// Methods that `redirect-to-https` answers over HTTP with 403 instead of a redirect (fact 46).
+pub const METHODS_NOT_REDIRECTED: [&str; 5] = ["DELETE", "OPTIONS", "PATCH", "POST", "PUT"];
+
 impl BehaviorUse {
+    /// The allowed methods `redirect-to-https` does not redirect, as the document spells them.
+    pub fn methods_not_redirected(&self) -> Vec<&str> {
+        self.allowed_methods
+            .iter()
+            .map(String::as_str)
+            .filter(|m| {
+                METHODS_NOT_REDIRECTED
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(m))
+            })
+            .collect()
+    }
+
     /// `default behavior` or `behavior /api/*`, with `via origin group g` when it applies.
     pub fn label(&self) -> String {
         let base = match &self.path_pattern {

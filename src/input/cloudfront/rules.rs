@@ -23,9 +23,21 @@ pub(super) use crate::finding::finding;
 /// Origins that can never be https-only (S3 website endpoints, IP names) and origins this tool
 /// does not apply to (S3 REST, VPC) get only that one finding.
 pub fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
+    // The rules that need more than one origin's settings (S3 behind allow-all, what is not
+    // probed, origin mTLS) live in `verdict::distribution_rules`.
+    let more = crate::verdict::distribution_rules::origin_findings(origin);
     let custom = match &origin.kind {
-        CfOriginKind::S3Rest => return vec![s3_rest(origin)],
-        CfOriginKind::Vpc { vpc_origin_id } => return vec![vpc(origin, vpc_origin_id)],
+        CfOriginKind::S3Rest => return [vec![s3_rest(origin)], more].concat(),
+        CfOriginKind::Vpc {
+            vpc_origin_id,
+            owner_account_id,
+        } => {
+            return [
+                vec![vpc(origin, vpc_origin_id, owner_account_id.as_deref())],
+                more,
+            ]
+            .concat();
+        }
         CfOriginKind::Custom(c) => c,
     };
     if origin.is_s3_website() {
@@ -43,6 +55,7 @@ pub fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
     out.extend(host_forwarding_unknown(dist, origin));
     out.extend(host_forwarded(dist, origin));
     out.extend(wildcard_aliases(dist, origin));
+    out.extend(more);
     out
 }
 
@@ -77,7 +90,8 @@ fn ip_origin(origin: &CfOrigin, ip: IpAddr) -> Finding {
     )
 }
 
-/// Fact 29: S3 REST origins follow the viewer's protocol; there is no policy to switch.
+/// Fact 29: S3 REST origins follow the viewer's protocol; there is no origin policy to switch
+/// (the behaviors' viewer protocol policy is `verdict::distribution_rules`, fact 46).
 fn s3_rest(origin: &CfOrigin) -> Finding {
     finding(
         "config.s3-rest-origin",
@@ -85,23 +99,24 @@ fn s3_rest(origin: &CfOrigin) -> Finding {
         Confidence::Documented,
         29,
         format!(
-            "origin {} ({}) is an S3 REST origin (S3OriginConfig): CloudFront uses the viewer's protocol and S3 serves the certificate, so there is no origin protocol policy to switch; not applicable",
+            "origin {} ({}) is an S3 REST origin (S3OriginConfig): CloudFront uses the viewer's protocol and S3 serves the certificate, so there is no origin protocol policy to switch",
             s(&origin.id),
             s(&origin.domain_name)
         ),
-        "nothing to switch; to reach S3 over HTTPS for every request, set the viewer protocol policy of the behaviors that use it to redirect-to-https",
+        "nothing to switch on the origin; the behaviors' viewer protocol policy decides the protocol to S3 (see config.s3-viewer-http)",
     )
 }
 
-/// Fact 37: a VPC origin's protocol policy is not part of the distribution's origin.
-fn vpc(origin: &CfOrigin, vpc_origin_id: &str) -> Finding {
+/// Fact 43: a VPC origin's protocol settings are on the VPC origin resource, not here.
+fn vpc(origin: &CfOrigin, vpc_origin_id: &str, owner: Option<&str>) -> Finding {
+    let owner = owner.map_or(String::new(), |a| format!(", owned by account {}", s(a)));
     finding(
         "config.vpc-origin",
         Impact::Info,
         Confidence::Documented,
-        37,
+        43,
         format!(
-            "origin {} is a VPC origin ({}): its protocol policy is set on the VPC origin resource, not in the distribution; not applicable",
+            "origin {} is a VPC origin (VpcOriginId {}{owner}): its OriginProtocolPolicy, OriginSslProtocols and HTTPS port are set on the VPC origin resource, not in the distribution; nothing to switch here",
             s(&origin.id),
             s(vpc_origin_id)
         ),
@@ -253,12 +268,15 @@ mod tests {
             [("config.ip-origin", Impact::Would502, 27)]
         );
         assert_eq!(
-            rules_for(&doc, "rest-bucket"),
-            [("config.s3-rest-origin", Impact::Info, 29)]
+            rules_for(&doc, "rest-bucket")[0],
+            ("config.s3-rest-origin", Impact::Info, 29)
         );
         assert_eq!(
             rules_for(&doc, "vpc-origin"),
-            [("config.vpc-origin", Impact::Info, 37)]
+            [
+                ("config.vpc-origin", Impact::Info, 43),
+                ("origin.not-probed", Impact::Info, 43)
+            ]
         );
         assert_eq!(
             rules_for(&doc, "unused"),

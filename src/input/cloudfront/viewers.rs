@@ -8,7 +8,10 @@ use super::model::{CfOrigin, Distribution};
 use crate::document::CloudFrontRef;
 use crate::input::domains::{TargetError, normalize_host};
 use crate::sanitize;
-use crate::target::{CloudFrontTarget, DEFAULT_READ_TIMEOUT, OriginName, Target};
+use crate::target::{
+    CloudFrontTarget, DEFAULT_CONNECTION_ATTEMPTS, DEFAULT_CONNECTION_TIMEOUT,
+    DEFAULT_READ_TIMEOUT, OriginName, Target,
+};
 
 use std::time::Duration;
 
@@ -110,6 +113,17 @@ pub fn targets(
                     .read_timeout
                     .map_or(DEFAULT_READ_TIMEOUT, |s| Duration::from_secs(u64::from(s))),
                 origin_path: origin.origin_path.clone().unwrap_or_default(),
+                // Held to the API's ranges (1-10 s, 1-3 attempts), which CloudFront enforces, so
+                // a document cannot make a probe wait without bound.
+                connection_timeout: origin
+                    .connection_timeout
+                    .map_or(DEFAULT_CONNECTION_TIMEOUT, |s| {
+                        Duration::from_secs(u64::from(s.clamp(1, 10)))
+                    }),
+                connection_attempts: origin
+                    .connection_attempts
+                    .map_or(DEFAULT_CONNECTION_ATTEMPTS, |n| n.clamp(1, 3)),
+                mtls_certificate_arn: custom.mtls_certificate_arn.clone(),
             }),
             host_header,
             source: source.clone(),

@@ -146,6 +146,7 @@ pub(super) struct OriginMtlsConfigWire {
 #[serde(rename_all = "PascalCase")]
 pub(super) struct VpcOriginConfigWire {
     pub vpc_origin_id: String,
+    pub owner_account_id: Option<String>,
 }
 
 /// `OriginGroups.Items[]`.
@@ -153,7 +154,16 @@ pub(super) struct VpcOriginConfigWire {
 #[serde(rename_all = "PascalCase")]
 pub(super) struct OriginGroupWire {
     pub id: String,
+    /// Required by the API; a document without it is read as "no status codes" (fact 47).
+    pub failover_criteria: Option<FailoverCriteriaWire>,
     pub members: List<OriginGroupMemberWire>,
+}
+
+/// `FailoverCriteria`: the primary's status codes that send the request to the secondary.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct FailoverCriteriaWire {
+    pub status_codes: Option<List<u16>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,6 +183,24 @@ pub(super) struct BehaviorWire {
     pub cache_policy_id: Option<String>,
     pub origin_request_policy_id: Option<String>,
     pub forwarded_values: Option<ForwardedValuesWire>,
+    /// `AllowedMethods.Items`; absent means the API default, GET and HEAD.
+    pub allowed_methods: Option<List<String>>,
+    /// `GrpcConfig.Enabled` (origin mTLS is not available with gRPC, fact 42).
+    pub grpc_config: Option<GrpcConfigWire>,
+    /// Lambda@Edge triggers; origin-request / origin-response ones rule out origin mTLS (fact 42).
+    pub lambda_function_associations: Option<List<LambdaAssociationWire>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct GrpcConfigWire {
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct LambdaAssociationWire {
+    pub event_type: Option<String>,
 }
 
 /// Legacy `ForwardedValues`: only `Headers` matters for Host forwarding.

@@ -74,7 +74,7 @@
 //! | `port` | integer | HTTPS port probed (1-65535) |
 //! | `host_header` | string or null | the viewer `Host` header the cache behavior forwards to the origin (`--host-header`): it is the SNI, and the certificate must cover it or `origin`; null when Host is not forwarded |
 //! | `source` | string | where the target came from: `argument 1`, `origins.txt:3`, ... |
-//! | `cloudfront` | object or null | for CloudFront input: `distribution_id`, `distribution_domain` (string or null), `origin_id`, `origin_protocol_policy` (string or null), `viewer_name` (the alias this row checks when Host is forwarded, or null); null for `check` |
+//! | `cloudfront` | object or null | for CloudFront input: `distribution_id`, `distribution_domain` (string or null), `origin_id`, `origin_protocol_policy` (string or null), `viewer_name` (the alias this row checks when Host is forwarded, or null); null for `check`. An origin group's own row (`source` ending `origin group ID`) has the group's Id as `origin_id`, the primary's name and port, no addresses, and `origin.group-*` findings |
 //! | `verdict` | string | `ready`, `warn`, `would-502` or `would-504`: the worst of the findings below |
 //! | `findings` | array | origin-level finding objects (DNS, name form, addresses that disagree) |
 //! | `origin_ssl_protocols` | array of strings | the `OriginSslProtocols` CloudFront's hello offered (`TLSv1.2`, ...): `--origin-ssl-protocols`, else the distribution's, else `TLSv1.2`; empty for origins not probed |

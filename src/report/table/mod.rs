@@ -210,9 +210,14 @@ fn row(origin: &OriginReport) -> Vec<Cell> {
         style: None,
     };
     let label = origin_label_pieces(origin);
+    let mut verdict = origin.verdict.as_str().to_owned();
+    if not_probed(origin) {
+        // Judged from the configuration alone: never a plain "ready" (see the footer).
+        verdict.push('*');
+    }
     vec![
         Cell {
-            text: origin.verdict.as_str().to_owned(),
+            text: verdict,
             style: Some(verdict_style(origin.verdict)),
             pieces: Vec::new(),
         },
@@ -326,9 +331,19 @@ fn expiry_summary(origin: &OriginReport) -> String {
 /// it were wrong.
 fn needs_details(origin: &OriginReport) -> bool {
     origin.verdict != Verdict::Ready
+        || not_probed(origin)
         || origin
             .all_findings()
             .any(|f| f.impact > Impact::Info || f.rule.starts_with("http."))
+}
+
+/// Whether the origin was settled without a probe (S3 REST, VPC origins): its block says what
+/// was and was not checked.
+fn not_probed(origin: &OriginReport) -> bool {
+    origin
+        .findings
+        .iter()
+        .any(|f| f.rule == crate::verdict::distribution_rules::NOT_PROBED)
 }
 
 fn push_details(
@@ -491,6 +506,11 @@ fn push_footer(out: &mut String, report: &Report, width: usize) {
             "INPUT ERRORS: {n} {} of the input named nothing to probe (each is on stderr)",
             if n == 1 { "entry" } else { "entries" }
         ));
+    }
+    if report.origins.iter().any(not_probed) {
+        line(
+            "* not probed: judged from the distribution's configuration alone; its findings say what was and was not checked",
+        );
     }
     line(&format!("Trust store: {}", report.roots.description));
     if report.roots.source == RootsSource::File {
