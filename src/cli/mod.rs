@@ -16,17 +16,49 @@ use crate::config::{
 use crate::document::{FailOn, Format};
 use crate::input::{Shard, parse_shard};
 
-const AFTER_HELP: &str = "\
-Exit codes:
+/// The exit-code table every probing command's help ends with (the README has the same).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  every origin is ready (warnings allowed)
   1  at least one origin would get 502 or 504 from CloudFront
      (--fail-on warn: or has a warning; --baseline: a regression)
   2  bad usage or input, or the run could not complete, or the prober's
-     own DNS resolver is broken (not the origins')";
+     own DNS resolver is broken (not the origins')"
+    };
+}
+
+const AFTER_HELP: &str = exit_codes!();
+
+/// `check --help`: examples, then the exit codes.
+const CHECK_AFTER_HELP: &str = concat!(
+    "Examples:
+  origin-probe check origin.example.com
+  origin-probe check --input origins.txt --format json --output report.json
+  origin-probe check origin.example.com --host-header www.example.com --http
+
+",
+    exit_codes!()
+);
+
+/// `cloudfront --help`: examples, then the exit codes.
+const CLOUDFRONT_AFTER_HELP: &str = concat!(
+    "Examples:
+  aws cloudfront get-distribution-config --id E2EXAMPLE > dist.json
+  origin-probe cloudfront dist.json
+  origin-probe cloudfront dist.json --plan plan.json
+  aws cloudfront list-distributions | origin-probe cloudfront -
+
+",
+    exit_codes!()
+);
 
 /// The demo's own exit codes: it checks its fleet's verdicts against what each defect predicts,
 /// so "would fail" origins are the point of the demo, not a failure.
 const DEMO_AFTER_HELP: &str = "\
+Example:
+  origin-probe demo --format json | jq '.summary'
+
 Exit codes:
   0    every demo origin got the verdict its defect predicts
   1    some demo origin got another verdict (each one is named on stderr)
@@ -47,14 +79,38 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
     /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = CLOUDFRONT_AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
     #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  origin-probe completions bash > /etc/bash_completion.d/origin-probe\n  origin-probe completions zsh > \"${fpath[1]}/_origin-probe\"\n  origin-probe completions fish > ~/.config/fish/completions/origin-probe.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout.
+    #[command(
+        after_help = "Examples:\n  origin-probe man | man -l -\n  origin-probe man check > /usr/local/share/man/man1/origin-probe-check.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// A command's own page (check, cloudfront, demo, ...); without one, the program's page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

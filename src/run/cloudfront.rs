@@ -116,19 +116,24 @@ fn read_documents(files: &[PathBuf], forwards_host: &[String]) -> (Vec<Document>
 }
 
 fn read_document(path: &Path) -> Result<Document> {
-    let (bytes, source) = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading stdin")?;
-        (bytes, "stdin".to_string())
+    let (reader, source): (Box<dyn Read>, String) = if path == Path::new("-") {
+        (Box::new(std::io::stdin()), "stdin".to_string())
     } else {
         let shown = path.display().to_string();
-        (
-            std::fs::read(path).with_context(|| format!("reading {shown}"))?,
-            shown,
-        )
+        let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
+        (Box::new(file), shown)
     };
+    // Read one byte past the cap, so a larger input is refused without being held whole.
+    let mut bytes = Vec::new();
+    reader
+        .take(cloudfront::MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {source}"))?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= cloudfront::MAX_DOCUMENT_BYTES,
+        "{source}: larger than {} MiB, more than any AWS CLI distribution document; give one page or distribution per file",
+        cloudfront::MAX_DOCUMENT_BYTES >> 20
+    );
     // The error names the source itself.
     Ok(cloudfront::parse_document(&bytes, &source)?)
 }

@@ -18,6 +18,7 @@ mod deliver;
 mod demo;
 mod drive;
 mod execute;
+mod generate;
 mod plan_file;
 mod say;
 mod spec;
@@ -62,6 +63,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Cloudfront(args) => cloudfront::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
     }
 }
 

@@ -154,3 +154,63 @@ async fn a_closed_stdout_is_exit_0_with_nothing_said() {
         assert!(!stderr.contains("error"), "{format}: {stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_for_every_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = run(&args(&["completions", shell])).await;
+        assert_eq!(r.code, 0, "{shell}: {r:#?}");
+        for word in [
+            "origin-probe",
+            "check",
+            "cloudfront",
+            "origin-ssl-protocols",
+        ] {
+            assert!(r.stdout.contains(word), "{shell} completions lack {word}");
+        }
+        assert!(r.stderr.is_empty(), "{shell}: {}", r.stderr);
+    }
+    let r = run(&args(&["completions", "tcsh"])).await;
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn man_pages_for_the_program_and_each_command() {
+    let r = run(&args(&["man"])).await;
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert!(r.stdout.contains(".TH origin-probe 1"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("cloudfront"),
+        "the page lists the commands"
+    );
+    let r = run(&args(&["man", "check"])).await;
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert!(
+        r.stdout.contains(".TH origin-probe-check 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("dns\\-canary"),
+        "every flag is on the page"
+    );
+    let r = run(&args(&["man", "nope"])).await;
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim(),
+        "origin-probe: error: man nope: no such command (one of: check, cloudfront, demo, completions, man)"
+    );
+}
+
+/// A distribution document has a size cap: an endless input (`/dev/zero`) ends with one line
+/// instead of reading until memory runs out.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_cloudfront_document_is_refused_at_the_cap() {
+    let r = run(&args(&["cloudfront", "/dev/zero"])).await;
+    assert_eq!(r.code, 2, "{r:#?}");
+    assert_eq!(
+        r.stderr.trim(),
+        "origin-probe: error: /dev/zero: larger than 64 MiB, more than any AWS CLI distribution document; give one page or distribution per file"
+    );
+}

@@ -34,5 +34,10 @@ pub use model::{
     is_s3_website_host,
 };
 pub use parse::{CloudFrontError, parse_document};
+
+/// The largest distribution document read. A `list-distributions` page holds at most 100
+/// distributions, a few MiB of JSON; anything far larger is not AWS CLI output, and reading it
+/// whole would cost memory without bound.
+pub(crate) const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 pub use rules::config_findings;
 pub use viewers::{needs_probe, origin_source, reference, targets, viewer_names};
