@@ -246,7 +246,6 @@ impl Engine {
                     failed_attempts: Vec::new(),
                     hello: None,
                     versions: Vec::new(),
-                    cloudfront: None,
                     modern: None,
                     http: None,
                     elapsed: started.elapsed(),

@@ -41,7 +41,7 @@ pub(crate) mod finding;
 pub mod input;
 pub(crate) mod output;
 pub mod plan;
-pub(crate) mod probe;
+pub mod probe;
 pub(crate) mod record;
 pub(crate) mod report;
 pub(crate) mod resolve;

@@ -111,12 +111,13 @@ impl TlsVersion {
     }
 }
 
-/// Which handshake a [`HandshakeOutcome`] belongs to.
+/// Which rustls handshake a [`HandshakeOutcome`] belongs to, or which profile a rustls client
+/// uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum HandshakeKind {
     /// rustls restricted to what CloudFront offers origins (TLS 1.2, CloudFront's suites that
-    /// rustls implements, CloudFront's groups and signature schemes): completes the key
-    /// exchange the raw CloudFront hello only starts.
+    /// rustls implements, CloudFront's groups and signature schemes): the `--http` request's
+    /// client.
     CloudFront,
     /// rustls TLS 1.3 only: tells TLS 1.3-only origins apart and reads their chain.
     Tls13,
@@ -174,10 +175,6 @@ pub struct Negotiated {
     pub chain: Vec<Vec<u8>>,
     /// The server asked for a client certificate (fact 17).
     pub client_cert_requested: bool,
-    /// The server's handshake signature did not verify with its certificate's key (ring's
-    /// message), or `None` when it did. Recorded rather than fatal: ring cannot check RSA keys
-    /// under 2048 bits, which CloudFront accepts (fact 9), so `verdict` decides what it means.
-    pub signature_error: Option<String>,
 }
 
 /// What the server answered to one raw ClientHello: CloudFront's own (`tls::cloudfront_hello`)
@@ -207,8 +204,24 @@ pub struct HelloAnswer {
     pub chain: Option<Vec<Vec<u8>>>,
     /// The named curve of an ECDHE ServerKeyExchange.
     pub curve: Option<u16>,
+    /// What the ECDHE ServerKeyExchange signed, with the randoms it covers, so `verdict` can
+    /// check the signature with the leaf's key (`cert::check_key_exchange`). Kept for the
+    /// answer to CloudFront's hello only; `None` without an ECDHE ServerKeyExchange.
+    pub key_exchange: Option<KeyExchangeRecord>,
     /// A CertificateRequest came (fact 17).
     pub client_cert_requested: bool,
+}
+
+/// The signed part of an ECDHE ServerKeyExchange and the two randoms the signature covers
+/// (`client_random || server_random || params`, RFC 8422 §5.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyExchangeRecord {
+    /// The random of the ClientHello that was sent.
+    pub client_random: [u8; 32],
+    /// The random of the ServerHello.
+    pub server_random: [u8; 32],
+    /// The parameters, the scheme (TLS 1.2) and the signature as sent.
+    pub signed: crate::tls::SignedParams,
 }
 
 /// How a raw hello exchange ended.
@@ -279,10 +292,6 @@ pub struct AddressRecord {
     /// The version scan (SSLv3 to TLS 1.3), oldest first. Empty when it was not run: the TCP
     /// connection failed, or the CloudFront hello got no TLS answer (silence, not TLS).
     pub versions: Vec<VersionProbe>,
-    /// A rustls handshake with CloudFront's parameters, run when the CloudFront hello chose a
-    /// suite rustls implements: it completes the key exchange and checks the server's
-    /// signature, which the raw hello does not. `None` when not run.
-    pub cloudfront: Option<HandshakeOutcome>,
     /// A rustls TLS 1.3 handshake, run only when the version scan found TLS 1.3 and no
     /// cleartext hello revealed a certificate chain: it reads the chain of a TLS 1.3-only origin.
     pub modern: Option<HandshakeOutcome>,

@@ -8,6 +8,7 @@
 //! `--dns-canary NAME`): when the resolver cannot answer that either, the failure is the
 //! prober's, not the origin's, and the record says so (`ResolverNote::fault`).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -29,7 +30,7 @@ pub(crate) const MAX_ADDRESSES: usize = 32;
 /// Resolves targets to addresses.
 #[derive(Debug)]
 pub(crate) struct Resolver {
-    overrides: Vec<ResolveOverride>,
+    overrides: Overrides,
     /// `Err` holds why no resolver could be built (e.g. no resolv.conf); it is reported per
     /// origin that needs DNS, so runs that only use `--resolve` or IP literals still work.
     dns: Result<TokioResolver, String>,
@@ -43,11 +44,54 @@ pub(crate) struct Resolver {
     health: OnceCell<Option<String>>,
 }
 
+/// The `--resolve` entries, indexed by host and port: the first entry given that matches wins,
+/// as a scan in order would find it, but in constant time, since a large fleet (or the
+/// benchmark) passes thousands and every target looks them up.
+#[derive(Debug)]
+struct Overrides {
+    list: Vec<ResolveOverride>,
+    /// (host, port) -> the index of the first entry for it.
+    exact: HashMap<(String, u16), usize>,
+    /// port -> the index of the first `*` entry for it.
+    any_host: HashMap<u16, usize>,
+}
+
+impl Overrides {
+    fn new(list: &[ResolveOverride]) -> Overrides {
+        let mut exact = HashMap::new();
+        let mut any_host = HashMap::new();
+        for (i, o) in list.iter().enumerate() {
+            if o.host == "*" {
+                any_host.entry(o.port).or_insert(i);
+            } else {
+                exact.entry((o.host.clone(), o.port)).or_insert(i);
+            }
+        }
+        Overrides {
+            list: list.to_vec(),
+            exact,
+            any_host,
+        }
+    }
+
+    fn find(&self, host: &str, port: u16) -> Option<&ResolveOverride> {
+        let exact = self.exact.get(&(host.to_string(), port)).copied();
+        let any = self.any_host.get(&port).copied();
+        let first = match (exact, any) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        let found = self.list.get(first);
+        debug_assert!(found.is_some_and(|o| o.matches(host, port)));
+        found
+    }
+}
+
 impl Resolver {
     /// Builds the resolver. Must be called inside a tokio runtime.
     pub(crate) fn new(config: &ResolveConfig, timeout: Duration) -> Resolver {
         Resolver {
-            overrides: config.overrides.clone(),
+            overrides: Overrides::new(&config.overrides),
             dns: build(config.dns_server, timeout),
             timeout,
             described: describe(config.dns_server),
@@ -125,7 +169,7 @@ impl Resolver {
             }
             OriginName::Dns(name) => name,
         };
-        if let Some(o) = self.overrides.iter().find(|o| o.matches(name, target.port)) {
+        if let Some(o) = self.overrides.find(name, target.port) {
             return DnsOutcome::Resolved {
                 addresses: dedup(o.addresses.iter().copied()),
                 source: AddressSource::Override,
@@ -242,4 +286,35 @@ fn build(dns_server: Option<SocketAddr>, timeout: Duration) -> Result<TokioResol
     builder
         .build()
         .map_err(|e| format!("cannot start the DNS resolver: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_resolve;
+
+    #[test]
+    fn the_first_matching_override_wins_as_in_a_scan() {
+        let list: Vec<ResolveOverride> = [
+            "a.test:443:10.0.0.1",
+            "*:443:10.0.0.2",
+            "a.test:443:10.0.0.3",
+            "b.test:8443:10.0.0.4",
+            "*:8443:10.0.0.5",
+        ]
+        .iter()
+        .map(|v| parse_resolve(v).expect("valid"))
+        .collect();
+        let index = Overrides::new(&list);
+        for (host, port) in [
+            ("a.test", 443),
+            ("b.test", 443),
+            ("b.test", 8443),
+            ("c.test", 8443),
+            ("a.test", 80),
+        ] {
+            let scan = list.iter().find(|o| o.matches(host, port));
+            assert_eq!(index.find(host, port), scan, "{host}:{port}");
+        }
+    }
 }

@@ -6,6 +6,13 @@
 //! every origin, in-process tokio-rustls servers sharing one `ServerConfig` per kind. A few
 //! legacy origins are real `openssl s_server` processes (TLS 1.0 only; TLS 1.2 with only a CBC
 //! RSA-key-exchange suite), behind an in-process proxy that counts their connections too.
+//!
+//! At most `listeners` sockets (the open-file limit is the bound, 20,000 on the machine this
+//! was written on): past that, each further origin is a new name, `o<i>.wild.test`, on one of
+//! the listeners whose certificate is the wildcard one (good, TLS 1.3 only, ChaCha20 only,
+//! refused), round robin. The other certificates name one host, so their name and port would
+//! repeat, and a target probed twice is one target. Those shared listeners count the
+//! connections of all their origins together; per-origin figures use the others.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -163,6 +170,8 @@ pub struct FleetOrigin {
     pub expect: Option<&'static str>,
     /// Connections accepted so far; `None` for a refused port (nothing to count).
     pub accepts: Option<Arc<AtomicU64>>,
+    /// Its listener also serves other origins (more origins than listeners).
+    pub shared: bool,
 }
 
 /// A running fleet; dropping it stops every server and `openssl` process.
@@ -183,8 +192,9 @@ impl Drop for Fleet {
 }
 
 impl Fleet {
-    /// Starts `n` origins spread over `ips` (each origin on its own port of one of them).
-    pub async fn start(n: usize, ips: &[IpAddr], certs: &Path) -> Result<Fleet> {
+    /// Starts `n` origins spread over `ips` (each origin on its own port of one of them), on
+    /// at most `listeners` listening sockets (see the module doc for what happens past that).
+    pub async fn start(n: usize, listeners: usize, ips: &[IpAddr], certs: &Path) -> Result<Fleet> {
         let mut configs: HashMap<&'static str, Arc<ServerConfig>> = HashMap::new();
         let mut next_port = FIRST_PORT;
         let mut fleet = Fleet {
@@ -192,7 +202,8 @@ impl Fleet {
             tasks: Vec::with_capacity(n),
             _openssl: Vec::new(),
         };
-        for i in 0..n {
+        let own = n.min(listeners.max(1));
+        for i in 0..own {
             let ip = ips[i % ips.len()];
             if let Some((_, legacy)) = LEGACY_AT.iter().find(|(at, _)| *at == i) {
                 let listener = bind_next(ip, &mut next_port).await?;
@@ -213,6 +224,7 @@ impl Fleet {
                     class: kind.class,
                     expect: Some(kind.expect),
                     accepts: None,
+                    shared: false,
                 });
                 continue;
             }
@@ -238,9 +250,41 @@ impl Fleet {
                 class: kind.class,
                 expect: Some(kind.expect),
                 accepts: Some(accepts),
+                shared: false,
             });
         }
+        fleet.share_listeners(n)?;
         Ok(fleet)
+    }
+
+    /// Adds origins up to `n` on the wildcard-certificate listeners, round robin.
+    fn share_listeners(&mut self, n: usize) -> Result<()> {
+        if self.origins.len() >= n {
+            return Ok(());
+        }
+        let wild: Vec<usize> = (0..self.origins.len())
+            .filter(|&i| self.origins[i].name.ends_with(".wild.test"))
+            .collect();
+        if wild.is_empty() {
+            bail!("no wildcard listener to share: start more listeners");
+        }
+        for &j in &wild {
+            self.origins[j].shared = true;
+        }
+        for (k, i) in (self.origins.len()..n).enumerate() {
+            let j = wild[k % wild.len()];
+            let base = &self.origins[j];
+            let origin = FleetOrigin {
+                name: format!("o{i}.wild.test"),
+                addr: base.addr,
+                class: base.class,
+                expect: base.expect,
+                accepts: base.accepts.clone(),
+                shared: true,
+            };
+            self.origins.push(origin);
+        }
+        Ok(())
     }
 
     /// An `openssl s_server` on 127.0.0.1 and a counting proxy to it on `listener`.
@@ -262,6 +306,7 @@ impl Fleet {
             class: legacy.class(),
             expect: None,
             accepts: Some(accepts),
+            shared: false,
         })
     }
 
@@ -275,7 +320,7 @@ impl Fleet {
 }
 
 /// The first port the fleet tries; ports are handed out upwards from here, one per origin.
-const FIRST_PORT: u16 = 10_000;
+pub const FIRST_PORT: u16 = 10_000;
 
 /// Most ports skipped (already taken by something else) for one origin.
 const MAX_BIND_ATTEMPTS: usize = 1000;
@@ -284,7 +329,7 @@ const MAX_BIND_ATTEMPTS: usize = 1000;
 /// port: origins are named by certificate (many are `expired.test`), and origin-probe knows a
 /// target by name and port only. (Port 0 does not do: the kernel reuses a port number freely
 /// on another address.)
-async fn bind_next(ip: IpAddr, next: &mut u16) -> Result<TcpListener> {
+pub async fn bind_next(ip: IpAddr, next: &mut u16) -> Result<TcpListener> {
     for _ in 0..MAX_BIND_ATTEMPTS {
         let port = *next;
         *next = next

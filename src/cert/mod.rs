@@ -14,6 +14,8 @@
 //!   trust outcome from webpki's answer and the walk; `analysis`: `analyse` itself.
 //! - `validity`, `name`: time and name facts; `summary`: the report's `CertSummary`.
 //! - `trust`: the Mozilla or `--roots` trust store.
+//! - `key_exchange`: does the leaf's key verify the ServerKeyExchange signature? (ring, and
+//!   `legacy_sig` with RustCrypto for the TLS 1.0/1.1 forms and ECDSA hashes ring lacks)
 
 mod analysis;
 mod chain;
@@ -21,6 +23,8 @@ mod classify;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod key;
+mod key_exchange;
+mod legacy_sig;
 mod memo;
 mod name;
 mod parse;
@@ -34,6 +38,7 @@ pub use analysis::{ChainAnalysis, MAX_CHAIN_CERTS, analyse};
 pub use chain::{CertRef, OrderViolation, ServedRoot};
 pub use classify::{Trust, TrustBasis};
 pub use key::{Curve, KeyKind};
+pub use key_exchange::{KeyExchangeCheck, check_key_exchange};
 pub use name::{MatchedBy, NameCheck, NameResult};
 pub use parse::ParseFailure;
 pub use trust::{RootsError, TrustStore, WEBPKI_ROOTS_VERSION};

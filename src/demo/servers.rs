@@ -12,7 +12,8 @@ use std::time::Duration;
 use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::server::WebPkiClientVerifier;
+use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
+use rustls::sign::CertifiedKey;
 use rustls::{RootCertStore, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -81,6 +82,10 @@ pub struct TlsSpec<'a> {
     pub request_client_cert: Option<&'a [u8]>,
     /// With `request_client_cert`: refuse a client that sends none, as an mTLS origin does.
     pub require_client_cert: bool,
+    /// PEM: a PKCS#8 key that is *not* the certificate's, to sign handshakes with: an origin
+    /// whose key and certificate do not belong together (`tls.signature-invalid`). rustls
+    /// refuses such a pair in `with_single_cert`, so it is served through a resolver.
+    pub danger_mismatched_key: Option<&'a [u8]>,
 }
 
 impl<'a> TlsSpec<'a> {
@@ -93,7 +98,19 @@ impl<'a> TlsSpec<'a> {
             suites: Suites::Default,
             request_client_cert: None,
             require_client_cert: false,
+            danger_mismatched_key: None,
         }
+    }
+}
+
+/// Serves one certified key whatever the client asks for, without checking that its key
+/// belongs to its certificate.
+#[derive(Debug)]
+struct AlwaysThisKey(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for AlwaysThisKey {
+    fn resolve(&self, _client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
     }
 }
 
@@ -169,7 +186,8 @@ pub fn server_config(spec: &TlsSpec<'_>) -> Result<Arc<ServerConfig>, String> {
                     .add(cert.map_err(|e| format!("bad client CA PEM: {e}"))?)
                     .map_err(|e| e.to_string())?;
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier =
+                WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
             let verifier = if spec.require_client_cert {
                 verifier
             } else {
@@ -179,9 +197,21 @@ pub fn server_config(spec: &TlsSpec<'_>) -> Result<Arc<ServerConfig>, String> {
             builder.with_client_cert_verifier(verifier)
         }
     };
-    let config = builder
-        .with_single_cert(chain, key)
-        .map_err(|e| format!("certificate and key do not fit: {e}"))?;
+    let config = match spec.danger_mismatched_key {
+        None => builder
+            .with_single_cert(chain, key)
+            .map_err(|e| format!("certificate and key do not fit: {e}"))?,
+        Some(other_pem) => {
+            let other = PrivateKeyDer::from_pem_slice(other_pem)
+                .map_err(|e| format!("bad mismatched key PEM: {e}"))?;
+            let signer = provider
+                .key_provider
+                .load_private_key(other)
+                .map_err(|e| format!("cannot load the mismatched key: {e}"))?;
+            let certified = Arc::new(CertifiedKey::new(chain, signer));
+            builder.with_cert_resolver(Arc::new(AlwaysThisKey(certified)))
+        }
+    };
     Ok(Arc::new(config))
 }
 

@@ -121,6 +121,7 @@ pub(crate) fn address(
         suite: Some(suite.to_owned()),
         certificates: Some(chain.len()),
         curve: Some("x25519".to_owned()),
+        signature: Some("valid"),
     });
     let scan =
         |support: &str, suite: Option<&str>, detail: Option<&str>, by: &str| VersionSummary {

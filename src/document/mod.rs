@@ -385,6 +385,10 @@ pub struct HelloSummary {
     pub certificates: Option<usize>,
     /// The ECDHE curve of the ServerKeyExchange, if any.
     pub curve: Option<String>,
+    /// Whether the ServerKeyExchange signature verified with the leaf's key: `valid`,
+    /// `invalid` or `unverifiable` (this build has no algorithm for it); null when there was
+    /// none to check (RSA key exchange, an incomplete flight).
+    pub signature: Option<&'static str>,
 }
 
 /// What the version scan found of one version.

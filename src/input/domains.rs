@@ -21,6 +21,11 @@ pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// Longest input line read from a target file; longer lines are reported, not stored, so a
 /// file of one huge line cannot exhaust memory.
 pub(crate) const MAX_LINE_LEN: usize = 4096;
+/// Most bytes read while looking for the end of one line. A longer line is not part of a target
+/// list but a device or a binary stream (`--input /dev/zero`, a disk image): reading stops
+/// there with an error instead of scanning for a line end that may never come. Far above any
+/// real line, so one long garbage line in a real list (64 MiB, say) is still only skipped.
+pub(crate) const MAX_UNTERMINATED_LINE: usize = 128 << 20;
 
 /// Why one target entry is not usable.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -185,6 +190,13 @@ impl<R: BufRead> Iterator for TargetLines<R> {
                 Ok(r) => r,
                 Err(e) => {
                     self.done = true;
+                    let e = match e.kind() {
+                        std::io::ErrorKind::InvalidData => std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!("line {}: {e}", self.line_no),
+                        ),
+                        _ => e,
+                    };
                     return Some(Err(e));
                 }
             };
@@ -221,7 +233,8 @@ impl<R: BufRead> Iterator for TargetLines<R> {
 }
 
 /// Reads up to and including the next `\n`, keeping at most [`MAX_LINE_LEN`] bytes in `buf`.
-/// Returns the bytes consumed (0 at end of input) and whether the line was cut.
+/// Returns the bytes consumed (0 at end of input) and whether the line was cut; an
+/// `InvalidData` error when no line end comes within [`MAX_UNTERMINATED_LINE`] bytes.
 fn read_line_bounded(
     reader: &mut impl BufRead,
     buf: &mut Vec<u8>,
@@ -245,6 +258,15 @@ fn read_line_bounded(
         }
         reader.consume(take);
         consumed += take;
+        if !done && consumed >= MAX_UNTERMINATED_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "no line end within {} MiB: this is not a list of targets",
+                    MAX_UNTERMINATED_LINE >> 20
+                ),
+            ));
+        }
         if done {
             while matches!(buf.last(), Some(b'\n' | b'\r')) {
                 buf.pop();
@@ -614,6 +636,24 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].error, TargetError::LineTooLong);
         assert_eq!(targets.len(), 1);
+    }
+
+    #[test]
+    fn endless_bytes_without_a_line_end_end_the_input_with_an_error() {
+        // /dev/zero: NUL bytes for ever. The entries before it still come first.
+        use std::io::Read;
+        let zeros = std::io::repeat(0).take(2 * MAX_UNTERMINATED_LINE as u64);
+        let reader = std::io::BufReader::new("one.test\n".as_bytes().chain(zeros));
+        let mut lines = read_targets(reader, "zero", None);
+        assert!(matches!(lines.next(), Some(Ok(Ok(_)))));
+        let Some(Err(e)) = lines.next() else {
+            panic!("no error for a line without an end");
+        };
+        assert_eq!(
+            e.to_string(),
+            "line 2: no line end within 128 MiB: this is not a list of targets"
+        );
+        assert!(lines.next().is_none(), "the input ends after the error");
     }
 
     /// A reader that fails on every read: whatever lies behind it must not be needed to yield

@@ -1,13 +1,15 @@
 //! rustls handshakes that record instead of verifying.
 //!
-//! Two client profiles: `CloudFront` (as close to CloudFront's origin offer as rustls can be:
-//! TLS 1.2 only, CloudFront's ECDHE-GCM suites, groups x25519/P-256/P-384, CloudFront's
-//! signature schemes without RSA-PSS; facts 1-8), run to complete the key exchange after the
-//! raw CloudFront hello chose a suite rustls implements, and `Tls13` (everything rustls has at
-//! TLS 1.3), run to read the chain of an origin that speaks nothing older. The
-//! certificate verifier accepts any chain and keeps it exactly as sent, in the order sent: the
-//! handshake never aborts on a bad certificate, so `cert` can judge it afterwards.
-//! Never judges; every byte read is counted against a limit.
+//! Two client profiles: `Tls13` (everything rustls has at TLS 1.3), run to read the chain of an
+//! origin that speaks nothing older, and `CloudFront` (as close to CloudFront's origin offer as
+//! rustls can be: TLS 1.2 only, CloudFront's ECDHE-GCM suites, groups x25519/P-256/P-384,
+//! CloudFront's signature schemes without RSA-PSS; facts 1-8), the client of the `--http`
+//! request. The certificate verifier accepts any chain and keeps it exactly as sent, in the
+//! order sent, and accepts every handshake signature: the handshake never aborts on a bad
+//! certificate, so `cert` can judge it afterwards. (The signature CloudFront would check, that
+//! of the ServerKeyExchange answering CloudFront's own hello, is checked from the raw hello's
+//! record by `cert::check_key_exchange`.) Never judges; every byte read is counted against a
+//! limit.
 
 use std::io;
 use std::net::IpAddr;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ResolvesClientCert, Resumption};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms, ring};
+use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::sign::CertifiedKey;
 use rustls::{
@@ -129,7 +131,6 @@ pub(crate) async fn handshake(
                 suite: format!("{:?}", suite.suite()),
                 chain,
                 client_cert_requested: recorder.client_cert_requested.load(Ordering::Relaxed),
-                signature_error: recorder.signature_error(),
             })
         }
         Err(e) => classify_error(&e, &counters),
@@ -250,61 +251,26 @@ fn client_config(
 struct Recorder {
     chain: Mutex<Option<Vec<Vec<u8>>>>,
     client_cert_requested: AtomicBool,
-    signature_error: Mutex<Option<String>>,
     schemes: Vec<SignatureScheme>,
-    algorithms: WebPkiSupportedAlgorithms,
 }
 
 impl Recorder {
     fn new(kind: HandshakeKind) -> Recorder {
-        let algorithms = rustls::crypto::ring::default_provider().signature_verification_algorithms;
         let schemes = match kind {
             HandshakeKind::CloudFront => CLOUDFRONT_SCHEMES.to_vec(),
-            HandshakeKind::Tls13 => algorithms.supported_schemes(),
+            HandshakeKind::Tls13 => ring::default_provider()
+                .signature_verification_algorithms
+                .supported_schemes(),
         };
         Recorder {
             chain: Mutex::new(None),
             client_cert_requested: AtomicBool::new(false),
-            signature_error: Mutex::new(None),
             schemes,
-            algorithms,
         }
     }
 
     fn chain(&self) -> Option<Vec<Vec<u8>>> {
         self.chain.lock().ok().and_then(|c| c.clone())
-    }
-
-    fn signature_error(&self) -> Option<String> {
-        self.signature_error.lock().ok().and_then(|e| e.clone())
-    }
-
-    /// Checks a handshake signature where ring can, recording a failure instead of aborting
-    /// (ring refuses RSA keys under 2048 bits that CloudFront accepts; `verdict` judges).
-    /// Schemes CloudFront accepts but ring cannot verify at all (SHA-1, P-521) pass unchecked:
-    /// that only hides a server whose key does not match its certificate *and* that chose such
-    /// a scheme.
-    fn check_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-        tls13: bool,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        if !self.algorithms.supported_schemes().contains(&dss.scheme) {
-            return Ok(HandshakeSignatureValid::assertion());
-        }
-        let checked = if tls13 {
-            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-        } else {
-            rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-        };
-        if let Err(e) = checked
-            && let Ok(mut slot) = self.signature_error.lock()
-        {
-            *slot = Some(e.to_string());
-        }
-        Ok(HandshakeSignatureValid::assertion())
     }
 }
 
@@ -327,22 +293,25 @@ impl ServerCertVerifier for Recorder {
         Ok(ServerCertVerified::assertion())
     }
 
+    // Never checked here: the TLS 1.3 handshake only reads a chain (a TLS 1.3-only origin fails
+    // CloudFront's hello anyway), and the `--http` request follows a handshake whose
+    // ServerKeyExchange signature `cert::check_key_exchange` has judged already.
     fn verify_tls12_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.check_signature(message, cert, dss, false)
+        Ok(HandshakeSignatureValid::assertion())
     }
 
     fn verify_tls13_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.check_signature(message, cert, dss, true)
+        Ok(HandshakeSignatureValid::assertion())
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

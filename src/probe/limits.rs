@@ -20,7 +20,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// The default `--address-concurrency`: enough for the probes of one address to run side by
-/// side (a hello, the version scan, a completion), few enough to be polite.
+/// side (the version scan runs up to four hellos at once after CloudFront's), few enough to
+/// be polite.
 pub(crate) const DEFAULT_PER_ADDRESS: usize = 4;
 
 /// The limits shared by every probe of a run.

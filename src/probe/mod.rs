@@ -50,14 +50,22 @@ pub(crate) struct HttpSettings {
     pub timeout: Duration,
 }
 
-/// Probes one address, at most seven connections, each holding a permit of its own:
+/// Most TLS connections `probe_address` opens to one address (the README's "Politeness and
+/// limits" states it; a test keeps the two equal): CloudFront's hello, three legacy scan
+/// hellos when every answer leaves the older versions open, the TLS 1.2 and TLS 1.3 scan
+/// hellos, and the TLS 1.3 handshake that reads a chain no cleartext hello showed.
+pub const MAX_TLS_CONNECTIONS_PER_ADDRESS: usize = 7;
+
+/// Probes one address, at most [`MAX_TLS_CONNECTIONS_PER_ADDRESS`] connections, each holding a
+/// permit of its own:
 ///
-/// 1. the exact hello CloudFront would send (`tls::cloudfront_hello`): version, suite and the
-///    chain as CloudFront would receive them, whatever the suite;
-/// 2. then, at once: the version scan (one hello per version, SSLv3 to TLS 1.3, skipping what
-///    the CloudFront hello already answered), and, when the CloudFront hello chose a suite
-///    rustls implements, a rustls handshake with CloudFront's parameters that completes the key
-///    exchange and checks the server's signature;
+/// 1. the exact hello CloudFront would send (`tls::cloudfront_hello`): version, suite, the
+///    chain as CloudFront would receive them, whatever the suite, and the ServerKeyExchange
+///    whose signature `verdict` checks with the leaf's key;
+/// 2. then the version scan (one hello per version, SSLv3 to TLS 1.3, skipping what the
+///    CloudFront hello already answered, the legacy versions in as few hellos as the answers
+///    allow): a modern origin costs two more connections, the TLS 1.1 hello (refused, so
+///    SSLv3 and TLS 1.0 are too) and the TLS 1.3 hello;
 /// 3. only when no hello showed a certificate chain in cleartext and the scan found TLS 1.3:
 ///    a rustls TLS 1.3 handshake, to read the chain of an origin that speaks nothing older.
 ///
@@ -86,7 +94,6 @@ pub(crate) async fn probe_address(
             failed_attempts,
             hello: None,
             versions: Vec::new(),
-            cloudfront: None,
             modern: None,
             http,
             elapsed: started.elapsed(),
@@ -95,7 +102,6 @@ pub(crate) async fn probe_address(
     let allowed = tls::profile::allowed_versions(&settings.protocols);
     let scan = answered_tls(&hello);
     let known = |version| known_from_cloudfront_hello(&hello, &allowed, version);
-    let verify = rustls_can_complete(&hello);
     let from_cloudfront = |version| VersionProbe {
         version,
         connect: None,
@@ -129,17 +135,10 @@ pub(crate) async fn probe_address(
         found.sort_by_key(|v| v.version);
         found
     };
-    let (legacy, tls12, tls13, cloudfront) = tokio::join!(
+    let (legacy, tls12, tls13) = tokio::join!(
         legacy,
         scan_one(TlsVersion::Tls12),
         scan_one(TlsVersion::Tls13),
-        async {
-            if verify {
-                Some(diagnostic(address, settings, limits, HandshakeKind::CloudFront).await)
-            } else {
-                None
-            }
-        },
     );
     let versions: Vec<VersionProbe> = legacy.into_iter().chain(tls12).chain(tls13).collect();
     let modern = if needs_tls13_chain(&hello, &versions) {
@@ -149,16 +148,7 @@ pub(crate) async fn probe_address(
     };
     let http = match &settings.http {
         None => None,
-        Some(http) => Some(
-            http_probe(
-                address,
-                settings,
-                http,
-                Some((&hello, cloudfront.as_ref())),
-                limits,
-            )
-            .await,
-        ),
+        Some(http) => Some(http_probe(address, settings, http, Some(&hello), limits).await),
     };
     AddressRecord {
         address,
@@ -166,7 +156,6 @@ pub(crate) async fn probe_address(
         failed_attempts,
         hello: Some(hello),
         versions,
-        cloudfront,
         modern,
         http,
         elapsed: started.elapsed(),
@@ -188,7 +177,13 @@ async fn own_scan(
     VersionProbe {
         version,
         connect: Some(connect),
-        hello,
+        // Only the answer to CloudFront's hello has its signature checked: keep no other.
+        hello: hello.map(|mut h| {
+            if let Some(a) = &mut h.server_hello {
+                a.key_exchange = None;
+            }
+            h
+        }),
         answered_by: AnsweredBy::Own,
     }
 }
@@ -301,11 +296,13 @@ fn known_from_cloudfront_hello(
     }
 }
 
-/// The CloudFront hello's record for a version-scan entry: the chain is not copied twice.
+/// Another hello's record for a version-scan entry: the chain and the signed key exchange are
+/// not copied twice.
 fn without_chain(hello: &HelloRecord) -> HelloRecord {
     HelloRecord {
         server_hello: hello.server_hello.as_ref().map(|a| HelloAnswer {
             chain: None,
+            key_exchange: None,
             ..a.clone()
         }),
         end: hello.end.clone(),
@@ -315,9 +312,9 @@ fn without_chain(hello: &HelloRecord) -> HelloRecord {
 /// CloudFront's suites that rustls implements (fact 5): the ECDHE AES-GCM ones.
 pub(crate) const RUSTLS_CLOUDFRONT_SUITES: &[u16] = &[0xc02b, 0xc02c, 0xc02f, 0xc030];
 
-/// Whether a rustls handshake can finish what the CloudFront hello started: a complete TLS 1.2
-/// flight with a suite rustls implements.
-fn rustls_can_complete(hello: &HelloRecord) -> bool {
+/// Whether the `--http` request's rustls client can speak what the CloudFront hello
+/// negotiated: a complete TLS 1.2 flight with a suite rustls implements.
+fn rustls_can_speak(hello: &HelloRecord) -> bool {
     hello.end == HelloEnd::Complete
         && hello.server_hello.as_ref().is_some_and(|a| {
             !a.hello_retry
@@ -372,16 +369,16 @@ async fn with_connection<T, F: Future<Output = T>>(
 }
 
 /// The `--http` request, and for `--exposure` the one without the custom headers, each on a
-/// connection of its own holding a permit. Only after a CloudFront-like handshake negotiated:
-/// otherwise the request is recorded as not possible (the TLS findings explain the failure).
+/// connection of its own holding a permit. Only after CloudFront's hello negotiated a suite the
+/// request's rustls client speaks: otherwise the request is recorded as not possible (the TLS
+/// findings explain a failure).
 async fn http_probe(
     address: SocketAddr,
     settings: &ProbeSettings,
     http: &HttpSettings,
-    handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>,
+    hello: Option<&HelloRecord>,
     limits: &Limits,
 ) -> HttpRecord {
-    let cloudfront = handshakes.and_then(|(_, c)| c);
     let host = settings
         .sni
         .clone()
@@ -393,11 +390,11 @@ async fn http_probe(
         header_names: http.headers.iter().map(|(n, _)| n.clone()).collect(),
         exposure: http.exposure,
         with_headers: HttpOutcome::NotPossible {
-            why: not_negotiated(handshakes),
+            why: not_negotiated(hello),
         },
         without_headers: None,
     };
-    if !matches!(cloudfront, Some(HandshakeOutcome::Negotiated(_))) {
+    if !hello.is_some_and(rustls_can_speak) {
         return record;
     }
     let request = http::HttpRequest {
@@ -419,16 +416,10 @@ async fn http_probe(
 }
 
 /// Why there is no CloudFront-like TLS session to send the request over, as plain facts.
-fn not_negotiated(handshakes: Option<(&HelloRecord, Option<&HandshakeOutcome>)>) -> String {
-    let Some((hello, cloudfront)) = handshakes else {
+fn not_negotiated(hello: Option<&HelloRecord>) -> String {
+    let Some(hello) = hello else {
         return "the TCP connection failed".to_string();
     };
-    if let Some(outcome) = cloudfront {
-        return format!(
-            "the rustls handshake with CloudFront's parameters did not complete ({})",
-            outcome.describe()
-        );
-    }
     match &hello.server_hello {
         Some(a) if hello.end == HelloEnd::Complete => format!(
             "CloudFront would negotiate {} with {}, which this build's HTTP client (rustls) cannot speak",

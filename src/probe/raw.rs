@@ -20,8 +20,8 @@ use rustls::crypto::SecureRandom;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::record::{HelloAnswer, HelloEnd, HelloRecord};
-use crate::tls::codes::{ALERT_WARNING, X25519, version_from_code};
+use crate::record::{HelloAnswer, HelloEnd, HelloRecord, KeyExchangeRecord};
+use crate::tls::codes::{ALERT_WARNING, KeyExchange, X25519, version_from_code};
 use crate::tls::{ClientHelloSpec, FlightParser, ServerEvent, WireError};
 
 /// The most read from the socket at once: a typical first flight (ServerHello, two
@@ -75,7 +75,7 @@ pub(crate) async fn exchange(
             .await
         }
     };
-    build(parser, io_end, first_bytes)
+    build(parser, io_end, first_bytes, spec.random)
 }
 
 /// Reads until the parser is done; `Some(end)` when the socket, not the parser, ended it.
@@ -156,9 +156,16 @@ fn ended(end: HelloEnd) -> HelloRecord {
 
 /// Turns the parser's events, its error and how the socket ended into a record. The parser's
 /// verdict on the bytes wins over the socket's: a flight that was complete before the server
-/// closed is complete; an HTTP answer followed by a close is "not TLS".
-fn build(mut parser: FlightParser, io_end: Option<HelloEnd>, first_bytes: Vec<u8>) -> HelloRecord {
+/// closed is complete; an HTTP answer followed by a close is "not TLS". `client_random` is the
+/// random the hello carried, kept with a signed key exchange.
+fn build(
+    mut parser: FlightParser,
+    io_end: Option<HelloEnd>,
+    first_bytes: Vec<u8>,
+    client_random: [u8; 32],
+) -> HelloRecord {
     let mut answer: Option<HelloAnswer> = None;
+    let mut server_random = [0u8; 32];
     let mut end: Option<HelloEnd> = None;
     for event in parser.take_events() {
         if end.is_some() {
@@ -173,6 +180,7 @@ fn build(mut parser: FlightParser, io_end: Option<HelloEnd>, first_bytes: Vec<u8
                     continue;
                 }
                 let code = hello.version();
+                server_random = hello.random;
                 if hello.is_hello_retry_request {
                     end = Some(HelloEnd::Complete);
                 }
@@ -183,6 +191,7 @@ fn build(mut parser: FlightParser, io_end: Option<HelloEnd>, first_bytes: Vec<u8
                     hello_retry: hello.is_hello_retry_request,
                     chain: None,
                     curve: None,
+                    key_exchange: None,
                     client_cert_requested: false,
                 });
             }
@@ -190,9 +199,29 @@ fn build(mut parser: FlightParser, io_end: Option<HelloEnd>, first_bytes: Vec<u8
                 Some(a) if a.chain.is_none() => a.chain = Some(chain),
                 _ => end = Some(out_of_order("Certificate")),
             },
-            ServerEvent::ServerKeyExchange { curve, .. } => match &mut answer {
-                Some(a) => a.curve = curve,
-                None => end = Some(out_of_order("ServerKeyExchange")),
+            // RFC 8422 deprecates explicit curves and CloudFront's hello offers only named
+            // ones: a client aborts on such a ServerKeyExchange.
+            ServerEvent::ServerKeyExchange {
+                kind: KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa,
+                signed: None,
+                ..
+            } => {
+                end = Some(HelloEnd::Malformed {
+                    message:
+                        "ServerKeyExchange on an explicit curve, which the hello did not offer"
+                            .to_string(),
+                });
+            }
+            ServerEvent::ServerKeyExchange { curve, signed, .. } => match &mut answer {
+                Some(a) if a.key_exchange.is_none() => {
+                    a.curve = curve;
+                    a.key_exchange = signed.map(|signed| KeyExchangeRecord {
+                        client_random,
+                        server_random,
+                        signed,
+                    });
+                }
+                _ => end = Some(out_of_order("ServerKeyExchange")),
             },
             ServerEvent::CertificateRequest => match &mut answer {
                 Some(a) => a.client_cert_requested = true,

@@ -231,7 +231,6 @@ pub(crate) fn group_name(code: u16) -> Option<&'static str> {
 /// The name of a signature scheme (RFC 8446 §4.2.3). The SHA-224 and DSA code points are the
 /// TLS 1.2 `SignatureAndHashAlgorithm` pairs of RFC 5246 §7.4.1.4.1 (hash, signature) that the
 /// TLS 1.3 registry only reserves; they are named the way fact 8 lists them.
-#[cfg(test)]
 pub(crate) fn signature_scheme_name(code: u16) -> Option<&'static str> {
     Some(match code {
         0x0201 => "rsa_pkcs1_sha1",

@@ -4,7 +4,7 @@
 //! Owns only these types. Producing them is `server`'s job; judging them is `verdict`'s.
 
 use crate::tls::codes::KeyExchange;
-use crate::tls::messages::ServerHello;
+use crate::tls::messages::{ServerHello, SignedParams};
 
 /// What the server sent, one item at a time, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,10 +13,11 @@ pub enum ServerEvent {
     /// DER certificates in the order sent (leaf first, if the server is right).
     Certificate(Vec<Vec<u8>>),
     /// `kind` is that of the suite in the ServerHello (`Other` if there was none); `curve` the
-    /// named curve of an ECDHE exchange.
+    /// named curve of an ECDHE exchange, `signed` its parameters and signature as sent.
     ServerKeyExchange {
         kind: KeyExchange,
         curve: Option<u16>,
+        signed: Option<SignedParams>,
     },
     /// The server asks for a client certificate (fact 17).
     CertificateRequest,

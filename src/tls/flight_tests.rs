@@ -130,13 +130,18 @@ fn tls12_ecdhe_rsa_flight() {
     let certs = chain(&events[1]);
     assert_eq!(certs.len(), 2);
     assert_eq!(common_name(&certs[0]), "rsa2048.test");
-    assert_eq!(
-        events[2],
-        ServerEvent::ServerKeyExchange {
-            kind: KeyExchange::EcdheRsa,
-            curve: Some(X25519)
-        }
-    );
+    let ServerEvent::ServerKeyExchange {
+        kind: KeyExchange::EcdheRsa,
+        curve: Some(X25519),
+        signed: Some(signed),
+    } = &events[2]
+    else {
+        panic!("not an ECDHE-RSA key exchange on x25519: {:?}", events[2]);
+    };
+    // x25519: curve type, curve, a 32-byte point; a 2048-bit RSA signature of 256 bytes under
+    // the scheme OpenSSL picks from CloudFront's list (rsa_pkcs1_sha256).
+    assert_eq!(signed.params.len(), 4 + 32);
+    assert_eq!((signed.scheme, signed.signature.len()), (Some(0x0401), 256));
     assert_eq!(events[3], ServerEvent::ServerHelloDone);
 }
 
@@ -167,7 +172,8 @@ fn older_versions_and_other_key_exchanges() {
         dhe[2],
         ServerEvent::ServerKeyExchange {
             kind: KeyExchange::DheRsa,
-            curve: None
+            curve: None,
+            signed: None,
         }
     );
 

@@ -1,7 +1,9 @@
 //! Decoders for single, complete handshake messages a server sends in cleartext: ServerHello
-//! (and HelloRetryRequest), Certificate (TLS <= 1.2 layout), ServerKeyExchange (its curve only).
+//! (and HelloRetryRequest), Certificate (TLS <= 1.2 layout), ECDHE ServerKeyExchange (the curve,
+//! the signed parameters and the signature, kept as sent so `cert` can check them).
 //!
-//! Owns the layout of those message bodies (RFC 5246 §7.4, RFC 8446 §4.1.3, RFC 8422 §5.4).
+//! Owns the layout of those message bodies (RFC 5246 §7.4, RFC 8446 §4.1.3, RFC 8422 §5.4,
+//! RFC 4492 §5.4).
 //! Never sees records or fragments (that is `server`), never allocates more than the bytes it
 //! was handed, and never panics: every read goes through [`Reader`], which checks lengths.
 
@@ -186,20 +188,67 @@ pub(crate) fn certificate(body: &[u8]) -> Result<Vec<Vec<u8>>, WireError> {
     Ok(chain)
 }
 
-/// The named curve of an ECDHE ServerKeyExchange (RFC 8422 §5.4): `Some` only for
-/// `curve_type` named_curve (`0x03`). Other kinds of exchange carry no curve.
-pub(crate) fn server_key_exchange_curve(
+/// What an ECDHE ServerKeyExchange carries (RFC 8422 §5.4; RFC 4492 §5.4 before TLS 1.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyExchangeParams {
+    /// The named curve (`curve_type` named_curve, `0x03`); `None` for explicit curves, whose
+    /// parameters are not decoded (no TLS stack in use sends them), and then nothing else is.
+    pub curve: Option<u16>,
+    /// What the server signed, when the message could be split: its parameters and signature.
+    pub signed: Option<SignedParams>,
+}
+
+/// The signed part of an ECDHE ServerKeyExchange, exactly as sent. The signature covers
+/// `client_random || server_random || params` (RFC 8422 §5.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedParams {
+    /// `ServerECDHParams` as sent: curve type, named curve, the length-prefixed public point.
+    pub params: Vec<u8>,
+    /// `SignatureAndHashAlgorithm` (RFC 5246 §7.4.1.4.1): present from TLS 1.2 on only.
+    pub scheme: Option<u16>,
+    /// The signature bytes (DER for ECDSA, the RSA signature block for RSA).
+    pub signature: Vec<u8>,
+}
+
+/// Decodes an ECDHE ServerKeyExchange body; `tls12` says whether the signature is preceded by
+/// its `SignatureAndHashAlgorithm` (TLS 1.2) or not (TLS 1.0, 1.1). Other kinds of exchange
+/// (DHE, which CloudFront never offers) are not decoded: no curve, nothing signed.
+/// Bytes after the signature are malformed, as for a TLS client (OpenSSL: decode_error).
+pub(crate) fn server_key_exchange(
     kind: KeyExchange,
+    tls12: bool,
     body: &[u8],
-) -> Result<Option<u16>, WireError> {
+) -> Result<KeyExchangeParams, WireError> {
+    let nothing = KeyExchangeParams {
+        curve: None,
+        signed: None,
+    };
     if !matches!(kind, KeyExchange::EcdheRsa | KeyExchange::EcdheEcdsa) {
-        return Ok(None);
+        return Ok(nothing);
     }
     let mut r = Reader::new(body, "ServerKeyExchange");
     if r.u8()? != 0x03 {
-        return Ok(None);
+        return Ok(nothing);
     }
-    Ok(Some(r.u16()?))
+    let curve = r.u16()?;
+    let point_len = usize::from(r.u8()?);
+    r.take(point_len)?;
+    // In bounds: curve type, curve and point were just read from the front of `body`.
+    let params = body.get(..4 + point_len).unwrap_or_default().to_vec();
+    let scheme = if tls12 { Some(r.u16()?) } else { None };
+    let signature_len = usize::from(r.u16()?);
+    let signature = r.take(signature_len)?.to_vec();
+    if !r.is_empty() {
+        return Err(r.malformed("bytes after the signature"));
+    }
+    Ok(KeyExchangeParams {
+        curve: Some(curve),
+        signed: Some(SignedParams {
+            params,
+            scheme,
+            signature,
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -266,20 +315,44 @@ mod tests {
     }
 
     #[test]
+    fn ecdhe_key_exchange_splits_params_scheme_and_signature() {
+        // Named curve x25519, a 2-byte point, then (TLS 1.2) rsa_pkcs1_sha256 and 3 bytes.
+        let tls12 = [
+            0x03, 0x00, 0x1d, 0x02, 0xaa, 0xbb, 0x04, 0x01, 0x00, 0x03, 0x01, 0x02, 0x03,
+        ];
+        let got = server_key_exchange(KeyExchange::EcdheRsa, true, &tls12).expect("valid");
+        assert_eq!(got.curve, Some(0x001d));
+        assert_eq!(
+            got.signed,
+            Some(SignedParams {
+                params: vec![0x03, 0x00, 0x1d, 0x02, 0xaa, 0xbb],
+                scheme: Some(0x0401),
+                signature: vec![1, 2, 3],
+            })
+        );
+        // TLS 1.0/1.1: no scheme before the signature.
+        let tls10 = [0x03, 0x00, 0x17, 0x01, 0xaa, 0x00, 0x01, 0x09];
+        let got = server_key_exchange(KeyExchange::EcdheEcdsa, false, &tls10).expect("valid");
+        let signed = got.signed.expect("signed");
+        assert_eq!((signed.scheme, signed.signature), (None, vec![9]));
+        // Trailing bytes, a short signature, a short point: malformed.
+        let mut trailing = tls10.to_vec();
+        trailing.push(0);
+        for bad in [&trailing[..], &tls10[..7], &tls10[..4], &[0x03, 0x00][..]] {
+            assert!(
+                server_key_exchange(KeyExchange::EcdheEcdsa, false, bad).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn curve_only_for_named_ecdhe() {
-        let named = [0x03, 0x00, 0x1d, 0x20];
-        assert_eq!(
-            server_key_exchange_curve(KeyExchange::EcdheRsa, &named),
-            Ok(Some(0x001d))
-        );
-        assert_eq!(
-            server_key_exchange_curve(KeyExchange::DheRsa, &named),
-            Ok(None)
-        );
-        assert_eq!(
-            server_key_exchange_curve(KeyExchange::EcdheEcdsa, &[0x01]),
-            Ok(None)
-        );
-        assert!(server_key_exchange_curve(KeyExchange::EcdheEcdsa, &[0x03, 0x00]).is_err());
+        let named = [0x03, 0x00, 0x1d, 0x00, 0x00, 0x00];
+        let curve = |kind, body: &[u8]| server_key_exchange(kind, false, body).map(|k| k.curve);
+        assert_eq!(curve(KeyExchange::EcdheRsa, &named), Ok(Some(0x001d)));
+        assert_eq!(curve(KeyExchange::DheRsa, &named), Ok(None));
+        assert_eq!(curve(KeyExchange::EcdheEcdsa, &[0x01]), Ok(None));
+        assert!(curve(KeyExchange::EcdheEcdsa, &[0x03, 0x00]).is_err());
     }
 }

@@ -30,7 +30,7 @@ mod sniff;
 
 pub use event::{Flight, ServerEvent, WireError};
 pub use hello::{ClientHelloSpec, EncodeError, KeyShare, RawExtension, Tls13Offer};
-pub use messages::{HELLO_RETRY_REQUEST_RANDOM, ServerHello};
+pub use messages::{HELLO_RETRY_REQUEST_RANDOM, KeyExchangeParams, ServerHello, SignedParams};
 pub use profile::{
     SslProtocol, UnknownSslProtocol, cloudfront_hello, parse_ssl_protocols, scan_hello,
 };

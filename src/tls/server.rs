@@ -81,6 +81,8 @@ pub struct FlightParser {
     emitted: usize,
     /// The suite of the ServerHello, to know what a ServerKeyExchange holds.
     suite: Option<u16>,
+    /// The ServerHello chose TLS 1.2, whose ServerKeyExchange names its signature scheme.
+    tls12: bool,
     error: Option<WireError>,
 }
 
@@ -101,6 +103,7 @@ impl FlightParser {
             events: Vec::new(),
             emitted: 0,
             suite: None,
+            tls12: false,
             error: None,
         }
     }
@@ -349,6 +352,7 @@ impl FlightParser {
             2 => {
                 let hello = messages::server_hello(body)?;
                 self.suite = Some(hello.cipher_suite);
+                self.tls12 = hello.version() == 0x0303;
                 let retry = hello.is_hello_retry_request;
                 let tls13 = hello.is_tls13();
                 self.emit(ServerEvent::ServerHello(hello))?;
@@ -368,8 +372,12 @@ impl FlightParser {
                     .suite
                     .and_then(cipher_suite)
                     .map_or(KeyExchange::Other, |s| s.kx);
-                let curve = messages::server_key_exchange_curve(kind, body)?;
-                self.emit(ServerEvent::ServerKeyExchange { kind, curve })?;
+                let params = messages::server_key_exchange(kind, self.tls12, body)?;
+                self.emit(ServerEvent::ServerKeyExchange {
+                    kind,
+                    curve: params.curve,
+                    signed: params.signed,
+                })?;
             }
             13 => self.emit(ServerEvent::CertificateRequest)?,
             14 => {

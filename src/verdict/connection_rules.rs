@@ -152,7 +152,6 @@ mod tests {
             failed_attempts: failed,
             hello: None,
             versions: Vec::new(),
-            cloudfront: None,
             modern: None,
             http: None,
             elapsed: Duration::ZERO,

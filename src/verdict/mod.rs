@@ -13,6 +13,7 @@ pub(crate) mod http_rules;
 pub(crate) mod mtls_rules;
 pub(crate) mod net_rules;
 mod settled;
+pub(crate) mod signature_rules;
 pub(crate) mod tls_rules;
 pub(crate) mod tls_words;
 pub(crate) mod version_scan;
@@ -22,9 +23,7 @@ use std::time::Duration;
 use rustls::pki_types::UnixTime;
 
 use crate::cert::{self, TrustStore};
-use crate::document::{
-    AddressReport, CertSummary, HelloSummary, HttpSummary, OriginReport, VersionSummary,
-};
+use crate::document::{AddressReport, HelloSummary, HttpSummary, OriginReport, VersionSummary};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
     AddressRecord, AnsweredBy, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
@@ -113,12 +112,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
                 .as_ref()
                 .and_then(|c| c.mtls_certificate_arn.as_deref()),
         };
-        let (tls_findings, negotiation) = tls_rules::handshake(
-            &tls_ctx,
-            hello,
-            &record.versions,
-            record.cloudfront.as_ref(),
-        );
+        let (tls_findings, negotiation) = tls_rules::handshake(&tls_ctx, hello, &record.versions);
         findings.extend(tls_findings);
         if let Some(n) = negotiation {
             tls_version = Some(n.version);
@@ -138,12 +132,6 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
             };
             findings.extend(cert_rules::cert_findings(&analysis, &rule_ctx));
             cloudfront_trusts = also_trusted_by_cloudfront(chain, &names, &analysis, ctx);
-            if let Some(HandshakeOutcome::Negotiated(n)) = &record.cloudfront
-                && let Some(message) = &n.signature_error
-                && !ring_cannot_check(analysis.summaries.first())
-            {
-                findings.push(net_rules::signature_invalid(message));
-            }
             chain_source = Some(source);
             // As the blackbox exporter's "last chain expiry": only a path that verifies now.
             if matches!(
@@ -158,6 +146,14 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
             chain_summaries = analysis.summaries;
         }
     }
+    // CloudFront's hello's key exchange, signed by the key of that answer's own leaf.
+    let mut signature = None;
+    if let Some(hello) = &record.hello {
+        let leaf = chain_of(hello).and_then(|c| c.first()).map(Vec::as_slice);
+        let (sig_findings, status) = signature_rules::key_exchange(hello, leaf);
+        findings.extend(sig_findings);
+        signature = status.map(signature_rules::SignatureStatus::as_str);
+    }
     if let Some(http) = &record.http {
         findings.extend(http_rules::http_findings(http));
     }
@@ -166,7 +162,7 @@ fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>
         _ => None,
     };
     AddressReport {
-        hello: record.hello.as_ref().map(hello_summary),
+        hello: record.hello.as_ref().map(|h| hello_summary(h, signature)),
         versions: record
             .versions
             .iter()
@@ -231,7 +227,7 @@ fn chain_of(hello: &HelloRecord) -> Option<&Vec<Vec<u8>>> {
 }
 
 /// The report's view of the answer to CloudFront's hello: facts only, server text sanitised.
-fn hello_summary(hello: &HelloRecord) -> HelloSummary {
+fn hello_summary(hello: &HelloRecord, signature: Option<&'static str>) -> HelloSummary {
     let end = match &hello.end {
         HelloEnd::Complete => "complete",
         HelloEnd::Alert { .. } => "alert",
@@ -259,6 +255,7 @@ fn hello_summary(hello: &HelloRecord) -> HelloSummary {
         curve: answer.and_then(|a| a.curve).map(|c| {
             tls::codes::group_name(c).map_or_else(|| format!("0x{c:04x}"), str::to_string)
         }),
+        signature,
     }
 }
 
@@ -311,14 +308,6 @@ fn http_summary(record: &HttpRecord) -> HttpSummary {
     }
 }
 
-/// ring verifies RSA signatures only for 2048- to 8192-bit keys; a failure with any other RSA
-/// key says nothing about the origin (CloudFront accepts 1024-bit keys, fact 9).
-fn ring_cannot_check(leaf: Option<&CertSummary>) -> bool {
-    leaf.is_some_and(|c| {
-        c.key_type == "RSA" && c.key_bits.is_some_and(|b| !(2048..=8192).contains(&b))
-    })
-}
-
 /// Addresses that disagree: CloudFront picks among them per connection, so some requests fail.
 fn disagreement(addresses: &[AddressReport]) -> Option<Finding> {
     let failing: Vec<&AddressReport> = addresses.iter().filter(|a| a.verdict.fails()).collect();
@@ -353,37 +342,4 @@ fn disagreement(addresses: &[AddressReport]) -> Option<Finding> {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn leaf(key_type: &str, bits: Option<u32>) -> CertSummary {
-        CertSummary {
-            position: 0,
-            subject: String::new(),
-            issuer: String::new(),
-            san: vec![],
-            not_before: String::new(),
-            not_after: String::new(),
-            days_left: 1,
-            key_type: key_type.to_string(),
-            key_bits: bits,
-            curve: None,
-            signature_algorithm: String::new(),
-            sha256: String::new(),
-            is_ca: false,
-            self_signed: false,
-        }
-    }
-
-    #[test]
-    fn signature_failures_are_excused_only_for_keys_ring_cannot_check() {
-        assert!(ring_cannot_check(Some(&leaf("RSA", Some(1024)))));
-        assert!(ring_cannot_check(Some(&leaf("RSA", Some(16384)))));
-        assert!(!ring_cannot_check(Some(&leaf("RSA", Some(2048)))));
-        assert!(!ring_cannot_check(Some(&leaf("ECDSA", Some(256)))));
-        assert!(!ring_cannot_check(None));
-    }
 }

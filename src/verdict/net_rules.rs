@@ -117,22 +117,6 @@ pub(crate) fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Opt
     }
 }
 
-/// Fact 8: CloudFront checks the server's handshake signature; one that does not verify with
-/// the certificate's key (a key and certificate that do not belong together) fails the handshake.
-pub(crate) fn signature_invalid(message: &str) -> Finding {
-    finding(
-        "tls.signature-invalid",
-        Impact::Would502,
-        Confidence::Inferred,
-        8,
-        format!(
-            "the origin's handshake signature does not verify with its certificate's key: {}",
-            sanitize::text(message)
-        ),
-        "install the private key that belongs to the served certificate",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

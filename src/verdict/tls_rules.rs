@@ -1,14 +1,12 @@
-//! CloudFront rules about the TLS handshake: the answer to CloudFront's exact hello, the
-//! version scan that explains a refusal, and the rustls handshake that completes the exchange.
+//! CloudFront rules about the TLS handshake: the answer to CloudFront's exact hello and the
+//! version scan that explains a refusal (its key exchange signature is `signature_rules`').
 //!
 //! Each rule cites its fact in `cloudfront-origin-facts.md` (versions 1-3, suites 5-6, curves 7,
 //! signature schemes 8, errors 21-23). Pure: no I/O. What the version scan means per version is
 //! `version_scan`; the words findings use for TLS facts are `tls_words`.
 
 use crate::finding::{Confidence, Finding, Impact, finding};
-use crate::record::{
-    HandshakeOutcome, HelloAnswer, HelloEnd, HelloRecord, TlsVersion, VersionProbe,
-};
+use crate::record::{HelloAnswer, HelloEnd, HelloRecord, TlsVersion, VersionProbe};
 use crate::sanitize;
 use crate::tls::codes::{Cipher, cipher_suite};
 use crate::tls::profile::{CLOUDFRONT_GROUPS, CLOUDFRONT_SUITES};
@@ -35,15 +33,13 @@ pub(crate) struct Negotiation {
 }
 
 /// The findings about the handshake, and what CloudFront would negotiate (if anything).
-/// `verify` is the rustls handshake with CloudFront's parameters, when it was run.
 pub(crate) fn handshake(
     ctx: &TlsRuleContext<'_>,
     hello: &HelloRecord,
     versions: &[VersionProbe],
-    verify: Option<&HandshakeOutcome>,
 ) -> (Vec<Finding>, Option<Negotiation>) {
     match &hello.server_hello {
-        Some(answer) => answered(ctx, answer, &hello.end, versions, verify),
+        Some(answer) => answered(ctx, answer, &hello.end, versions),
         None => (vec![no_server_hello(ctx, &hello.end, versions)], None),
     }
 }
@@ -53,7 +49,6 @@ fn answered(
     a: &HelloAnswer,
     end: &HelloEnd,
     versions: &[VersionProbe],
-    verify: Option<&HandshakeOutcome>,
 ) -> (Vec<Finding>, Option<Negotiation>) {
     let allowed = allowed(ctx.protocols);
     let offered = cloudfront_hello(ctx.protocols, None).cipher_suites;
@@ -145,29 +140,16 @@ fn answered(
         ));
     }
     // With origin mTLS configured, CloudFront answers a certificate request (fact 42); the
-    // probe cannot, so its own handshake failing after one is expected, not a 502.
+    // probe cannot, and stops after the server's flight, so only the request itself is seen.
     let mtls = ctx.mtls_certificate_arn.filter(|_| a.client_cert_requested);
     match (a.client_cert_requested, mtls) {
         (false, _) => {}
         (true, None) => out.push(client_certificate_requested()),
         (true, Some(arn)) => {
-            let ended = match verify {
-                None | Some(HandshakeOutcome::Negotiated(_)) => None,
-                Some(other) => Some(other.describe()),
-            };
-            out.push(crate::verdict::mtls_rules::client_side_unverifiable(
-                arn,
-                ended.as_deref(),
-            ));
+            // No key exchange is completed, so how the origin treats a client without a
+            // certificate is not seen: only that it asked for one.
+            out.push(crate::verdict::mtls_rules::client_side_unverifiable(arn));
         }
-    }
-    match verify {
-        None | Some(HandshakeOutcome::Negotiated(_)) => {}
-        _ if mtls.is_some() => {}
-        Some(HandshakeOutcome::TimedOut { after }) => {
-            out.push(timeout(*after, "while completing the key exchange"));
-        }
-        Some(other) => out.push(incomplete(&negotiation, &other.describe())),
     }
     (out, Some(negotiation))
 }

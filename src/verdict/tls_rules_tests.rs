@@ -18,6 +18,7 @@ fn answer(version: TlsVersion, suite: u16) -> HelloAnswer {
         hello_retry: false,
         chain: Some(vec![]),
         curve: None,
+        key_exchange: None,
         client_cert_requested: false,
     }
 }
@@ -84,7 +85,7 @@ fn judge(
         protocols,
         port: 443,
     };
-    handshake(&ctx, hello, versions, None).0
+    handshake(&ctx, hello, versions).0
 }
 
 const TLS12: &[SslProtocol] = &[SslProtocol::Tls12];
@@ -98,7 +99,7 @@ fn rsa_key_exchange_cbc_is_ready() {
         protocols: TLS12,
         port: 443,
     };
-    let (findings, negotiation) = handshake(&ctx, &hello, &scan(&[]), None);
+    let (findings, negotiation) = handshake(&ctx, &hello, &scan(&[]));
     assert!(findings.is_empty(), "{findings:?}");
     assert_eq!(
         negotiation,
@@ -345,21 +346,6 @@ fn curve_client_certificate_and_incomplete_handshakes() {
         "{}",
         f[0].reason
     );
-    let ctx = TlsRuleContext {
-        mtls_certificate_arn: None,
-        protocols: TLS12,
-        port: 443,
-    };
-    let verify = HandshakeOutcome::Failed {
-        message: "peer misbehaved".into(),
-    };
-    let (f, _) = handshake(
-        &ctx,
-        &complete(answer(TlsVersion::Tls12, ECDHE_RSA_AES128_GCM)),
-        &[],
-        Some(&verify),
-    );
-    assert_eq!(f[0].rule, "tls.handshake-incomplete");
 }
 
 #[test]

@@ -406,6 +406,10 @@ async fn target_lists() {
         .line(&["/nonexistent/origins.txt", "No such file"]),
         Case::new("directory as file", env.check(&["--input", &dir]))
             .line(&[&dir, "directory"]),
+        // Endless NUL bytes: the read stops at the line cap and says why, instead of never
+        // ending.
+        Case::new("a device without line ends", env.check(&["--input", "/dev/zero"]))
+            .line(&["/dev/zero", "line 1", "no line end within 128 MiB"]),
         Case::new(
             "binary file",
             env.check(&["--input", &env.file("bin.dat", &binary)]),

@@ -138,8 +138,13 @@ fn readme_rows_of_certificate_rules_match_their_definitions() {
 /// The rule modules, whose findings cite facts.
 const RULE_FILES: &[&str] = &[
     "verdict/net_rules.rs",
+    "verdict/signature_rules.rs",
     "verdict/tls_rules.rs",
     "verdict/cert_rules.rs",
+    "verdict/connection_rules.rs",
+    "verdict/distribution_rules.rs",
+    "verdict/group_rules.rs",
+    "verdict/mtls_rules.rs",
     "verdict/http_rules.rs",
     "verdict/mod.rs",
     "engine.rs",
@@ -274,4 +279,53 @@ fn every_fact_a_rule_cites_has_an_entry_with_a_url_in_the_facts_doc() {
             assert!(section.contains("**Inference:**"), "fact {n}");
         }
     }
+}
+/// Every "at most **N** TLS connections" in `text` (the number may be bold).
+fn stated_connection_bounds(text: &str) -> Vec<String> {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.match_indices(" TLS connections")
+        .filter_map(|(at, _)| {
+            let before = flat[..at].trim_end_matches('*');
+            let number = before.rsplit(|c: char| !c.is_ascii_digit()).next()?;
+            let lead = before[..before.len() - number.len()].trim_end_matches('*');
+            (lead.ends_with("at most ") && !number.is_empty()).then(|| number.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn stated_connection_bound_is_the_one_in_the_code() {
+    let bound = origin_probe::probe::MAX_TLS_CONNECTIONS_PER_ADDRESS.to_string();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = read(&root.join("README.md"));
+    let politeness = readme
+        .split("## Politeness and limits")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a Politeness and limits section");
+    let checks = readme
+        .split("### What it checks, per address")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .expect("README has a What it checks section");
+    for (what, text) in [
+        ("README, Politeness and limits", politeness),
+        ("README, What it checks", checks),
+        ("ARCHITECTURE.md", &read(&root.join("ARCHITECTURE.md"))),
+    ] {
+        let stated = stated_connection_bounds(text);
+        assert!(!stated.is_empty(), "{what} states no connection bound");
+        for n in stated {
+            assert_eq!(n, bound, "{what} says at most {n} TLS connections");
+        }
+    }
+}
+
+#[test]
+fn connection_bounds_are_found_however_they_are_written() {
+    assert_eq!(
+        stated_connection_bounds("gets at most **7** TLS\nconnections, at most 3 TLS connections"),
+        ["7", "3"]
+    );
+    assert!(stated_connection_bounds("costs 3 TLS connections").is_empty());
 }

@@ -286,15 +286,23 @@ async fn origin_mtls_configured_and_not_against_an_origin_that_requests_a_client
     assert_eq!(exp["verdict"], "would-502", "{exp:#}");
     assert!(rules(exp).contains(&"cert.expired".to_string()), "{exp:#}");
     assert!(rules(exp).contains(&"tls.origin-mtls-unverifiable".to_string()));
-    // The probe's own handshake fails without a certificate: expected under mTLS, not a 502.
+    // An origin that requires the certificate (not only asks): the probe stops after the
+    // server's flight, so it reads the chain and judges it like any other mTLS origin.
     let req = row(&report, "mtls-required");
     assert_eq!(req["verdict"], "warn", "{req:#}");
     let f = crate::support::finding(req, "tls.origin-mtls-unverifiable");
     assert!(
         f["reason"]
             .as_str()
-            .is_some_and(|r| r.contains("has no client certificate to give, ended")),
+            .is_some_and(|r| r.contains("not checked")),
         "{f:#}"
+    );
+    assert!(
+        !req["addresses"][0]["chain"]
+            .as_array()
+            .expect("chain")
+            .is_empty(),
+        "{req:#}"
     );
 }
 

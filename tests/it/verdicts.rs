@@ -256,14 +256,16 @@ async fn expiry_within_warn_days_is_a_warning() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rsa_1024_is_ready_because_cloudfront_accepts_it() {
-    // ring cannot verify signatures of 1024-bit keys; CloudFront accepts them (fact 9), so the
-    // probe must not turn that limit into a verdict. Served by openssl: rustls cannot load it.
+    // CloudFront accepts 1024-bit keys (fact 9); webpki's algorithms refuse them, so the
+    // handshake signature is checked with ring's legacy 1024-bit algorithms, and must verify.
+    // Served by openssl: rustls cannot load the key.
     let origin = openssl_origin("rsa1024", &["-tls1_2"]).await;
     let o = crate::support::run(&check_args_at("rsa1024.test", origin.addr))
         .await
         .origin();
     assert_verdict(&o, "ready", None);
     assert_eq!(o["addresses"][0]["chain"][0]["key_bits"], 1024);
+    assert_eq!(o["addresses"][0]["hello"]["signature"], "valid", "{o:#}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

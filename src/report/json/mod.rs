@@ -136,6 +136,7 @@
 //! | `suite` | string or null | IANA name of the suite the ServerHello chose |
 //! | `certificates` | integer or null | certificates received in cleartext; null when no Certificate message came |
 //! | `curve` | string or null | the ECDHE curve of the ServerKeyExchange (`x25519`, `secp256r1`, ...) |
+//! | `signature` | string or null | the ServerKeyExchange signature checked with the leaf's key: `valid`, `invalid`, or `unverifiable` (this build has no algorithm for it: see the `tls.signature-unchecked` finding); null when there is none to check (RSA key exchange, an incomplete flight) |
 //!
 //! A **version** object (`versions` entry):
 //!
@@ -213,7 +214,8 @@
 //!             "version": "TLSv1.2",
 //!             "suite": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 //!             "certificates": 1,
-//!             "curve": "x25519"
+//!             "curve": "x25519",
+//!             "signature": "valid"
 //!           },
 //!           "versions": {
 //!             "SSLv3": { "support": "not-supported", "suite": null, "detail": "alert protocol_version (70)", "answered_by": "TLSv1.1-hello" },

@@ -159,6 +159,7 @@ const HELLO: &[(&str, Kind)] = &[
     ("suite", Kind::StrOrNull),
     ("certificates", Kind::UIntOrNull),
     ("curve", Kind::StrOrNull),
+    ("signature", Kind::StrOrNull),
 ];
 const VERSION: &[(&str, Kind)] = &[
     (
