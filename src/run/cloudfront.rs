@@ -259,15 +259,18 @@ fn shard_key(origin: &CfOrigin) -> String {
 
 /// The run items of one origin: targets to probe, or a report settled by configuration alone.
 fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Result<Vec<Item>> {
+    // What the document alone says (the config.* rules), judged once for every row of it.
+    let findings = verdict::config_rules::config_findings(dist, origin);
     if needs_probe(origin) {
-        let targets = cloudfront::targets(&doc.source, dist, origin).with_context(|| {
-            // Sanitised and cut like every other echoed input: the name can be any length.
-            format!(
-                "{}: origin name \"{}\"",
-                origin_source(&doc.source, dist, origin),
-                sanitize::text(&origin.domain_name)
-            )
-        })?;
+        let targets =
+            cloudfront::targets(&doc.source, dist, origin, &findings).with_context(|| {
+                // Sanitised and cut like every other echoed input: the name can be any length.
+                format!(
+                    "{}: origin name \"{}\"",
+                    origin_source(&doc.source, dist, origin),
+                    sanitize::text(&origin.domain_name)
+                )
+            })?;
         return Ok(targets.into_iter().map(Item::Probe).collect());
     }
     let subject = Subject {
@@ -277,6 +280,5 @@ fn origin_items(doc: &Document, dist: &Distribution, origin: &CfOrigin) -> Resul
         source: origin_source(&doc.source, dist, origin),
         cloudfront: Some(reference(dist, origin, None)),
     };
-    let findings = cloudfront::config_findings(dist, origin);
     Ok(vec![Item::Settled(verdict::settled(subject, findings))])
 }

@@ -6,6 +6,8 @@
 //! assembles them per address and per origin ("worst wins", disagreeing addresses).
 
 pub mod cert_rules;
+pub(crate) mod config_host_rules;
+pub(crate) mod config_rules;
 pub(crate) mod connection_rules;
 pub(crate) mod distribution_rules;
 pub(crate) mod group_rules;

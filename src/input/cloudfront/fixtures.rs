@@ -2,8 +2,7 @@
 //! output written for this project. Custom header values in them all start with [`SECRET_MARK`],
 //! so a test can assert that no rendering shows one. Never compiled outside tests.
 
-use super::{Document, config_findings, parse_document};
-use crate::finding::{Finding, Impact};
+use super::{Document, parse_document};
 
 /// Every custom header value in the fixtures contains this.
 pub(crate) const SECRET_MARK: &str = "s3cr3t-do-not-print";
@@ -70,24 +69,4 @@ pub(crate) fn raw_config(name: &str) -> serde_json::Value {
         })
         .cloned()
         .expect("fixture has a DistributionConfig")
-}
-
-/// `(rule, impact, fact)` of every config finding for one origin of the first distribution.
-pub(crate) fn rules_for(doc: &Document, origin: &str) -> Vec<(&'static str, Impact, u16)> {
-    let d = &doc.distributions[0];
-    let o = d.origin(origin).expect("origin exists");
-    config_findings(d, o)
-        .into_iter()
-        .map(|f| (f.rule, f.impact, f.fact))
-        .collect()
-}
-
-/// The config finding `rule` for one origin of the first distribution.
-pub(crate) fn finding_for(doc: &Document, origin: &str, rule: &str) -> Finding {
-    let d = &doc.distributions[0];
-    let o = d.origin(origin).expect("origin exists");
-    config_findings(d, o)
-        .into_iter()
-        .find(|f| f.rule == rule)
-        .unwrap_or_else(|| panic!("{origin}: no {rule}"))
 }

@@ -1,5 +1,6 @@
 //! CloudFront input: AWS CLI distribution JSON in, a model of custom origins and the behaviors
-//! that reach them out, with the findings the document alone supports.
+//! that reach them out. What the document alone says about an origin (the `config.*` findings)
+//! is judged in `verdict::config_rules`.
 //!
 //! - `parse`: detects which command printed a document (`get-distribution-config`,
 //!   `get-distribution`, `list-distributions`) and reports bad input as one line.
@@ -7,7 +8,6 @@
 //! - `assemble`: origins, origin groups and cache behaviors joined into the model.
 //! - `model`: the public types.
 //! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35).
-//! - `rules` and `host_rules`: the `config.*` findings.
 //! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
 //!
 //! Pure: takes bytes, never reads files, never talks to AWS or an origin. Custom header values
@@ -17,10 +17,8 @@ mod assemble;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod host;
-mod host_rules;
 mod model;
 mod parse;
-mod rules;
 mod viewers;
 mod wire;
 
@@ -39,5 +37,5 @@ pub use parse::{CloudFrontError, parse_document};
 /// distributions, a few MiB of JSON; anything far larger is not AWS CLI output, and reading it
 /// whole would cost memory without bound.
 pub(crate) const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
-pub use rules::config_findings;
+pub(crate) use viewers::viewer_name_list;
 pub use viewers::{needs_probe, origin_source, reference, targets, viewer_names};

@@ -6,6 +6,7 @@
 use super::host::HostForwarding;
 use super::model::{CfOrigin, Distribution};
 use crate::document::CloudFrontRef;
+use crate::finding::Finding;
 use crate::input::domains::{TargetError, normalize_host};
 use crate::sanitize;
 use crate::target::{
@@ -44,7 +45,7 @@ fn all_viewer_names(dist: &Distribution) -> Vec<String> {
     names
 }
 
-pub(super) fn viewer_name_list(dist: &Distribution) -> String {
+pub(crate) fn viewer_name_list(dist: &Distribution) -> String {
     let names = all_viewer_names(dist);
     if names.is_empty() {
         return "the distribution's own names".to_string();
@@ -53,7 +54,8 @@ pub(super) fn viewer_name_list(dist: &Distribution) -> String {
 }
 
 /// Whether the origin needs probing: a custom origin with a DNS name that is not an S3 website
-/// endpoint. The others are settled by `config_findings` alone.
+/// endpoint. The others are settled by their config findings alone
+/// (`verdict::config_rules`).
 pub fn needs_probe(origin: &CfOrigin) -> bool {
     origin.custom().is_some() && !origin.is_s3_website() && origin.ip_address().is_none()
 }
@@ -69,11 +71,13 @@ pub fn origin_source(document_source: &str, dist: &Distribution, origin: &CfOrig
 /// The probe targets for one origin: the origin name itself when some behavior leaves `Host`
 /// alone (or its forwarding is unknown), plus one target per concrete viewer name when `Host`
 /// is forwarded (fact 14: each name must work on its own). Wildcard names are not probed (see
-/// `config.wildcard-alias-host`). Empty when [`needs_probe`] is false.
+/// `config.wildcard-alias-host`). Empty when [`needs_probe`] is false. Every target carries
+/// `config`, what the verdict found in the document for this origin.
 pub fn targets(
     document_source: &str,
     dist: &Distribution,
     origin: &CfOrigin,
+    config: &[Finding],
 ) -> Result<Vec<Target>, TargetError> {
     let Some(custom) = origin.custom().filter(|_| needs_probe(origin)) else {
         return Ok(Vec::new());
@@ -98,7 +102,6 @@ pub fn targets(
         }
     }
     let source = origin_source(document_source, dist, origin);
-    let config = super::config_findings(dist, origin);
     Ok(hosts
         .into_iter()
         .map(|host_header| Target {
@@ -107,7 +110,7 @@ pub fn targets(
             cloudfront: Some(CloudFrontTarget {
                 reference: reference(dist, origin, host_header.clone()),
                 // Every row carries them, so each viewer name's verdict stands on its own.
-                config_findings: config.clone(),
+                config_findings: config.to_vec(),
                 custom_headers: origin.custom_headers.clone(),
                 read_timeout: custom
                     .read_timeout
@@ -192,7 +195,7 @@ mod tests {
         let doc = load("get-distribution-managed.json");
         let d = &doc.distributions[0];
         let hosts = |id: &str| -> Vec<(String, u16, Option<String>)> {
-            targets("m.json", d, d.origin(id).expect("origin"))
+            targets("m.json", d, d.origin(id).expect("origin"), &[])
                 .expect("targets")
                 .into_iter()
                 .map(|t| (t.origin(), t.port, t.host_header))
@@ -222,16 +225,18 @@ mod tests {
                 None
             )]
         );
-        let t = targets("m.json", d, d.origin("web").expect("origin")).expect("targets");
+        let t = targets("m.json", d, d.origin("web").expect("origin"), &[]).expect("targets");
         assert_eq!(t[0].source, "m.json: E1MANAGEDEXAMPLE: origin web");
         // Mixed behaviors: the origin name too.
         let legacy = load("get-distribution-config-legacy.json");
         let d = &legacy.distributions[0];
-        let t = targets("l.json", d, d.origin("app-origin").expect("origin")).expect("targets");
+        let t =
+            targets("l.json", d, d.origin("app-origin").expect("origin"), &[]).expect("targets");
         let hh: Vec<_> = t.iter().map(|t| t.host_header.as_deref()).collect();
         assert_eq!(hh, [None, Some("www.example.com"), Some("example.com")]);
         assert_eq!(t[0].source, "l.json: origin app-origin");
-        let api = targets("l.json", d, d.origin("legacy-api").expect("origin")).expect("targets");
+        let api =
+            targets("l.json", d, d.origin("legacy-api").expect("origin"), &[]).expect("targets");
         assert!(api.iter().all(|t| t.port == 8443));
     }
 }

@@ -1,6 +1,7 @@
 //! What the distribution document alone says about switching an origin to `https-only`: the
 //! config-level findings, rule ids `config.*`. The rules about the `Host` header are in
-//! `host_rules`; this module assembles all of them per origin.
+//! `config_host_rules`; this module assembles all of them per origin. The input
+//! (`input::cloudfront`) only models the document; the run asks this module for the findings.
 //!
 //! Each rule is a small function returning a [`Finding`] that cites its fact number in
 //! `cloudfront-origin-facts.md` and names the concrete values. Pure: no probing, no I/O. Custom
@@ -8,12 +9,12 @@
 
 use std::net::IpAddr;
 
-use super::host_rules::{host_forwarded, host_forwarding_unknown, wildcard_aliases};
-use super::model::{
+use super::config_host_rules::{host_forwarded, host_forwarding_unknown, wildcard_aliases};
+use crate::finding::{Confidence, Finding, Impact};
+use crate::input::cloudfront::{
     CfOrigin, CfOriginKind, CustomOrigin, Distribution, OriginProtocolPolicy, SslProtocol,
     ViewerProtocolPolicy,
 };
-use crate::finding::{Confidence, Finding, Impact};
 use crate::sanitize;
 
 pub(super) use crate::finding::finding;
@@ -22,10 +23,10 @@ pub(super) use crate::finding::finding;
 ///
 /// Origins that can never be https-only (S3 website endpoints, IP names) and origins this tool
 /// does not apply to (S3 REST, VPC) get only that one finding.
-pub fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
+pub(crate) fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
     // The rules that need more than one origin's settings (S3 behind allow-all, what is not
     // probed, origin mTLS) live in `verdict::distribution_rules`.
-    let more = crate::verdict::distribution_rules::origin_findings(origin);
+    let more = super::distribution_rules::origin_findings(origin);
     let custom = match &origin.kind {
         CfOriginKind::S3Rest => return [vec![s3_rest(origin)], more].concat(),
         CfOriginKind::Vpc {
@@ -249,9 +250,39 @@ pub(super) fn s(text: &str) -> String {
 }
 
 #[cfg(test)]
+pub(super) mod test_support {
+    //! Config findings of the CloudFront fixtures, for the tests of this module and
+    //! `config_host_rules`.
+    use super::config_findings;
+    use crate::finding::{Finding, Impact};
+    use crate::input::cloudfront::Document;
+
+    /// `(rule, impact, fact)` of every config finding for one origin of the first distribution.
+    pub(crate) fn rules_for(doc: &Document, origin: &str) -> Vec<(&'static str, Impact, u16)> {
+        let d = &doc.distributions[0];
+        let o = d.origin(origin).expect("origin exists");
+        config_findings(d, o)
+            .into_iter()
+            .map(|f| (f.rule, f.impact, f.fact))
+            .collect()
+    }
+
+    /// The config finding `rule` for one origin of the first distribution.
+    pub(crate) fn finding_for(doc: &Document, origin: &str, rule: &str) -> Finding {
+        let d = &doc.distributions[0];
+        let o = d.origin(origin).expect("origin exists");
+        config_findings(d, o)
+            .into_iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{origin}: no {rule}"))
+    }
+}
+
+#[cfg(test)]
 mod tests {
+    use super::test_support::{finding_for, rules_for};
     use super::*;
-    use crate::input::cloudfront::fixtures::{GOOD, SECRET_MARK, finding_for, load, rules_for};
+    use crate::input::cloudfront::fixtures::{GOOD, SECRET_MARK, load};
     use crate::input::cloudfront::{needs_probe, parse_document, targets, viewer_names};
 
     #[test]
@@ -286,7 +317,10 @@ mod tests {
         for id in ["website-dash", "ip-origin", "rest-bucket", "vpc-origin"] {
             let o = d.origin(id).expect("origin");
             assert!(!needs_probe(o), "{id}");
-            assert!(targets("f.json", d, o).expect("targets").is_empty(), "{id}");
+            assert!(
+                targets("f.json", d, o, &[]).expect("targets").is_empty(),
+                "{id}"
+            );
         }
         assert!(needs_probe(d.origin("primary").expect("origin")));
         let f = finding_for(&doc, "website-dash", "config.s3-website");
@@ -380,7 +414,7 @@ mod tests {
                     rendered.push(format!("{findings:?}"));
                     rendered.push(serde_json::to_string(&findings).expect("serializes"));
                     rendered.extend(findings.iter().map(|f| format!("{} {}", f.reason, f.fix)));
-                    rendered.push(format!("{:?}", targets(name, d, o)));
+                    rendered.push(format!("{:?}", targets(name, d, o, &findings)));
                     rendered.push(format!("{:?}", viewer_names(d, o)));
                 }
             }

@@ -1,13 +1,13 @@
 //! The `config.*` rules about the viewer `Host` header (facts 14, 20, 33): forwarded, unknown
 //! (custom policies), and wildcard aliases whose names cannot be probed one by one.
 //!
-//! Small functions returning a [`Finding`] each, called by `rules::config_findings`. Pure.
+//! Small functions returning a [`Finding`] each, called by `config_rules::config_findings`. Pure.
 
-use super::host::HostForwarding;
-use super::model::{CfOrigin, Distribution};
-use super::rules::{finding, s};
-use super::viewers::{viewer_name_list, viewer_names};
+use super::config_rules::{finding, s};
 use crate::finding::{Confidence, Finding, Impact};
+use crate::input::cloudfront::{
+    CfOrigin, Distribution, HostForwarding, viewer_name_list, viewer_names,
+};
 
 /// Fact 33: a custom policy may forward Host; the document cannot say.
 pub(super) fn host_forwarding_unknown(dist: &Distribution, origin: &CfOrigin) -> Option<Finding> {
@@ -112,8 +112,9 @@ pub(super) fn wildcard_aliases(dist: &Distribution, origin: &CfOrigin) -> Option
 
 #[cfg(test)]
 mod tests {
+    use super::super::config_rules::test_support::{finding_for, rules_for};
     use crate::finding::{Confidence, Impact};
-    use crate::input::cloudfront::fixtures::{finding_for, load, rules_for};
+    use crate::input::cloudfront::fixtures::load;
 
     #[test]
     fn host_forwarding_unknown_is_an_unverified_warning_with_the_flag_to_use() {
