@@ -69,6 +69,13 @@ pub(crate) struct RunEnd {
     pub abandoned: usize,
 }
 
+/// Where [`Engine::run_from`] takes its targets from, one at a time, as it has room.
+pub(crate) trait TargetSource {
+    /// The next target, `None` at the end. Must be cancel-safe: the engine drops the future
+    /// when an origin finishes first, and calls again later.
+    async fn next_target(&mut self) -> Option<Target>;
+}
+
 async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
@@ -118,37 +125,47 @@ impl Engine {
     /// Runs until `stop` is requested: then no further origin starts, the
     /// origins in flight get `STOP_GRACE` to finish (their own timeouts bound them anyway), and
     /// whatever is still running after that is abandoned without a report.
-    pub(crate) async fn run_until(
+    ///
+    /// The source may keep the engine waiting (a slow stdin fed through a channel): while it
+    /// waits for the next target, finished origins are still handed to `on_done` at once.
+    pub(crate) async fn run_from(
         self: &Arc<Self>,
-        targets: impl IntoIterator<Item = Target>,
+        source: &mut impl TargetSource,
         stop: &Stop,
         mut on_done: impl FnMut(usize, OriginReport),
     ) -> RunEnd {
         let max_in_flight = self.probe.concurrency.saturating_mul(2).max(1);
         let mut tasks = JoinSet::new();
         let mut in_flight: HashMap<tokio::task::Id, (usize, Target)> = HashMap::new();
-        let mut targets = targets.into_iter().enumerate();
+        let mut next_index = 0usize;
         let mut exhausted = false;
         let mut grace_until: Option<tokio::time::Instant> = None;
         loop {
             if grace_until.is_none() && stop.is_requested() {
                 grace_until = Some(tokio::time::Instant::now() + STOP_GRACE);
             }
-            while !exhausted && grace_until.is_none() && tasks.len() < max_in_flight {
-                let Some((index, target)) = targets.next() else {
-                    exhausted = true;
-                    break;
-                };
-                let engine = Arc::clone(self);
-                let task_target = target.clone();
-                let handle = tasks.spawn(async move { engine.probe_origin(&task_target).await });
-                in_flight.insert(handle.id(), (index, target));
-            }
-            if tasks.is_empty() {
+            let room = !exhausted && grace_until.is_none() && tasks.len() < max_in_flight;
+            if !room && tasks.is_empty() {
                 break;
             }
             let joined = tokio::select! {
-                joined = tasks.join_next_with_id() => joined,
+                // A ready source fills the room first, as a plain list always is.
+                biased;
+                next = source.next_target(), if room => {
+                    match next {
+                        Some(target) => {
+                            let engine = Arc::clone(self);
+                            let task_target = target.clone();
+                            let handle =
+                                tasks.spawn(async move { engine.probe_origin(&task_target).await });
+                            in_flight.insert(handle.id(), (next_index, target));
+                            next_index += 1;
+                        }
+                        None => exhausted = true,
+                    }
+                    continue;
+                }
+                joined = tasks.join_next_with_id(), if !tasks.is_empty() => joined,
                 () = stop.wait(), if grace_until.is_none() => continue,
                 () = sleep_until_or_never(grace_until) => {
                     // The grace is over: abandon what is left, reporting nothing for it.
@@ -159,7 +176,7 @@ impl Engine {
                 }
             };
             let Some(joined) = joined else {
-                break;
+                continue;
             };
             match joined {
                 Ok((id, report)) => {

@@ -30,8 +30,12 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
     let first = first_target(&mut targets, args.shard.is_some())?;
     let store = load_roots(roots_path.as_deref())?;
     let fail_on = output.fail_on;
+    let tally = targets.tally_handle();
     let spec = RunSpec {
-        items: first.into_iter().map(Item::Probe).chain(targets.items()),
+        items: first
+            .into_iter()
+            .map(Item::Probe)
+            .chain(targets.into_items()),
         probe,
         resolve,
         store,
@@ -39,12 +43,18 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
         baseline,
     };
     let result = block_on(execute(spec, |_| Vec::new()))?;
-    if let Some(e) = &targets.read_error {
-        say::error(format!("{e:#}"));
+    let (errors, read_error) = {
+        let t = tally
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (t.errors, t.read_error.as_ref().map(|e| format!("{e:#}")))
+    };
+    if let Some(e) = &read_error {
+        say::error(e);
     }
     let outcome = result?;
     let code = outcome.finish(fail_on)?;
-    if targets.errors > 0 || targets.read_error.is_some() {
+    if errors > 0 || read_error.is_some() {
         return Err(EdgeError::InputReported.into());
     }
     Ok(code)
@@ -74,10 +84,14 @@ fn first_target(targets: &mut TargetStream, sharded: bool) -> Result<Option<Targ
     if first.is_some() {
         return Ok(first);
     }
-    if let Some(e) = targets.read_error.take() {
+    let tally = targets.tally_handle();
+    let mut tally = tally
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(e) = tally.read_error.take() {
         return Err(e);
     }
-    if targets.errors > 0 {
+    if tally.errors > 0 {
         return Err(EdgeError::InputReported.into());
     }
     anyhow::ensure!(

@@ -4,17 +4,18 @@
 //! Async only because the engine is. Never renders or writes anything but the progress bar
 //! and the Ctrl-C lines on stderr.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Item;
 use super::say;
 use crate::document::{InputErrorReport, Interrupted, OriginReport};
-use crate::engine::{Engine, Stop};
+use crate::engine::{Engine, Stop, TargetSource};
+use crate::target::Target;
+use tokio::sync::mpsc;
 
 /// Where an origin stood in the input, for the formats that list origins in input order,
 /// without remembering anything per target while the input streams: a probed target is known
@@ -38,10 +39,12 @@ impl InputOrder {
 /// its place in the input). Returns how the run was cut short, if Ctrl-C cut it, and the
 /// input errors met among the items, in input order.
 ///
-/// `items` is pulled lazily, only as the engine has room (at most `2 x concurrency` origins
-/// in flight), so a long streamed input is never held in memory.
+/// `items` is read on a thread of its own into a small channel, only as the engine has room
+/// (at most `2 x concurrency` origins in flight, plus the channel), so a long streamed input is
+/// never held in memory, and an input that is slow to arrive (a pipe, a terminal) never holds
+/// back the origins already finished: JSON Lines records go out as they finish.
 pub(super) async fn drive(
-    items: impl Iterator<Item = Item>,
+    items: impl Iterator<Item = Item> + Send + 'static,
     engine: Arc<Engine>,
     progress_wanted: bool,
     mut finished: impl FnMut(InputOrder, OriginReport),
@@ -53,35 +56,22 @@ pub(super) async fn drive(
     };
     let progress = progress_bar(known_len, progress_wanted);
     // Settled items wait here until the drain loop can hand them on (the engine owns the
-    // iterator while it runs); `probes` counts the targets handed to the engine so far.
-    let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
-    let input_errors: RefCell<Vec<InputErrorReport>> = RefCell::new(Vec::new());
-    let mut probes = 0usize;
-    let targets = items.filter_map(|item| match item {
-        Item::Probe(target) => {
-            probes += 1;
-            if known_len.is_none() {
-                progress.inc_length(1);
-            }
-            Some(target)
-        }
-        Item::Settled(origin) => {
-            let order = InputOrder::settled(probes);
-            settled.borrow_mut().push_back((order, origin));
-            None
-        }
-        Item::Invalid(error) => {
-            input_errors.borrow_mut().push(error);
-            None
-        }
-    });
+    // source while it runs).
+    let settled: Arc<Mutex<VecDeque<(InputOrder, OriginReport)>>> = Arc::default();
+    let mut source = Fed {
+        items: feed(items),
+        settled: Arc::clone(&settled),
+        input_errors: Vec::new(),
+        probes: 0,
+        grow: known_len.is_none().then(|| progress.clone()),
+    };
     // Ctrl-C: the first stops new probes and lets those in flight finish (briefly); the
     // second quits at once.
     let stop = Arc::new(Stop::default());
     let watcher = tokio::spawn(watch_interrupts(Arc::clone(&stop)));
     let end = engine
-        .run_until(targets, &stop, |i, origin| {
-            for (order, report) in settled.borrow_mut().drain(..) {
+        .run_from(&mut source, &stop, |i, origin| {
+            for (order, report) in take_all(&settled) {
                 progress.inc(1);
                 finished(order, report);
             }
@@ -91,7 +81,7 @@ pub(super) async fn drive(
         })
         .await;
     watcher.abort();
-    for (order, report) in settled.into_inner() {
+    for (order, report) in take_all(&settled) {
         finished(order, report);
     }
     progress.finish_and_clear();
@@ -99,7 +89,78 @@ pub(super) async fn drive(
         abandoned: end.abandoned,
         input_left: end.stopped,
     });
-    (interrupted, input_errors.into_inner())
+    (interrupted, source.input_errors)
+}
+
+/// How many items the reading thread may read ahead of the engine.
+const READ_AHEAD: usize = 64;
+
+/// Reads `items` on a thread of its own, at most [`READ_AHEAD`] ahead of the receiver. The
+/// thread ends at the end of the items or when the receiver is gone (a run cut short); one
+/// blocked in a read that never returns ends with the process.
+fn feed(items: impl Iterator<Item = Item> + Send + 'static) -> mpsc::Receiver<Item> {
+    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    let spawned = std::thread::Builder::new()
+        .name("input".to_string())
+        .spawn(move || {
+            for item in items {
+                if tx.blocking_send(item).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        // Without the thread the channel is closed at once: the run sees an empty input,
+        // which the command reports; say why.
+        say::error(format!("could not start the input reader: {e}"));
+    }
+    rx
+}
+
+/// The engine's view of the items: the targets, in order. Settled items and input errors are
+/// set aside on the way, each settled one with its place in the input.
+struct Fed {
+    items: mpsc::Receiver<Item>,
+    settled: Arc<Mutex<VecDeque<(InputOrder, OriginReport)>>>,
+    input_errors: Vec<InputErrorReport>,
+    /// Targets handed to the engine so far.
+    probes: usize,
+    /// The progress bar, when its length grows as a streamed input is read.
+    grow: Option<ProgressBar>,
+}
+
+impl TargetSource for Fed {
+    /// Cancel-safe: `recv` is, and everything after it runs before the next await.
+    async fn next_target(&mut self) -> Option<Target> {
+        loop {
+            match self.items.recv().await? {
+                Item::Probe(target) => {
+                    self.probes += 1;
+                    if let Some(bar) = &self.grow {
+                        bar.inc_length(1);
+                    }
+                    return Some(target);
+                }
+                Item::Settled(origin) => {
+                    let order = InputOrder::settled(self.probes);
+                    lock(&self.settled).push_back((order, origin));
+                }
+                Item::Invalid(error) => self.input_errors.push(error),
+            }
+        }
+    }
+}
+
+fn take_all<T>(queue: &Mutex<VecDeque<T>>) -> Vec<T> {
+    lock(queue).drain(..).collect()
+}
+
+/// The queue's lock; a poisoned one (a panic while held, which the code never risks) is
+/// still usable: the queue holds whole items only.
+fn lock<T>(queue: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    queue
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.

@@ -20,7 +20,7 @@ use crate::resolve::Resolver;
 /// JSON Lines keep nothing per origin; the other formats keep the finished reports they must
 /// render in input order.
 pub(crate) async fn execute(
-    spec: RunSpec<impl Iterator<Item = Item>>,
+    spec: RunSpec<impl Iterator<Item = Item> + Send + 'static>,
     mut observe: impl FnMut(&OriginReport) -> Vec<OriginReport>,
 ) -> Result<RunOutcome> {
     let RunSpec {

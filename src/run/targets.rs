@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context, Result};
 
@@ -28,17 +29,25 @@ pub(super) struct TargetStream {
     seen: SeenTargets,
     /// Valid targets met in the whole input, before sharding and deduplication.
     pub(super) targets_in_input: usize,
-    /// Bad entries this shard reported.
-    pub(super) errors: usize,
-    /// An I/O error that ended the reading of `--input`; what came before it is still probed.
-    pub(super) read_error: Option<anyhow::Error>,
+    /// What went wrong in the input, shared with the command: the stream itself moves to the
+    /// thread that reads it.
+    tally: Arc<Mutex<Tally>>,
     /// Bad entries (and a read error) not yet handed to the report by [`TargetStream::items`].
     pending: VecDeque<InputErrorReport>,
 }
 
+/// What went wrong while reading the input, for the exit code and the last error line.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    /// Bad entries this shard reported.
+    pub(super) errors: usize,
+    /// An I/O error that ended the reading of `--input`; what came before it is still probed.
+    pub(super) read_error: Option<anyhow::Error>,
+}
+
 /// `--input`, open, with the name its errors are reported under.
 struct InputLines {
-    lines: TargetLines<Box<dyn BufRead>>,
+    lines: TargetLines<Box<dyn BufRead + Send>>,
     shown: String,
 }
 
@@ -47,7 +56,6 @@ impl std::fmt::Debug for TargetStream {
         f.debug_struct("TargetStream")
             .field("shard", &self.shard)
             .field("targets_in_input", &self.targets_in_input)
-            .field("errors", &self.errors)
             .finish_non_exhaustive()
     }
 }
@@ -64,7 +72,8 @@ impl TargetStream {
         let lines = match input {
             None => None,
             Some(path) if path == Path::new("-") => {
-                let reader: Box<dyn BufRead> = Box::new(io::stdin().lock());
+                // Not `lock()`: the stream is read on a thread of its own.
+                let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
                 Some(InputLines {
                     lines: read_targets(reader, "stdin", host_header),
                     shown: "stdin".to_string(),
@@ -74,7 +83,7 @@ impl TargetStream {
                 let shown = path.display().to_string();
                 let file =
                     File::open(path).with_context(|| format!("reading targets from {shown}"))?;
-                let reader: Box<dyn BufRead> = Box::new(BufReader::new(file));
+                let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(file));
                 Some(InputLines {
                     lines: read_targets(reader, &shown, host_header),
                     shown,
@@ -93,8 +102,7 @@ impl TargetStream {
             shard,
             seen: SeenTargets::default(),
             targets_in_input: 0,
-            errors: 0,
-            read_error: None,
+            tally: Arc::default(),
             pending: VecDeque::new(),
         })
     }
@@ -119,11 +127,23 @@ impl TargetStream {
                     source: shown,
                     message: format!("{error:#}"),
                 });
-                self.read_error = Some(error);
+                self.tally().read_error = Some(error);
                 self.lines = None;
                 None
             }
         }
+    }
+
+    /// What went wrong in the input so far, shared: it stays readable after the stream has
+    /// moved into [`TargetStream::into_items`].
+    pub(super) fn tally_handle(&self) -> Arc<Mutex<Tally>> {
+        Arc::clone(&self.tally)
+    }
+
+    /// The tally's lock. Held only for an update, never across a read; a poisoned one is
+    /// still usable (a count and an error).
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// This copy's `--shard` as the user wrote it (`K/N`), for notes.
@@ -137,7 +157,7 @@ impl TargetStream {
 
     /// The rest of the stream as run items: targets to probe, and each bad entry as an
     /// [`Item::Invalid`] so the machine formats carry it (stderr has it already).
-    pub(super) fn items(&mut self) -> impl Iterator<Item = Item> + '_ {
+    pub(super) fn into_items(mut self) -> impl Iterator<Item = Item> + Send + 'static {
         std::iter::from_fn(move || {
             if let Some(error) = self.pending.pop_front() {
                 return Some(Item::Invalid(error));
@@ -171,7 +191,7 @@ impl Iterator for TargetStream {
                     // A bad entry has no origin name; it belongs to the shard its text hashes
                     // to, so N shards report each bad line exactly once between them.
                     if self.in_shard(&error.shown) {
-                        self.errors += 1;
+                        self.tally().errors += 1;
                         self.pending.push_back(InputErrorReport {
                             kind: InputErrorKind::Target,
                             source: error.source_name.clone(),

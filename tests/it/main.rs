@@ -21,6 +21,7 @@ mod monitoring;
 mod network;
 mod scale;
 mod signature;
+mod streaming;
 mod support;
 mod trust;
 mod verdicts;
