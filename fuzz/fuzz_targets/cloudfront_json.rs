@@ -6,8 +6,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use origin_probe::input::cloudfront::{
-    config_findings, needs_probe, origin_source, parse_document, reference, targets, viewer_names,
+    needs_probe, origin_source, parse_document, reference, targets, viewer_names,
 };
+use origin_probe::verdict::config_rules::config_findings;
 use origin_probe::plan::{PlanDecision, plan};
 
 fn one_line(text: &str) {
@@ -24,10 +25,10 @@ fuzz_target!(|data: &[u8]| {
     for dist in &doc.distributions {
         for origin in &dist.origins {
             let _ = viewer_names(dist, origin);
-            let _ = config_findings(dist, origin);
+            let config = config_findings(dist, origin);
             let _ = reference(dist, origin, None);
             one_line(&origin_source(&doc.source, dist, origin));
-            match targets(&doc.source, dist, origin) {
+            match targets(&doc.source, dist, origin, &config) {
                 Ok(list) => assert!(needs_probe(origin) || list.is_empty()),
                 Err(e) => one_line(&e.to_string()),
             }

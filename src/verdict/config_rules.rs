@@ -23,7 +23,7 @@ pub(super) use crate::finding::finding;
 ///
 /// Origins that can never be https-only (S3 website endpoints, IP names) and origins this tool
 /// does not apply to (S3 REST, VPC) get only that one finding.
-pub(crate) fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
+pub fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
     // The rules that need more than one origin's settings (S3 behind allow-all, what is not
     // probed, origin mTLS) live in `verdict::distribution_rules`.
     let more = super::distribution_rules::origin_findings(origin);

@@ -7,13 +7,14 @@
 
 pub mod cert_rules;
 pub(crate) mod config_host_rules;
-pub(crate) mod config_rules;
+pub mod config_rules;
 pub(crate) mod connection_rules;
 pub(crate) mod distribution_rules;
 pub(crate) mod group_rules;
 pub(crate) mod http_rules;
 pub(crate) mod mtls_rules;
 pub(crate) mod net_rules;
+pub(crate) mod refusal_rules;
 mod settled;
 pub(crate) mod signature_rules;
 pub(crate) mod tls_rules;

@@ -1,6 +1,6 @@
 //! The command line as scripts meet it: exit codes, stdout carrying only the report, targets
 //! from stdin, help and version. Bad input (one clear line, exit 2, never a panic) is catalogued
-//! in `bad_input.rs`.
+//! in `bad_input/`.
 
 use crate::support::{check_args, fixture_path, run, run_with_stdin, tls_origin};
 

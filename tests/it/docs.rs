@@ -136,6 +136,7 @@ const RULE_FILES: &[&str] = &[
     "verdict/net_rules.rs",
     "verdict/signature_rules.rs",
     "verdict/tls_rules.rs",
+    "verdict/refusal_rules.rs",
     "verdict/cert_rules.rs",
     "verdict/connection_rules.rs",
     "verdict/distribution_rules.rs",

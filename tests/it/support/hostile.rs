@@ -1,4 +1,4 @@
-//! Hostile loopback peers for `tests/it/hostile.rs`: a small script per peer (read the hello,
+//! Hostile loopback peers for `tests/it/hostile/`: a small script per peer (read the hello,
 //! send bytes, drip them, send them forever, stream a huge message, reset), the TLS bytes they
 //! send (built by hand here, never by a TLS library), and a run helper that also samples the
 //! child's peak resident memory.
