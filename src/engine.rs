@@ -250,7 +250,7 @@ impl Engine {
                 *slot = Some(record);
             }
         }
-        let records = records
+        let records: Vec<AddressRecord> = records
             .into_iter()
             .zip(&addresses)
             .map(|(r, ip)| {
@@ -269,10 +269,12 @@ impl Engine {
                 })
             })
             .collect();
+        let offline = offline(&records);
         let record = OriginRecord {
             resolver,
             dns,
             addresses: records,
+            offline,
             elapsed: started.elapsed(),
         };
         let ctx = JudgeContext {
@@ -288,6 +290,22 @@ impl Engine {
         };
         verdict::judge(&judged, &record, &ctx)
     }
+}
+
+/// Set when every address failed for want of a route and this machine has no route of that
+/// family at all: what the route lookup got. `None` when any address got further.
+fn offline(records: &[AddressRecord]) -> Option<String> {
+    let first = records.first()?;
+    let all_no_route = records
+        .iter()
+        .all(|r| matches!(r.connect, ConnectOutcome::NoRoute { .. }));
+    if !all_no_route {
+        return None;
+    }
+    records
+        .iter()
+        .find_map(|r| probe::route::missing(r.address.ip()))
+        .or_else(|| probe::route::missing(first.address.ip()))
 }
 
 impl Engine {

@@ -68,7 +68,13 @@ pub enum ConnectOutcome {
     TimedOut {
         after: Duration,
     },
-    /// The network or host is unreachable, or another OS error, with its message.
+    /// This machine has no route to the address (network unreachable): the kernel refused to
+    /// send anything. Says nothing about the origin until the prober's own routes are checked
+    /// (`probe::route`).
+    NoRoute {
+        message: String,
+    },
+    /// The host is unreachable, or another OS error, with its message.
     Failed {
         message: String,
     },
@@ -83,7 +89,9 @@ impl ConnectOutcome {
             ConnectOutcome::TimedOut { after } => {
                 format!("timed out after {:.1}s", after.as_secs_f64())
             }
-            ConnectOutcome::Failed { message } => crate::sanitize::text(message),
+            ConnectOutcome::NoRoute { message } | ConnectOutcome::Failed { message } => {
+                crate::sanitize::text(message)
+            }
         }
     }
 }
@@ -371,5 +379,8 @@ pub struct OriginRecord {
     /// it, and its health decides whether the failure is the origin's or the prober's.
     pub resolver: Option<ResolverNote>,
     pub addresses: Vec<AddressRecord>,
+    /// Set when every address failed for want of a route and this machine has no route of
+    /// that family at all (`probe::route`): the prober is offline, not the origin.
+    pub offline: Option<String>,
     pub elapsed: Duration,
 }

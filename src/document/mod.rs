@@ -84,7 +84,8 @@ pub struct Report {
 /// A fault of the probing machine, not of any origin.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RunError {
-    /// `resolver`: the DNS resolver failed its control query too.
+    /// `resolver`: the DNS resolver failed its control query too. `network`: this machine has
+    /// no route to the origins' addresses at all (offline, or no IPv6 for IPv6-only origins).
     pub kind: &'static str,
     /// What failed, naming the resolver (`the system resolver 10.0.0.2 ... answers NXDOMAIN
     /// for the root zone's NS records`).
@@ -238,7 +239,16 @@ pub struct OriginReport {
     /// Set when this origin could not be judged because the prober failed (its resolver is
     /// broken): what failed. Such an origin never reaches a renderer (`Report::run_error`).
     #[serde(skip)]
-    pub prober_fault: Option<String>,
+    pub prober_fault: Option<ProberFault>,
+}
+
+/// Why the prober could not judge an origin: a fault of the probing machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProberFault {
+    /// [`RunError::kind`]: `resolver` or `network`.
+    pub kind: &'static str,
+    /// What failed, naming it.
+    pub message: String,
 }
 
 /// What a JSON Lines record needs to stand alone: when it was judged and against which store.

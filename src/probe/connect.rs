@@ -136,6 +136,13 @@ async fn attempt(
             None,
             false,
         ),
+        Ok(Err(e)) if e.kind() == ErrorKind::NetworkUnreachable => (
+            ConnectOutcome::NoRoute {
+                message: e.to_string(),
+            },
+            None,
+            false,
+        ),
         Ok(Err(e)) => (
             ConnectOutcome::Failed {
                 message: e.to_string(),

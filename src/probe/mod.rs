@@ -8,6 +8,7 @@ pub(crate) mod handshake;
 pub(crate) mod http;
 pub(crate) mod limits;
 pub(crate) mod raw;
+pub(crate) mod route;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

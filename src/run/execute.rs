@@ -8,7 +8,7 @@ use super::assemble::{self, Clock, Finished};
 use super::deliver::{self, Sink};
 use super::drive::drive;
 use super::{Item, RunOutcome, RunSpec};
-use crate::document::{OriginReport, RunError, Summary};
+use crate::document::{OriginReport, ProberFault, RunError, Summary};
 use crate::engine::Engine;
 use crate::resolve::Resolver;
 
@@ -87,25 +87,26 @@ pub(crate) async fn execute(
 }
 
 /// The origins the prober could not judge, and the first reason (they share one: the run has
-/// one resolver).
+/// one resolver and one machine's routes).
 #[derive(Debug, Default)]
 struct ProberFaults {
     count: usize,
-    message: Option<String>,
+    first: Option<ProberFault>,
 }
 
 impl ProberFaults {
-    fn add(&mut self, fault: &str) {
+    fn add(&mut self, fault: &ProberFault) {
         self.count += 1;
-        if self.message.is_none() {
-            self.message = Some(fault.to_string());
+        if self.first.is_none() {
+            self.first = Some(fault.clone());
         }
     }
 
     fn into_error(self) -> Option<RunError> {
+        let first = self.first?;
         Some(RunError {
-            kind: "resolver",
-            message: self.message?,
+            kind: first.kind,
+            message: first.message,
             origins_not_judged: self.count,
         })
     }

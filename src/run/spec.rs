@@ -47,7 +47,7 @@ pub(crate) struct RunOutcome {
     pub(crate) regressions: Option<usize>,
     /// Ctrl-C ended the run early; the report holds what was complete.
     pub(crate) interrupted: bool,
-    /// The prober itself failed (its resolver is broken); the report says so.
+    /// The prober itself failed (its resolver is broken, or it has no route); the report says so.
     pub(crate) run_error: Option<RunError>,
 }
 
@@ -57,13 +57,17 @@ impl RunOutcome {
     pub(crate) fn finish(&self, fail_on: FailOn) -> Result<ExitCode> {
         if let Some(e) = &self.run_error {
             anyhow::bail!(
-                "the prober failed, not the origins: {}; {} origin{} not judged (fix this machine's DNS, or name a working resolver with --dns-server)",
+                "the prober failed, not the origins: {}; {} origin{} not judged ({})",
                 e.message,
                 e.origins_not_judged,
                 if e.origins_not_judged == 1 {
                     " was"
                 } else {
                     "s were"
+                },
+                match e.kind {
+                    "network" => "connect this machine to the network, or probe from one that is",
+                    _ => "fix this machine's DNS, or name a working resolver with --dns-server",
                 }
             );
         }

@@ -26,7 +26,9 @@ use std::time::Duration;
 use rustls::pki_types::UnixTime;
 
 use crate::cert::{self, TrustStore};
-use crate::document::{AddressReport, HelloSummary, HttpSummary, OriginReport, VersionSummary};
+use crate::document::{
+    AddressReport, HelloSummary, HttpSummary, OriginReport, ProberFault, VersionSummary,
+};
 use crate::finding::{Confidence, Finding, Impact, Verdict};
 use crate::record::{
     AddressRecord, AnsweredBy, ConnectOutcome, DnsOutcome, HandshakeOutcome, HelloEnd, HelloRecord,
@@ -92,8 +94,23 @@ pub fn judge(target: &Target, record: &OriginRecord, ctx: &JudgeContext<'_>) -> 
         address_source,
         addresses,
         elapsed_ms: millis(record.elapsed),
-        prober_fault: resolver.and_then(|n| n.fault.clone()),
+        prober_fault: prober_fault(record),
     }
+}
+
+/// Why the prober, not the origin, is to blame for this record, if it is: a resolver that fails
+/// its control query too, or a machine with no route to the origin's addresses at all.
+fn prober_fault(record: &OriginRecord) -> Option<ProberFault> {
+    if let Some(message) = record.resolver.as_ref().and_then(|n| n.fault.clone()) {
+        return Some(ProberFault {
+            kind: "resolver",
+            message,
+        });
+    }
+    record.offline.clone().map(|message| ProberFault {
+        kind: "network",
+        message,
+    })
 }
 
 fn judge_address(target: &Target, record: &AddressRecord, ctx: &JudgeContext<'_>) -> AddressReport {

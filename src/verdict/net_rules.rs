@@ -103,7 +103,7 @@ pub(crate) fn connect(outcome: &ConnectOutcome, address: &str, port: u16) -> Opt
                 "allow CloudFront's origin-facing addresses (the AWS managed prefix list com.amazonaws.global.cloudfront.origin-facing) to reach port {port}"
             ),
         )),
-        ConnectOutcome::Failed { message } => Some(finding(
+        ConnectOutcome::NoRoute { message } | ConnectOutcome::Failed { message } => Some(finding(
             "tcp.unreachable",
             Impact::Would504,
             Confidence::Inferred,

@@ -19,6 +19,7 @@ mod http;
 mod legacy;
 mod monitoring;
 mod network;
+mod offline;
 mod output;
 mod run_limits;
 mod scale;

@@ -25,7 +25,7 @@
 //! | `roots` | object | the trust store the verdicts were made against, below |
 //! | `summary` | object | number of origins per verdict, below |
 //! | `origins` | array | one origin object each, below, in input order; no `schema_version` inside |
-//! | `run_error` | object, absent unless the prober failed | the probing machine itself failed, not the origins: `kind` (`resolver`: its DNS resolver failed a control query too), `message` (what failed, naming the resolver), `origins_not_judged` (integer: origins left out of `origins`); the run exits 2. In JSON Lines it is the last record, `{"schema_version", "run", "run_error"}` |
+//! | `run_error` | object, absent unless the prober failed | the probing machine itself failed, not the origins: `kind` (`resolver`: its DNS resolver failed a control query too; `network`: this machine has no route for the origins' addresses, it is offline), `message` (what failed, naming the resolver or the missing route), `origins_not_judged` (integer: origins left out of `origins`); the run exits 2. In JSON Lines it is the last record, `{"schema_version", "run", "run_error"}` |
 //! | `input_errors` | array | one input error object per bad target line, bad argument, unreadable `--input`, bad CloudFront document or unprobeable CloudFront origin, in the order met (below); empty when the input was clean. The same errors are printed on stderr, and the exit code is 2 |
 //! | `interrupted` | object, absent when the run was complete | the run was interrupted (Ctrl-C) and `origins` holds only the complete ones: `abandoned` (integer, origins dropped in flight), `input_left` (boolean, some input was never started) |
 //!

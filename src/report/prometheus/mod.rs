@@ -48,7 +48,7 @@
 //! | `origin_probe_last_run_timestamp_seconds` | gauge | none | Unix seconds | when the run ended |
 //! | `origin_probe_run_complete` | gauge | none | 1 or 0 | 0 when the run was interrupted (Ctrl-C) and the series below cover only the origins that were complete, when some input was invalid (see the next family), or when the prober failed (`origin_probe_run_error`) |
 //! | `origin_probe_input_errors` | gauge | none | entries | bad target lines or arguments, an unreadable `--input`, bad CloudFront documents or unprobeable CloudFront origins: input that was not probed at all (the JSON `input_errors`) |
-//! | `origin_probe_run_error` | gauge | `kind` (`resolver`) | 1 or 0 | 1 when the prober's own DNS resolver failed its control query: the origins whose lookups failed are not judged (no series), and the run exits 2; alert on this, not on their verdicts |
+//! | `origin_probe_run_error` | gauge | `kind` (`resolver`, `network`) | 1 or 0 | 1 when the prober itself failed: `resolver`, its DNS resolver failed its control query; `network`, this machine has no route for the origins' addresses (offline). The origins it could not judge have no series, and the run exits 2; alert on this, not on their verdicts |
 //! | `origin_probe_roots_info` | gauge | `source`, `description` | 1 | the trust store the verdicts were made against (`file`: not CloudFront's) |
 //! | `probe_success` | gauge | origin | 1 or 0 | as in the blackbox exporter: 1 when the origin is `ready` or `warn` (CloudFront would serve it over https-only), 0 for `would-502` and `would-504` |
 //! | `origin_probe_verdict` | gauge | origin, `verdict` | 1 or 0 | one series per verdict value: 1 for the origin's verdict, 0 for the other three |
@@ -116,9 +116,10 @@
 //! # HELP origin_probe_input_errors Input entries (target lines, CloudFront documents or origins) that were invalid and not probed.
 //! # TYPE origin_probe_input_errors gauge
 //! origin_probe_input_errors 0
-//! # HELP origin_probe_run_error 1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.
+//! # HELP origin_probe_run_error 1 if the prober itself failed (kind=resolver: its DNS resolver is broken; kind=network: this machine has no route to the origins), so the origin series are incomplete.
 //! # TYPE origin_probe_run_error gauge
 //! origin_probe_run_error{kind="resolver"} 0
+//! origin_probe_run_error{kind="network"} 0
 //! # HELP origin_probe_roots_info Trust store the verdicts were made against (source file: not CloudFront's).
 //! # TYPE origin_probe_roots_info gauge
 //! origin_probe_roots_info{source="file",description="PEM file ./private-ca.pem (2 certificates)"} 1
@@ -281,15 +282,14 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
     input_errors.sample(String::new(), report.input_errors.len().to_string());
     let mut run_error = Family::new(
         "origin_probe_run_error",
-        "1 if the prober itself failed (kind=resolver: its DNS resolver is broken), so the origin series are incomplete.",
+        "1 if the prober itself failed (kind=resolver: its DNS resolver is broken; kind=network: this machine has no route to the origins), so the origin series are incomplete.",
     );
-    let mut kind = String::new();
-    push_label(&mut kind, "kind", "resolver");
-    let failed = report
-        .run_error
-        .as_ref()
-        .is_some_and(|e| e.kind == "resolver");
-    run_error.sample(kind, if failed { "1" } else { "0" }.to_owned());
+    for name in RUN_ERROR_KINDS {
+        let mut kind = String::new();
+        push_label(&mut kind, "kind", name);
+        let failed = report.run_error.as_ref().is_some_and(|e| e.kind == name);
+        run_error.sample(kind, if failed { "1" } else { "0" }.to_owned());
+    }
     let mut roots = Family::new(
         "origin_probe_roots_info",
         "Trust store the verdicts were made against (source file: not CloudFront's).",
@@ -503,3 +503,7 @@ fn millis_as_seconds(ms: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The kinds of `origin_probe_run_error`, each always present (0 or 1), so an alert on any
+/// of them never waits for a series to appear.
+const RUN_ERROR_KINDS: [&str; 2] = ["resolver", "network"];
