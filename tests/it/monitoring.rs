@@ -31,32 +31,7 @@ async fn prometheus_output_passes_promtool() {
         "{}",
         r.stdout
     );
-    let promtool = std::process::Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn();
-    let mut child = match promtool {
-        Ok(child) => child,
-        // CI installs Debian's prometheus package; a developer machine may lack it.
-        Err(_) if std::env::var_os("CI").is_none() => return,
-        Err(e) => panic!("promtool is required in CI: {e}"),
-    };
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(r.stdout.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("promtool");
-    assert!(
-        out.status.success(),
-        "promtool: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::promtool::promtool_accepts(&r.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,26 +6,18 @@
 
 use std::process::Stdio;
 
-use crate::support::legacy::skip_note;
+use crate::support::legacy::tool_runs;
 use crate::support::{RUN_DEADLINE, Run};
 
 /// Whether `unshare --net` works here (it needs root or user namespaces). Missing under `CI`
 /// (which runs as root) fails the test; elsewhere it is a printed skip.
 fn unshare_works(test: &str) -> bool {
-    let ok = std::process::Command::new("unshare")
-        .args(["--net", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: `unshare --net` must work in CI (root, util-linux)"
-        );
-        skip_note(test, "`unshare --net` does not work here");
-    }
-    ok
+    tool_runs(
+        test,
+        &["unshare", "--net", "true"],
+        "`unshare --net` must work in CI (root, util-linux)",
+        "`unshare --net` does not work here",
+    )
 }
 
 /// Runs the binary inside a network namespace of its own, with `args`.

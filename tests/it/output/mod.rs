@@ -3,10 +3,9 @@
 //! textfile is `textfile.rs`'s, the table's width `table_width.rs`'s.
 
 use crate::cloudfront::{behavior, custom_origin, envelope};
+use crate::support::promtool::promtool_accepts;
 use crate::support::{check_args, fixture_path, run, run_with_stdin, tls_origin};
 use serde_json::Value;
-use std::io::Write as _;
-use std::process::Stdio;
 
 mod table_width;
 mod textfile;
@@ -19,37 +18,6 @@ fn with_format(mut args: Vec<String>, format: &str) -> Vec<String> {
         .expect("--format json");
     args[i] = format.to_owned();
     args
-}
-
-/// `promtool check metrics` on `text`; skipped without promtool except under CI.
-fn promtool_accepts(text: &str) {
-    let spawned = std::process::Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(_) if std::env::var_os("CI").is_none() => return,
-        Err(e) => panic!("promtool is required in CI: {e}"),
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write to promtool");
-    let out = child.wait_with_output().expect("promtool");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && said.trim().is_empty(),
-        "promtool: {said}\n{text}"
-    );
 }
 
 /// Every finding in a JSON report, origin-level and per address.

@@ -17,18 +17,30 @@ use super::{LOCALHOST, OpensslOrigin, fixture};
 /// note that bypasses the test harness's output capture (so a skip is never silent) and
 /// returns false.
 pub fn openssl_present(test: &str) -> bool {
-    let ok = std::process::Command::new("openssl")
-        .arg("version")
+    tool_runs(
+        test,
+        &["openssl", "version"],
+        "openssl is required in CI (.ci/run installs it)",
+        "openssl is not on PATH",
+    )
+}
+
+/// Whether `command` (program and arguments) runs and succeeds here. When it does not: fails
+/// under `CI` with `in_ci`, else prints `SKIPPED <test>: <skip>` and returns false.
+pub fn tool_runs(test: &str, command: &[&str], in_ci: &str, skip: &str) -> bool {
+    let Some((program, args)) = command.split_first() else {
+        return false;
+    };
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: openssl is required in CI (.ci/run installs it)"
-        );
-        skip_note(test, "openssl is not on PATH");
+        assert!(std::env::var_os("CI").is_none(), "{test}: {in_ci}");
+        skip_note(test, skip);
     }
     ok
 }
