@@ -17,26 +17,22 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use origin_probe::demo::openssl::{self, OpensslOrigin};
 use origin_probe::demo::servers::{self, Suites, TlsSpec, Versions};
 use rustls::ServerConfig;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 /// How long a fleet server keeps one connection: far longer than any probe needs, bounded so
 /// an abandoned connection cannot pile up.
 const CONNECTION_LIFETIME: Duration = Duration::from_secs(20);
-
-/// How long an `openssl s_server` may take to start listening.
-const OPENSSL_START: Duration = Duration::from_secs(10);
 
 /// Where the legacy `openssl s_server` origins sit in the fleet: early, so a partial run (the
 /// sslyze comparison on the first origins) still has them.
@@ -180,7 +176,7 @@ pub struct Fleet {
     pub origins: Vec<FleetOrigin>,
     tasks: Vec<JoinHandle<()>>,
     /// Killed when dropped.
-    _openssl: Vec<Child>,
+    _openssl: Vec<OpensslOrigin>,
 }
 
 impl Drop for Fleet {
@@ -294,8 +290,9 @@ impl Fleet {
         listener: TcpListener,
         certs: &Path,
     ) -> Result<FleetOrigin> {
-        let (child, backend) = openssl_server(legacy, certs).await?;
-        self._openssl.push(child);
+        let server = openssl_server(legacy, certs).await?;
+        let backend = server.addr;
+        self._openssl.push(server);
         let addr = listener.local_addr()?;
         let accepts = Arc::new(AtomicU64::new(0));
         self.tasks
@@ -404,46 +401,18 @@ async fn proxy(listener: TcpListener, backend: SocketAddr, accepts: Arc<AtomicU6
 }
 
 /// Starts `openssl s_server` on 127.0.0.1 serving `rsa2048` (leaf + intermediate) as `legacy`
-/// says, and returns it with the address it listens on.
-async fn openssl_server(legacy: Legacy, certs: &Path) -> Result<(Child, SocketAddr)> {
-    let mut cmd = Command::new("openssl");
-    cmd.args(["s_server", "-accept", "127.0.0.1:0", "-www"])
-        .arg("-cert")
-        .arg(certs.join("rsa2048.crt.pem"))
-        .arg("-key")
-        .arg(certs.join("rsa2048.key.pem"))
-        .arg("-cert_chain")
-        .arg(certs.join("intermediate-ca.crt.pem"))
-        .args(legacy.args())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    let mut child = cmd
-        .spawn()
-        .context("starting openssl s_server (is openssl installed?)")?;
-    let Some(stdout) = child.stdout.take() else {
-        bail!("openssl s_server has no stdout");
+/// says, through the demo's and the tests' own starter (`demo::openssl`).
+async fn openssl_server(legacy: Legacy, certs: &Path) -> Result<OpensslOrigin> {
+    let read = |file: &str| {
+        let path = certs.join(file);
+        std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
     };
-    let mut lines = BufReader::new(stdout).lines();
-    let port = tokio::time::timeout(OPENSSL_START, async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(addr) = line.strip_prefix("ACCEPT ") {
-                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
-            }
-        }
-        None
-    })
-    .await
-    .ok()
-    .flatten()
-    .context("openssl s_server did not say where it listens")?;
-    // Keep draining its stdout so the pipe never fills and blocks it.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((
-        child,
-        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
-    ))
+    let mut chain = read("rsa2048.crt.pem")?;
+    chain.extend(read("intermediate-ca.crt.pem")?);
+    let key = read("rsa2048.key.pem")?;
+    openssl::start(&chain, &key, legacy.args(), IpAddr::V4(Ipv4Addr::LOCALHOST))
+        .await
+        .context("starting openssl s_server (is openssl installed?)")
 }
 
 /// The directory of the fixture PKI.
