@@ -4,10 +4,9 @@
 //! Async only because the engine is. Never renders or writes anything but the progress bar
 //! and the Ctrl-C lines on stderr.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -29,9 +28,19 @@ impl InputOrder {
         InputOrder(probes_before, 0)
     }
 
-    fn probed(index: usize) -> InputOrder {
+    pub(super) fn probed(index: usize) -> InputOrder {
         InputOrder(index, 1)
     }
+}
+
+/// Who may cut a run short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Interrupts {
+    /// Ctrl-C: the first stops new probes, the second quits (a command run by a person).
+    CtrlC,
+    /// Nobody: the caller bounds the run itself (`serve`, whose process owns the signals and
+    /// whose probes are bounded by their scrape's deadline).
+    Ignored,
 }
 
 /// Probes the items, handing every finished origin to `finished` (in completion order, with
@@ -44,6 +53,7 @@ pub(super) async fn drive(
     items: impl Iterator<Item = Item>,
     engine: Arc<Engine>,
     progress_wanted: bool,
+    interrupts: Interrupts,
     mut finished: impl FnMut(InputOrder, OriginReport),
 ) -> (Option<Interrupted>, Vec<InputErrorReport>) {
     // The bar's length: known for a list, growing as a streamed input is read.
@@ -53,9 +63,11 @@ pub(super) async fn drive(
     };
     let progress = progress_bar(known_len, progress_wanted);
     // Settled items wait here until the drain loop can hand them on (the engine owns the
-    // iterator while it runs); `probes` counts the targets handed to the engine so far.
-    let settled: RefCell<VecDeque<(InputOrder, OriginReport)>> = RefCell::new(VecDeque::new());
-    let input_errors: RefCell<Vec<InputErrorReport>> = RefCell::new(Vec::new());
+    // iterator while it runs); `probes` counts the targets handed to the engine so far. Mutexes
+    // rather than RefCells only so the run's future is `Send` (the exporter spawns it); they
+    // are never contended.
+    let settled: Mutex<VecDeque<(InputOrder, OriginReport)>> = Mutex::new(VecDeque::new());
+    let input_errors: Mutex<Vec<InputErrorReport>> = Mutex::new(Vec::new());
     let mut probes = 0usize;
     let targets = items.filter_map(|item| match item {
         Item::Probe(target) => {
@@ -67,21 +79,22 @@ pub(super) async fn drive(
         }
         Item::Settled(origin) => {
             let order = InputOrder::settled(probes);
-            settled.borrow_mut().push_back((order, origin));
+            locked(&settled).push_back((order, origin));
             None
         }
         Item::Invalid(error) => {
-            input_errors.borrow_mut().push(error);
+            locked(&input_errors).push(error);
             None
         }
     });
     // Ctrl-C: the first stops new probes and lets those in flight finish (briefly); the
     // second quits at once.
     let stop = Arc::new(Stop::default());
-    let watcher = tokio::spawn(watch_interrupts(Arc::clone(&stop)));
+    let watcher = (interrupts == Interrupts::CtrlC)
+        .then(|| tokio::spawn(watch_interrupts(Arc::clone(&stop))));
     let end = engine
         .run_until(targets, &stop, |i, origin| {
-            for (order, report) in settled.borrow_mut().drain(..) {
+            for (order, report) in locked(&settled).drain(..) {
                 progress.inc(1);
                 finished(order, report);
             }
@@ -90,8 +103,10 @@ pub(super) async fn drive(
             finished(InputOrder::probed(i), origin);
         })
         .await;
-    watcher.abort();
-    for (order, report) in settled.into_inner() {
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
+    for (order, report) in settled.into_inner().unwrap_or_else(|p| p.into_inner()) {
         finished(order, report);
     }
     progress.finish_and_clear();
@@ -99,7 +114,13 @@ pub(super) async fn drive(
         abandoned: end.abandoned,
         input_left: end.stopped,
     });
-    (interrupted, input_errors.into_inner())
+    let input_errors = input_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    (interrupted, input_errors)
+}
+
+/// A lock that a panic elsewhere cannot poison for good: the data is a plain queue.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.
