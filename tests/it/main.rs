@@ -20,6 +20,8 @@ mod legacy;
 mod monitoring;
 mod network;
 mod scale;
+mod serve;
+mod serve_prometheus;
 mod signature;
 mod support;
 mod trust;
