@@ -21,6 +21,7 @@ mod monitoring;
 mod network;
 mod scale;
 mod serve;
+mod serve_config;
 mod serve_prometheus;
 mod signature;
 mod support;
