@@ -17,10 +17,15 @@ Examples:
   curl 'http://127.0.0.1:9219/probe?target=origin.example.com'
   curl 'http://127.0.0.1:9219/probe?target=origin.example.com:8443&host_header=www.example.com'
   origin-probe serve --listen 127.0.0.1:9219 --roots private-ca.pem --max-probes 16
+  origin-probe serve --config /etc/origin-probe/serve.toml
+  origin-probe serve --cloudfront dist.json --interval 10m    # fleet mode, on /metrics
 
 Endpoints:
   GET  /probe?target=HOST[:PORT][&host_header=NAME][&origin_ssl_protocols=LIST][&module=NAME]
        one check of that origin, answered as Prometheus text (OpenMetrics when asked)
+  GET  /metrics   the exporter's own metrics, then the last fleet round's (--targets,
+                  --cloudfront)
+  POST /-/reload  reload --config (as SIGHUP does)
   GET  /healthz   200 while the exporter is serving
 
 Prometheus scrape config (relabel the target into the query):
@@ -71,6 +76,20 @@ pub(crate) struct ServeArgs {
     /// monitoring"); reloaded on SIGHUP and POST /-/reload.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Fleet mode: probe every target of FILE (as `check --input` reads it) each --interval,
+    /// and serve the last round's metrics on /metrics.
+    #[arg(long, value_name = "FILE", conflicts_with = "cloudfront")]
+    pub targets: Option<PathBuf>,
+
+    /// Fleet mode: check the custom origins of these CloudFront distribution files (as
+    /// `origin-probe cloudfront` reads them) each --interval, served on /metrics. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub cloudfront: Vec<PathBuf>,
+
+    /// Fleet mode: time between rounds, jittered by up to 10% either way.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub interval: Duration,
 
     /// The default module: probing flags as for `check`.
     #[command(flatten)]

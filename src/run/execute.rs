@@ -154,6 +154,60 @@ pub(crate) async fn report_one(
     (report, clock.meta())
 }
 
+/// A whole run to its assembled report, handed back instead of delivered: the exporter's fleet
+/// mode, one round. The same engine, `drive` and `assemble` as [`execute()`] (and the same
+/// `observe`); nothing is printed and Ctrl-C is left to the caller. The spec's output settings
+/// are not used beyond `fail_on`.
+pub(crate) async fn report_all(
+    spec: RunSpec<impl Iterator<Item = Item> + Send>,
+    mut observe: impl FnMut(&OriginReport) -> Vec<OriginReport> + Send,
+) -> (Report, RunMeta) {
+    let RunSpec {
+        items,
+        probe,
+        resolve,
+        store,
+        output,
+        baseline: _,
+    } = spec;
+    let clock = Clock::start(probe.at);
+    let roots = store.info().clone();
+    let warn_days = probe.warn_days;
+    let resolver = Resolver::new(&resolve, probe.timeout);
+    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let mut origins = Vec::new();
+    let mut summary = Summary::default();
+    let mut faults = ProberFaults::default();
+    let (interrupted, input_errors) = drive(
+        items,
+        engine,
+        false,
+        Interrupts::Ignored,
+        |order, origin| {
+            if let Some(fault) = &origin.prober_fault {
+                faults.add(fault);
+                return;
+            }
+            let more = observe(&origin);
+            for origin in std::iter::once(origin).chain(more) {
+                summary.add(origin.verdict);
+                origins.push((order, origin));
+            }
+        },
+    )
+    .await;
+    let finished = Finished {
+        origins,
+        summary,
+        interrupted,
+        roots,
+        run_error: faults.into_error(),
+        input_errors,
+    };
+    let (report, _) = assemble::assemble(&clock, finished, None, output.fail_on, warn_days);
+    (report, clock.meta())
+}
+
 /// The origins the prober could not judge, and the first reason (they share one: the run has
 /// one resolver).
 #[derive(Debug, Default)]

@@ -22,6 +22,7 @@ mod network;
 mod scale;
 mod serve;
 mod serve_config;
+mod serve_fleet;
 mod serve_prometheus;
 mod signature;
 mod support;

@@ -1,5 +1,6 @@
 //! The exporter's own metrics (`origin-probe serve`, `/metrics`): what it has done since it
-//! started, in text format 0.0.4.
+//! started, in text format 0.0.4. In fleet mode the last round's report follows them on
+//! `/metrics`, in the file format's families (see the parent module).
 //!
 //! # Metric families
 //!
@@ -11,6 +12,8 @@
 //! | `origin_probe_exporter_scrapes_refused_total` | counter | none | scrapes refused with 503 (no free probe before the queue deadline) |
 //! | `origin_probe_exporter_probes_in_flight` | gauge | none | probes running now |
 //! | `origin_probe_exporter_config_reload_success` | gauge | none | 1 if the last `--config` load succeeded (always 1 without `--config`) |
+//! | `origin_probe_exporter_fleet_rounds_total` | counter | none | fleet mode: rounds of the whole input finished |
+//! | `origin_probe_exporter_fleet_round_failures_total` | counter | none | fleet mode: rounds that could not run (a missing file); the last good round stays on `/metrics` |
 //! | `origin_probe_build_info` | gauge | `version` | 1; the exporter's version |
 //!
 //! Pure: the numbers arrive as [`ExporterStats`].
@@ -28,6 +31,9 @@ pub(crate) struct ExporterStats {
     pub(crate) refused: u64,
     pub(crate) in_flight: usize,
     pub(crate) config_ok: bool,
+    /// Fleet mode: rounds finished, and rounds that could not run.
+    pub(crate) fleet_rounds: u64,
+    pub(crate) fleet_failures: u64,
 }
 
 /// The exporter's own metrics as 0.0.4 text.
@@ -84,6 +90,20 @@ pub(crate) fn write_exporter(stats: &ExporterStats) -> String {
         "",
         u8::from(stats.config_ok).to_string(),
     );
+    family(
+        "origin_probe_exporter_fleet_rounds_total",
+        "counter",
+        "Fleet mode: rounds of the whole --targets or --cloudfront input finished.",
+        "",
+        stats.fleet_rounds.to_string(),
+    );
+    family(
+        "origin_probe_exporter_fleet_round_failures_total",
+        "counter",
+        "Fleet mode: rounds that could not run (the last good round stays on /metrics).",
+        "",
+        stats.fleet_failures.to_string(),
+    );
     let mut version = String::new();
     push_label(&mut version, "version", env!("CARGO_PKG_VERSION"));
     family(
@@ -109,6 +129,8 @@ mod tests {
             refused: 1,
             in_flight: 4,
             config_ok: true,
+            fleet_rounds: 0,
+            fleet_failures: 0,
         });
         assert!(text.contains("# TYPE origin_probe_exporter_probes_total counter\norigin_probe_exporter_probes_total 7\n"), "{text}");
         assert!(

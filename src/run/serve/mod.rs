@@ -2,7 +2,8 @@
 //! blackbox exporter, `/probe?target=HOST[:PORT]`, each scrape one check of that origin.
 //!
 //! Layout: `settings.rs` (flags validated, the bounds as named constants, modules),
-//! `config_file.rs` (`--config`: modules and the allow-list, loaded and reloaded), `allow.rs`
+//! `config_file.rs` (`--config`: modules and the allow-list, loaded and reloaded), `fleet.rs`
+//! (`--targets` / `--cloudfront` probed in rounds, served on `/metrics`), `allow.rs`
 //! (the allow-list), `query.rs` (a scrape's query, parsed), `admit.rs` (the probe bound and the
 //! per-target memory), `probe.rs` (one scrape to its answer), `http.rs` (hyper, routes,
 //! graceful shutdown). A scrape runs through the same engine, verdicts and renderer as `check`
@@ -14,6 +15,7 @@
 mod admit;
 mod allow;
 mod config_file;
+mod fleet;
 mod http;
 mod probe;
 mod query;
@@ -51,8 +53,14 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
         ));
         let state = Arc::new(State::new(settings, catalog));
         let reloads = tokio::spawn(reload_on_hangup(Arc::clone(&state)));
+        let fleet = state.settings.fleet.clone().map(|(input, interval)| {
+            tokio::spawn(fleet::watch(Arc::clone(&state), input, interval))
+        });
         http::serve(listener, state, stop_requested()).await;
         reloads.abort();
+        if let Some(fleet) = fleet {
+            fleet.abort();
+        }
         say::note("serve: stopped");
         Ok(exit::code(exit::READY))
     })?
@@ -74,6 +82,8 @@ pub(super) struct State {
     catalog: RwLock<Arc<Catalog>>,
     gate: Gate,
     counters: Counters,
+    /// Fleet mode's last round (empty without `--targets` / `--cloudfront`).
+    fleet: fleet::FleetCache,
 }
 
 /// What `/metrics` reports about the exporter itself.
@@ -94,6 +104,7 @@ impl State {
             settings,
             catalog: RwLock::new(Arc::new(catalog)),
             counters: Counters::default(),
+            fleet: fleet::FleetCache::default(),
         }
     }
 
@@ -134,11 +145,17 @@ impl State {
             refused: c.refused.load(Ordering::Relaxed),
             in_flight: self.gate.in_flight(self.settings.max_probes),
             config_ok: !c.config_failed.load(Ordering::Relaxed),
+            fleet_rounds: self.fleet.rounds.load(Ordering::Relaxed),
+            fleet_failures: self.fleet.failures.load(Ordering::Relaxed),
         };
+        let mut body = write_exporter(&stats);
+        if let Some(fleet) = self.fleet.text() {
+            body.push_str(&fleet);
+        }
         Reply {
             status: 200,
             content_type: crate::report::prometheus::Dialect::Text.content_type(),
-            body: write_exporter(&stats),
+            body,
         }
     }
 }

@@ -12,6 +12,7 @@ use anyhow::{Result, ensure};
 
 use super::super::spec::load_roots;
 use super::allow::AllowList;
+use super::fleet::FleetInput;
 use crate::cert::TrustStore;
 use crate::cli::ServeArgs;
 use crate::config::{MAX_CONCURRENCY, MAX_TIMEOUT, ProbeConfig, ResolveConfig};
@@ -85,6 +86,8 @@ pub(super) struct ServeConfig {
     pub(super) probe_timeout: Duration,
     pub(super) shutdown_grace: Duration,
     pub(super) config: Option<std::path::PathBuf>,
+    /// Fleet mode's input and `--interval`.
+    pub(super) fleet: Option<(FleetInput, Duration)>,
     /// The flags' module, which a `--config` file's modules start from.
     pub(super) default_module: Module,
 }
@@ -113,6 +116,18 @@ impl ServeConfig {
             "--min-interval must be at most 1h, got {:?}",
             args.min_interval
         );
+        ensure!(
+            args.interval >= Duration::from_secs(1) && args.interval <= Duration::from_secs(86_400),
+            "--interval must be from 1s to 24h, got {:?}",
+            args.interval
+        );
+        let fleet = match (args.targets, args.cloudfront) {
+            (Some(path), _) => Some((FleetInput::Targets(path), args.interval)),
+            (None, files) if !files.is_empty() => {
+                Some((FleetInput::Cloudfront(files), args.interval))
+            }
+            (None, _) => None,
+        };
         let (probe, resolve, roots) = args.probe.into_config(None)?;
         let store = load_roots(roots.as_deref())?;
         Ok(ServeConfig {
@@ -123,6 +138,7 @@ impl ServeConfig {
             probe_timeout: args.probe_timeout,
             shutdown_grace: args.shutdown_grace,
             config: args.config,
+            fleet,
             default_module: Module {
                 probe,
                 resolve,
