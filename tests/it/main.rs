@@ -18,6 +18,7 @@ mod http;
 mod issue18_output;
 mod legacy;
 mod monitoring;
+mod monitoring_rules;
 mod network;
 mod scale;
 mod serve;
