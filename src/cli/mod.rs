@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod serve;
 mod validate;
+
+pub(crate) use serve::ServeArgs;
 
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
@@ -87,6 +90,9 @@ pub(crate) enum Command {
     /// Start a built-in fleet of local origins with real defects and probe them for real.
     #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
+    /// Run as a Prometheus exporter: each scrape of /probe?target=HOST checks one origin.
+    #[command(after_help = serve::SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
     /// Print a shell completion script to stdout.
     #[command(
         after_help = "Examples:\n  origin-probe completions bash > /etc/bash_completion.d/origin-probe\n  origin-probe completions zsh > \"${fpath[1]}/_origin-probe\"\n  origin-probe completions fish > ~/.config/fish/completions/origin-probe.fish"

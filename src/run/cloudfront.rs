@@ -79,7 +79,10 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
 }
 
 /// Reads every file, reporting each one that cannot be used; also those, as report items.
-fn read_documents(files: &[PathBuf], forwards_host: &[String]) -> (Vec<Document>, Vec<Item>) {
+pub(super) fn read_documents(
+    files: &[PathBuf],
+    forwards_host: &[String],
+) -> (Vec<Document>, Vec<Item>) {
     let mut input_errors = Vec::new();
     let mut documents = Vec::new();
     let mut used_declarations: Vec<String> = Vec::new();
@@ -170,13 +173,13 @@ fn plan_target<'a>(
 /// The run's items, the origins that could not be made items, and how many rows each origin
 /// (by its source) has, so an origin group's row can follow its members' last one.
 #[derive(Debug)]
-struct Collected {
-    items: Vec<Item>,
-    invalid: Vec<Item>,
-    rows: HashMap<String, usize>,
+pub(super) struct Collected {
+    pub(super) items: Vec<Item>,
+    pub(super) invalid: Vec<Item>,
+    pub(super) rows: HashMap<String, usize>,
 }
 
-fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<Collected> {
+pub(super) fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<Collected> {
     let mut items = Vec::new();
     let mut origins_in_input = 0usize;
     let mut invalid = Vec::new();
@@ -235,7 +238,7 @@ fn collect_items(documents: &[Document], shard: Option<Shard>) -> Result<Collect
 }
 
 /// Watches for every origin group's members, to add the group's row after their last one.
-fn group_watch(documents: &[Document], rows: &HashMap<String, usize>) -> GroupWatch {
+pub(super) fn group_watch(documents: &[Document], rows: &HashMap<String, usize>) -> GroupWatch {
     let mut groups = GroupWatch::default();
     for doc in documents {
         for dist in &doc.distributions {

@@ -30,9 +30,19 @@ impl InputOrder {
         InputOrder(probes_before, 0)
     }
 
-    fn probed(index: usize) -> InputOrder {
+    pub(super) fn probed(index: usize) -> InputOrder {
         InputOrder(index, 1)
     }
+}
+
+/// Who may cut a run short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Interrupts {
+    /// Ctrl-C: the first stops new probes, the second quits (a command run by a person).
+    CtrlC,
+    /// Nobody: the caller bounds the run itself (`serve`, whose process owns the signals and
+    /// whose probes are bounded by their scrape's deadline).
+    Ignored,
 }
 
 /// Probes the items, handing every finished origin to `finished` (in completion order, with
@@ -47,6 +57,7 @@ pub(super) async fn drive(
     items: impl Iterator<Item = Item> + Send + 'static,
     engine: Arc<Engine>,
     progress_wanted: bool,
+    interrupts: Interrupts,
     mut finished: impl FnMut(InputOrder, OriginReport),
 ) -> (Option<Interrupted>, Vec<InputErrorReport>) {
     // The bar's length: known for a list, growing as a streamed input is read.
@@ -68,7 +79,8 @@ pub(super) async fn drive(
     // Ctrl-C: the first stops new probes and lets those in flight finish (briefly); the
     // second quits at once.
     let stop = Arc::new(Stop::default());
-    let watcher = tokio::spawn(watch_interrupts(Arc::clone(&stop)));
+    let watcher = (interrupts == Interrupts::CtrlC)
+        .then(|| tokio::spawn(watch_interrupts(Arc::clone(&stop))));
     let end = engine
         .run_from(&mut source, &stop, |i, origin| {
             for (order, report) in take_all(&settled) {
@@ -80,7 +92,9 @@ pub(super) async fn drive(
             finished(InputOrder::probed(i), origin);
         })
         .await;
-    watcher.abort();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     for (order, report) in take_all(&settled) {
         finished(order, report);
     }

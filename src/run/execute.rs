@@ -6,11 +6,15 @@ use anyhow::Result;
 
 use super::assemble::{self, Clock, Finished};
 use super::deliver::{self, Sink};
-use super::drive::drive;
+use super::drive::{InputOrder, Interrupts, drive};
 use super::{Item, RunOutcome, RunSpec};
-use crate::document::{OriginReport, ProberFault, RunError, Summary};
+use crate::cert::TrustStore;
+use crate::config::{ProbeConfig, ResolveConfig};
+use crate::document::{FailOn, OriginReport, ProberFault, Report, RunError, Summary};
 use crate::engine::Engine;
+use crate::report::RunMeta;
 use crate::resolve::Resolver;
+use crate::target::Target;
 
 /// Probes the spec's items and delivers the report as its output settings say. `observe` sees
 /// every finished origin (the demo checks its expectations, `cloudfront` builds the plan) and
@@ -39,18 +43,24 @@ pub(crate) async fn execute(
     let mut sink = Sink::open(&output, clock.run_context(&roots))?;
     let mut summary = Summary::default();
     let mut faults = ProberFaults::default();
-    let (interrupted, input_errors) = drive(items, engine, output.progress, |order, origin| {
-        // An origin the prober could not judge is the prober's failure, not a verdict.
-        if let Some(fault) = &origin.prober_fault {
-            faults.add(fault);
-            return;
-        }
-        let more = observe(&origin);
-        for origin in std::iter::once(origin).chain(more) {
-            summary.add(origin.verdict);
-            sink.take(order, origin);
-        }
-    })
+    let (interrupted, input_errors) = drive(
+        items,
+        engine,
+        output.progress,
+        Interrupts::CtrlC,
+        |order, origin| {
+            // An origin the prober could not judge is the prober's failure, not a verdict.
+            if let Some(fault) = &origin.prober_fault {
+                faults.add(fault);
+                return;
+            }
+            let more = observe(&origin);
+            for origin in std::iter::once(origin).chain(more) {
+                summary.add(origin.verdict);
+                sink.take(order, origin);
+            }
+        },
+    )
     .await;
     let run_error = faults.into_error();
     let Some(origins) = sink.finish(&input_errors, run_error.as_ref())? else {
@@ -84,6 +94,118 @@ pub(crate) async fn execute(
         interrupted: report.interrupted.is_some(),
         run_error,
     })
+}
+
+/// One origin probed and judged by the same engine, `drive` and `assemble` as every command's
+/// run, its report handed back instead of delivered: the exporter's `/probe`. Nothing is
+/// printed and Ctrl-C is left to the caller. The probe is bounded by `deadline`: one that has
+/// not finished by then is dropped (its sockets close) and reported as unfinished
+/// (`verdict::unfinished`), so the caller always has an answer in time.
+pub(crate) async fn report_one(
+    target: Target,
+    probe: ProbeConfig,
+    resolve: &ResolveConfig,
+    store: TrustStore,
+    deadline: tokio::time::Instant,
+) -> (Report, RunMeta) {
+    let clock = Clock::start(probe.at);
+    let budget = deadline.saturating_duration_since(tokio::time::Instant::now());
+    let roots = store.info().clone();
+    let warn_days = probe.warn_days;
+    let resolver = Resolver::new(resolve, probe.timeout);
+    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let mut origins = Vec::new();
+    let mut summary = Summary::default();
+    let mut faults = ProberFaults::default();
+    let items = std::iter::once(Item::Probe(target.clone()));
+    let driven = tokio::time::timeout_at(
+        deadline,
+        drive(
+            items,
+            engine,
+            false,
+            Interrupts::Ignored,
+            |order, origin| {
+                if let Some(fault) = &origin.prober_fault {
+                    faults.add(fault);
+                    return;
+                }
+                summary.add(origin.verdict);
+                origins.push((order, origin));
+            },
+        ),
+    )
+    .await;
+    let (interrupted, input_errors) = driven.unwrap_or_else(|_elapsed| {
+        let origin = crate::verdict::unfinished(&target, budget);
+        summary.add(origin.verdict);
+        origins.push((InputOrder::probed(0), origin));
+        (None, Vec::new())
+    });
+    let finished = Finished {
+        origins,
+        summary,
+        interrupted,
+        roots,
+        run_error: faults.into_error(),
+        input_errors,
+    };
+    let (report, _) = assemble::assemble(&clock, finished, None, FailOn::WouldFail, warn_days);
+    (report, clock.meta())
+}
+
+/// A whole run to its assembled report, handed back instead of delivered: the exporter's fleet
+/// mode, one round. The same engine, `drive` and `assemble` as [`execute()`] (and the same
+/// `observe`); nothing is printed and Ctrl-C is left to the caller. The spec's output settings
+/// are not used beyond `fail_on`.
+pub(crate) async fn report_all(
+    spec: RunSpec<impl Iterator<Item = Item> + Send + 'static>,
+    mut observe: impl FnMut(&OriginReport) -> Vec<OriginReport> + Send,
+) -> (Report, RunMeta) {
+    let RunSpec {
+        items,
+        probe,
+        resolve,
+        store,
+        output,
+        baseline: _,
+    } = spec;
+    let clock = Clock::start(probe.at);
+    let roots = store.info().clone();
+    let warn_days = probe.warn_days;
+    let resolver = Resolver::new(&resolve, probe.timeout);
+    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let mut origins = Vec::new();
+    let mut summary = Summary::default();
+    let mut faults = ProberFaults::default();
+    let (interrupted, input_errors) = drive(
+        items,
+        engine,
+        false,
+        Interrupts::Ignored,
+        |order, origin| {
+            if let Some(fault) = &origin.prober_fault {
+                faults.add(fault);
+                return;
+            }
+            let more = observe(&origin);
+            for origin in std::iter::once(origin).chain(more) {
+                summary.add(origin.verdict);
+                origins.push((order, origin));
+            }
+        },
+    )
+    .await;
+    let finished = Finished {
+        origins,
+        summary,
+        interrupted,
+        roots,
+        run_error: faults.into_error(),
+        input_errors,
+    };
+    let (report, _) = assemble::assemble(&clock, finished, None, output.fail_on, warn_days);
+    (report, clock.meta())
 }
 
 /// The origins the prober could not judge, and the first reason (they share one: the run has

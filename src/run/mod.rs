@@ -21,6 +21,7 @@ mod execute;
 mod generate;
 mod plan_file;
 mod say;
+mod serve;
 mod spec;
 mod targets;
 mod usage;
@@ -63,6 +64,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Cloudfront(args) => cloudfront::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

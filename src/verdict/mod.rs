@@ -38,7 +38,7 @@ use crate::sanitize;
 use crate::target::Target;
 use crate::tls;
 use cert_rules::CertRuleContext;
-pub(crate) use settled::{Subject, settled, task_failed};
+pub(crate) use settled::{Subject, settled, task_failed, unfinished};
 
 /// What judging needs besides the records.
 #[derive(Debug, Clone, Copy)]

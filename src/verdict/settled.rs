@@ -5,6 +5,8 @@
 //!
 //! Pure.
 
+use std::time::Duration;
+
 use crate::document::{CloudFrontRef, OriginReport};
 use crate::finding::{Confidence, Finding, Impact, Verdict, finding};
 use crate::target::Target;
@@ -40,6 +42,25 @@ pub(crate) fn settled(subject: Subject, findings: Vec<Finding>) -> OriginReport 
     }
 }
 
+/// The report for an origin whose probe could not finish in the time its caller had (the
+/// exporter's scrape deadline): never called ready. A would-504 of unverified confidence:
+/// CloudFront waits up to its connection attempts and read timeout (fact 24), which may be
+/// longer than `budget`, so a slow origin is only probably one CloudFront gives up on.
+pub(crate) fn unfinished(target: &Target, budget: Duration) -> OriginReport {
+    let finding = finding(
+        "probe.unfinished",
+        Impact::Would504,
+        Confidence::Unverified,
+        24,
+        format!(
+            "the probe did not finish within its {:.1}s budget (the scrape timeout less a margin); CloudFront may wait up to 3 x 10s to connect and 30s for an answer",
+            budget.as_secs_f64()
+        ),
+        "raise the scrape_timeout of this job, or find why the origin answers so slowly",
+    );
+    settled(subject_of(target), vec![finding])
+}
+
 /// The report for an origin whose probe task crashed: never lost, never called ready.
 pub(crate) fn task_failed(target: &Target, error: &str) -> OriginReport {
     let finding = finding(
@@ -50,12 +71,15 @@ pub(crate) fn task_failed(target: &Target, error: &str) -> OriginReport {
         format!("origin-probe could not finish probing this origin: {error}"),
         "re-run; if it persists, report it as a bug with this origin's name",
     );
-    let subject = Subject {
+    settled(subject_of(target), vec![finding])
+}
+
+fn subject_of(target: &Target) -> Subject {
+    Subject {
         origin: target.origin(),
         port: target.port,
         host_header: target.host_header.clone(),
         source: target.source.clone(),
         cloudfront: target.cloudfront.as_ref().map(|c| c.reference.clone()),
-    };
-    settled(subject, vec![finding])
+    }
 }

@@ -73,8 +73,10 @@
 //! chains, with one difference: a trust anchor that the server did not send is not counted
 //! (the report holds only the certificates sent). `probe_tls_version_info` is the version this
 //! probe negotiated, which is the version CloudFront would negotiate, not the one a modern
-//! client gets. The blackbox name `probe_duration_seconds` is not reused: ours times several
-//! handshakes per address.
+//! client gets. The file does not use the blackbox name `probe_duration_seconds` for an origin's
+//! time (`origin_probe_probe_duration_seconds`, which covers several handshakes per address);
+//! `origin-probe serve` adds the blackbox family to each scrape's answer
+//! (see the `scrape` module), where it times the whole probe as blackbox's does.
 //!
 //! # Last known expiry
 //!
@@ -169,7 +171,6 @@
 //! ```
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use time::OffsetDateTime;
@@ -185,7 +186,14 @@ use labels::escape_label_value;
 use labels::{blackbox_version_name, origin_labels, push_label};
 
 mod carry;
+mod exporter;
+mod family;
 mod labels;
+mod scrape;
+
+pub(crate) use exporter::{ExporterStats, write_exporter};
+use family::Family;
+pub(crate) use scrape::{Dialect, write_scrape};
 
 /// What only the finished run knows. Filled by the caller, who owns the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -209,47 +217,16 @@ pub(crate) fn write(
     out.write_all(render(report, run, &previous).as_bytes())
 }
 
-/// One metric family: its samples are kept together and written after its HELP and TYPE.
-struct Family {
-    name: &'static str,
-    help: &'static str,
-    /// `(labels, value)`; labels already escaped and joined, without braces.
-    samples: Vec<(String, String)>,
-    /// Label sets already written, so a series is never written twice.
-    seen: HashSet<String>,
-}
-
-impl Family {
-    fn new(name: &'static str, help: &'static str) -> Family {
-        Family {
-            name,
-            help,
-            samples: Vec::new(),
-            seen: HashSet::new(),
-        }
-    }
-
-    fn sample(&mut self, labels: String, value: String) {
-        if self.seen.insert(labels.clone()) {
-            self.samples.push((labels, value));
-        }
-    }
-
-    fn push_to(&self, out: &mut String) {
-        // HELP text escapes only backslash and newline; ours are constants without either.
-        let _ = writeln!(out, "# HELP {} {}", self.name, self.help);
-        let _ = writeln!(out, "# TYPE {} gauge", self.name);
-        for (labels, value) in &self.samples {
-            if labels.is_empty() {
-                let _ = writeln!(out, "{} {value}", self.name);
-            } else {
-                let _ = writeln!(out, "{}{{{labels}}} {value}", self.name);
-            }
-        }
-    }
-}
-
 fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
+    let mut out = String::new();
+    for family in families(report, run, previous) {
+        family.push_to(&mut out);
+    }
+    out
+}
+
+/// Every family of the report, in the order they are written.
+fn families(report: &Report, run: &RunMeta, previous: &Previous) -> Vec<Family> {
     let mut origins_probed = Family::new("origin_probe_origins", "Origins probed in the run.");
     origins_probed.sample(String::new(), report.origins.len().to_string());
     let mut run_duration = Family::new(
@@ -420,8 +397,7 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
         }
     }
 
-    let mut out = String::new();
-    for family in [
+    vec![
         origins_probed,
         run_duration,
         last_run,
@@ -440,10 +416,7 @@ fn render(report: &Report, run: &RunMeta, previous: &Previous) -> String {
         expiry,
         last_chain,
         seen,
-    ] {
-        family.push_to(&mut out);
-    }
-    out
+    ]
 }
 
 /// One series per verdict value, 1 for `actual`.

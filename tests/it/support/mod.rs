@@ -2,6 +2,7 @@
 //! and helpers to read its JSON report.
 
 pub mod dns;
+pub mod exporter;
 pub mod hostile;
 pub mod legacy;
 pub mod promtool;
