@@ -355,3 +355,37 @@ async fn a_slow_origin_delays_no_other_scrape_and_sigterm_lets_it_finish() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("stopping"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_flags_and_a_taken_address_are_one_line_and_exit_2() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken = holder.local_addr().expect("addr").to_string();
+    for (args, fragment) in [
+        (
+            vec!["serve", "--max-probes", "0"],
+            "--max-probes must be between 1",
+        ),
+        (
+            vec!["serve", "--probe-timeout", "0s"],
+            "--probe-timeout must be more than 0",
+        ),
+        (
+            vec!["serve", "--interval", "10ms"],
+            "--interval must be from 1s",
+        ),
+        (vec!["serve", "--listen", "nowhere"], "--listen"),
+        (vec!["serve", "--listen", &taken], "cannot listen there"),
+    ] {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let r = crate::support::run(&args).await;
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.trim_end().lines().count(),
+            1,
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(fragment), "{args:?}: {}", r.stderr);
+    }
+    drop(holder);
+}
