@@ -13,6 +13,7 @@ const RULE_PREFIXES: &[&str] = &[
     "config.",
     "internal.",
     "http.",
+    "probe.",
 ];
 
 fn read(path: &Path) -> String {

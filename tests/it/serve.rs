@@ -303,3 +303,89 @@ pub fn promtool_check(text: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_origin_delays_no_other_scrape_and_sigterm_lets_it_finish() {
+    let silent = other_origin(Behaviour::AcceptSilent).await;
+    let good = tls_origin("good").await;
+    let exporter = Exporter::start(&serve_args(
+        &[("silent.test", &silent), ("good.test", &good)],
+        &["--timeout", "20s", "--shutdown-grace", "10s"],
+    ))
+    .await;
+    let addr = exporter.addr;
+    let slow_path = probe_path("silent.test", silent.addr.port());
+    let slow = tokio::spawn(async move {
+        let started = Instant::now();
+        let answer = crate::support::exporter::request(
+            addr,
+            "GET",
+            &slow_path,
+            &[("X-Prometheus-Scrape-Timeout-Seconds", "3")],
+        )
+        .await;
+        (answer, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let fast = exporter
+        .get(&probe_path("good.test", good.addr.port()), &[])
+        .await;
+    assert_eq!(
+        sample(&fast.body, "probe_success{").as_deref(),
+        Some("1"),
+        "{}",
+        fast.body
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "a good origin waited {:?} behind a silent one",
+        started.elapsed()
+    );
+    // SIGTERM while the slow scrape is in flight: it still gets its answer, then the process
+    // exits 0.
+    let (code, stderr) = {
+        exporter.signal("TERM");
+        let (answer, took) = slow.await.expect("join");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(sample(&answer.body, "probe_success{").as_deref(), Some("0"));
+        assert!(took < Duration::from_secs(4), "{took:?}");
+        exporter.exit(Duration::from_secs(15)).await
+    };
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("stopping"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_flags_and_a_taken_address_are_one_line_and_exit_2() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken = holder.local_addr().expect("addr").to_string();
+    for (args, fragment) in [
+        (
+            vec!["serve", "--max-probes", "0"],
+            "--max-probes must be between 1",
+        ),
+        (
+            vec!["serve", "--probe-timeout", "0s"],
+            "--probe-timeout must be more than 0",
+        ),
+        (
+            vec!["serve", "--interval", "10ms"],
+            "--interval must be from 1s",
+        ),
+        (vec!["serve", "--listen", "nowhere"], "--listen"),
+        (vec!["serve", "--listen", &taken], "cannot listen there"),
+    ] {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let r = crate::support::run(&args).await;
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.trim_end().lines().count(),
+            1,
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(fragment), "{args:?}: {}", r.stderr);
+    }
+    drop(holder);
+}

@@ -142,8 +142,13 @@ impl Exporter {
     }
 
     /// SIGTERM, then the exit code (the process must end within `within`).
-    pub async fn stop(mut self, within: Duration) -> (Option<i32>, String) {
+    pub async fn stop(self, within: Duration) -> (Option<i32>, String) {
         self.signal("TERM");
+        self.exit(within).await
+    }
+
+    /// The exit code once the process ends by itself (within `within`), and its stderr.
+    pub async fn exit(mut self, within: Duration) -> (Option<i32>, String) {
         let status = tokio::time::timeout(within, self.child.wait())
             .await
             .unwrap_or_else(|_| panic!("the exporter did not stop within {within:?}"))
