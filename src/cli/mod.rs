@@ -53,6 +53,18 @@ const CLOUDFRONT_AFTER_HELP: &str = concat!(
     exit_codes!()
 );
 
+/// `terraform --help`: examples, then the exit codes.
+const TERRAFORM_AFTER_HELP: &str = concat!(
+    "Examples:
+  terraform plan -out plan.out && terraform show -json plan.out > plan.json
+  origin-probe terraform plan.json
+  origin-probe terraform plan.json --format sarif --output origin-probe.sarif
+  terraform show -json > state.json && origin-probe terraform state.json
+
+",
+    exit_codes!()
+);
+
 /// The demo's own exit codes: it checks its fleet's verdicts against what each defect predicts,
 /// so "would fail" origins are the point of the demo, not a failure.
 const DEMO_AFTER_HELP: &str = "\
@@ -84,6 +96,9 @@ pub(crate) enum Command {
     /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
     #[command(after_help = CLOUDFRONT_AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
+    /// Check the CloudFront distributions of a Terraform plan or state (`terraform show -json`).
+    #[command(after_help = TERRAFORM_AFTER_HELP)]
+    Terraform(TerraformArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
     #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
@@ -164,6 +179,29 @@ pub(crate) struct CloudfrontArgs {
 
     /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N
     /// copies with 1/N .. N/N cover the input exactly once. Not with --plan.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TerraformArgs {
+    /// The JSON of `terraform show -json PLANFILE` (the planned configuration is judged: what
+    /// will exist after apply) or of `terraform show -json` (the state); '-' for stdin.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Treat this custom origin request or cache policy ID (or resource address) as forwarding
+    /// the viewer Host header; policy resources in the same file need no declaration. Repeatable.
+    #[arg(long, value_name = "POLICY_ID")]
+    pub forwards_host: Vec<String>,
+
+    /// Check only shard K of N (1 <= K <= N), as for `cloudfront`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
 

@@ -21,6 +21,9 @@ use crate::tls::SslProtocol;
 mod baseline_diff;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod location;
+
+pub use location::SourceLocation;
 
 pub(crate) use baseline_diff::{
     BaselineDiff, Change, DiffSummary, OriginDiff, OriginKey, Renewal, RuleImpact,
@@ -276,6 +279,10 @@ pub struct CloudFrontRef {
     /// The viewer name this row checks when the Host header is forwarded (an alias or the
     /// cloudfront.net name); null when Host is not forwarded.
     pub viewer_name: Option<String>,
+    /// For infrastructure-as-code input (Terraform, CloudFormation): where the origin is
+    /// written. Absent for AWS CLI JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
 }
 
 /// A finding as renderers show it: once, with every address that carries it (none for

@@ -5,6 +5,7 @@
 pub mod cloudfront;
 pub(crate) mod domains;
 pub(crate) mod shard;
+pub mod terraform;
 
 pub use domains::{
     Entry, InputError, SeenTargets, TargetError, TargetLines, normalize_host, parse_entry,

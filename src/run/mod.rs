@@ -23,6 +23,7 @@ mod plan_file;
 mod say;
 mod spec;
 mod targets;
+mod terraform;
 mod usage;
 
 use std::process::ExitCode;
@@ -63,6 +64,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Cloudfront(args) => cloudfront::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Terraform(args) => terraform::run(args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

@@ -17,7 +17,7 @@ pub(crate) const NOT_PROBED: &str = "origin.not-probed";
 
 /// The findings of this module for one origin of a distribution.
 pub(crate) fn origin_findings(origin: &CfOrigin) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = super::iac_rules::unresolved(origin);
     match &origin.kind {
         CfOriginKind::S3Rest => {
             out.extend(s3_viewer_http(origin));

@@ -15,6 +15,7 @@ mod docs;
 mod fidelity;
 mod hostile;
 mod http;
+mod iac;
 mod issue18_output;
 mod legacy;
 mod monitoring;
