@@ -13,6 +13,7 @@
 
 mod assemble;
 mod check;
+mod cloudformation;
 mod cloudfront;
 mod deliver;
 mod demo;
@@ -65,6 +66,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Cloudfront(args) => cloudfront::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Terraform(args) => terraform::run(args),
+        Command::Cloudformation(args) => cloudformation::run(args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

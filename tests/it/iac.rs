@@ -112,42 +112,65 @@ pub(crate) fn row<'a>(report: &'a Value, origin_id: &str, viewer: Option<&str>) 
         .unwrap_or_else(|| panic!("no row for {origin_id} / {viewer:?} in {report:#}"))
 }
 
+/// The three inputs of one distribution, and what each row's source ends with.
+const INPUTS: [(&str, &str, &str, &str); 2] = [
+    (
+        "terraform",
+        "terraform",
+        "plan-module.json",
+        "plan-module.json: module.cdn.aws_cloudfront_distribution.main: origin good",
+    ),
+    (
+        "cloudformation",
+        "cloudformation",
+        "template.yaml",
+        "template.yaml: Cdn: origin good",
+    ),
+];
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_terraform_plan_gets_the_verdicts_of_the_same_aws_cli_json() {
+async fn terraform_cloudformation_and_aws_cli_json_agree() {
+    let fleet = fleet().await;
+    let cli = fleet.run_cli_json(&["--format", "json"]).await;
+    assert_eq!(cli.code, 1, "{}", cli.stderr);
+    // The IaC inputs have one origin more (its name is known only after apply, or is a
+    // `!GetAtt`) and no IP origin.
+    let want: Vec<_> = verdicts(&cli.json())
+        .into_iter()
+        .filter(|(id, _, _)| id != "by-ip")
+        .collect();
+    assert!(want.len() >= 5, "{want:?}");
+    for (command, dir, file, source_end) in INPUTS {
+        let path = fleet.fixture(dir, file);
+        let r = fleet.run(command, &[&path], &["--format", "json"]).await;
+        assert_eq!(r.code, 1, "{command}: {}", r.stderr);
+        let report = r.json();
+        let got: Vec<_> = verdicts(&report)
+            .into_iter()
+            .filter(|(id, _, _)| id != "later")
+            .collect();
+        assert_eq!(got, want, "{command}");
+        assert_eq!(row(&report, "later", None)["verdict"], "warn", "{command}");
+        // Every row names its file and resource, and where in the file the origin is.
+        let good = row(&report, "good", None);
+        let source = good["source"].as_str().expect("source");
+        assert!(source.ends_with(source_end), "{command}: {source}");
+        assert!(
+            good["cloudfront"]["location"]["pointer"].is_string(),
+            "{command}: {good:#}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terraform_plan_names_its_json_pointer_and_deleted_distributions() {
     let fleet = fleet().await;
     let plan = fleet.fixture("terraform", "plan-module.json");
     let tf = fleet
         .run("terraform", &[&plan], &["--format", "json"])
         .await;
-    assert_eq!(tf.code, 1, "{}", tf.stderr);
-    let cli = fleet.run_cli_json(&["--format", "json"]).await;
     let tf_report = tf.json();
-    let expected = verdicts(&cli.json());
-    // The plan has one origin more (its name is known after apply) and no IP origin.
-    let got: Vec<_> = verdicts(&tf_report)
-        .into_iter()
-        .filter(|(id, _, _)| id != "later")
-        .collect();
-    let want: Vec<_> = expected
-        .into_iter()
-        .filter(|(id, _, _)| id != "by-ip")
-        .collect();
-    assert_eq!(got, want);
-    assert_eq!(row(&tf_report, "good", None)["verdict"], "ready");
-    assert_eq!(
-        row(&tf_report, "viewer", Some("other.viewer.test"))["verdict"],
-        "would-502"
-    );
-    // Every row names its file and resource, and where in the file the origin is.
-    let good = row(&tf_report, "good", None);
-    let source = good["source"].as_str().expect("source");
-    assert!(
-        source.ends_with(
-            "plan-module.json: module.cdn.aws_cloudfront_distribution.main: origin good"
-        ),
-        "{source}"
-    );
-    let location = &good["cloudfront"]["location"];
+    let location = &row(&tf_report, "good", None)["cloudfront"]["location"];
     assert_eq!(
         location["address"],
         "module.cdn.aws_cloudfront_distribution.main"
@@ -163,6 +186,49 @@ async fn a_terraform_plan_gets_the_verdicts_of_the_same_aws_cli_json() {
         "{}",
         tf.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_names_its_lines_and_takes_parameters() {
+    let fleet = fleet().await;
+    let template = fleet.fixture("cloudformation", "template.yaml");
+    let r = fleet
+        .run("cloudformation", &[&template], &["--format", "json"])
+        .await;
+    let report = r.json();
+    let location = &row(&report, "good", None)["cloudfront"]["location"];
+    assert_eq!(
+        (location["line"].as_u64(), location["column"].as_u64()),
+        (Some(81), Some(13))
+    );
+    let later = row(&report, "later", None);
+    let f = crate::support::finding(later, "iac.unresolved");
+    assert!(
+        f["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("DomainName is !GetAtt LoadBalancer.DNSName"),
+        "{f:#}"
+    );
+    // Given as a parameter, the origin name is the one probed: the good origin's certificate
+    // does not cover it.
+    let resolve = format!("renamed.test:{}:127.0.0.1", fleet.ports[0]);
+    let args = [
+        "--format",
+        "json",
+        "--parameter",
+        "GoodOrigin=renamed.test",
+        "--resolve",
+        &resolve,
+    ];
+    let r = fleet.run("cloudformation", &[&template], &args).await;
+    let good = row(&r.json(), "good", None).clone();
+    assert_eq!(good["origin"], "renamed.test", "{good:#}");
+    assert!(
+        crate::support::rules(&good).contains(&"cert.name-mismatch".to_string()),
+        "{good:#}"
+    );
+    assert_eq!(good["verdict"], "would-502");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -285,6 +351,43 @@ async fn a_bad_file_is_one_line_and_the_others_are_still_probed() {
         assert_eq!(lines.len(), 1, "{name}: {}", r.stderr);
         assert!(lines[0].contains(expect), "{name}: {}", lines[0]);
         // The good plan was still checked.
+        assert_eq!(row(&r.json(), "good", None)["verdict"], "ready", "{name}");
+    }
+    let template = fleet.fixture("cloudformation", "template.yaml");
+    let big = format!("a: [{}]\n", "x, ".repeat(1 << 16));
+    let cases = [
+        (
+            "syntax.yaml",
+            "Resources:\n  A: [1, 2\n  B: 3\n".to_string(),
+            "invalid YAML at line",
+        ),
+        (
+            "laughs.yaml",
+            "Resources: &a\n  X: &b [*a, *a]\n  Y: [*b, *b]\n".to_string(),
+            "aliases",
+        ),
+        (
+            "deep.yaml",
+            format!("Resources: {}{}", "[".repeat(4096), "]".repeat(4096)),
+            "invalid YAML at line 1",
+        ),
+        (
+            "no-cdn.yaml",
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n".to_string(),
+            "no AWS::CloudFront::Distribution",
+        ),
+        ("not-template.yaml", big, "not a CloudFormation template"),
+    ];
+    for (name, text, expect) in cases {
+        let bad = dir.join(name);
+        std::fs::write(&bad, text).expect("write");
+        let r = fleet
+            .run("cloudformation", &[&bad, &template], &["--format", "json"])
+            .await;
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        let lines: Vec<_> = r.stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}: {}", r.stderr);
+        assert!(lines[0].contains(expect), "{name}: {}", lines[0]);
         assert_eq!(row(&r.json(), "good", None)["verdict"], "ready", "{name}");
     }
 }
