@@ -490,6 +490,9 @@ pub(crate) enum Format {
     Prometheus,
     /// JUnit XML: one test suite per distribution or target list, one test case per origin.
     Junit,
+    /// SARIF 2.1.0 for code scanning: the findings of Terraform and CloudFormation input, at
+    /// the origin's place in the file.
+    Sarif,
 }
 
 /// Which verdicts count as failing (`--fail-on`): for the exit code, for JUnit failures and
