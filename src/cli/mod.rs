@@ -59,6 +59,7 @@ const TERRAFORM_AFTER_HELP: &str = concat!(
   terraform plan -out plan.out && terraform show -json plan.out > plan.json
   origin-probe terraform plan.json
   origin-probe terraform plan.json --format sarif --output origin-probe.sarif
+  origin-probe terraform plan.json --plan     # the edits that switch ready origins
   terraform show -json > state.json && origin-probe terraform state.json
 
 ",
@@ -71,6 +72,7 @@ const CLOUDFORMATION_AFTER_HELP: &str = concat!(
   origin-probe cloudformation template.yaml
   origin-probe cloudformation template.yaml --parameter Stage=prod --parameter AWS::Region=us-east-1
   origin-probe cloudformation template.json --format sarif --output origin-probe.sarif
+  origin-probe cloudformation template.yaml --plan
 
 ",
     exit_codes!()
@@ -215,6 +217,12 @@ pub(crate) struct TerraformArgs {
     #[arg(long, value_name = "POLICY_ID")]
     pub forwards_host: Vec<String>,
 
+    /// After the run, print per origin the edit that switches it to https-only in the file
+    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// written: the file is yours to change. Needs every origin: not with --shard.
+    #[arg(long, conflicts_with = "shard")]
+    pub plan: bool,
+
     /// Check only shard K of N (1 <= K <= N), as for `cloudfront`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
@@ -243,6 +251,12 @@ pub(crate) struct CloudformationArgs {
     /// policy resources in the same template need no declaration. Repeatable.
     #[arg(long, value_name = "POLICY_ID")]
     pub forwards_host: Vec<String>,
+
+    /// After the run, print per origin the edit that switches it to https-only in the file
+    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// written: the file is yours to change. Needs every origin: not with --shard.
+    #[arg(long, conflicts_with = "shard")]
+    pub plan: bool,
 
     /// Check only shard K of N (1 <= K <= N), as for `cloudfront`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]

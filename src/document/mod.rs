@@ -542,7 +542,7 @@ mod tests {
                 value.get_name().to_owned()
             })
             .collect();
-        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit"]);
+        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit", "sarif"]);
     }
 
     #[test]

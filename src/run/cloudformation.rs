@@ -20,6 +20,7 @@ pub(super) fn run(args: CloudformationArgs) -> Result<ExitCode> {
         files: &args.files,
         forwards_host: &args.forwards_host,
         plan: None,
+        edits: args.plan,
         shard: args.shard,
         probe: args.probe,
         output: args.output,

@@ -32,6 +32,7 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
         files: &args.files,
         forwards_host: &args.forwards_host,
         plan: args.plan.as_deref(),
+        edits: false,
         shard: args.shard,
         probe: args.probe,
         output: args.output,
@@ -50,6 +51,8 @@ pub(super) struct DistributionRun<'a> {
     pub files: &'a [PathBuf],
     pub forwards_host: &'a [String],
     pub plan: Option<&'a Path>,
+    /// `--plan` of `terraform` and `cloudformation`: print the edits to make in the file.
+    pub edits: bool,
     pub shard: Option<Shard>,
     pub probe: crate::cli::ProbeArgs,
     pub output: crate::cli::OutputArgs,
@@ -111,6 +114,9 @@ pub(super) fn run_distributions(
     let code = outcome.finish(fail_on)?;
     if let Some((path, doc)) = plan_target {
         plan_file::write_plan(path, doc, &verdicts)?;
+    }
+    if run.edits {
+        plan_file::print_edits(&documents, &verdicts);
     }
     if input_errors {
         return Err(EdgeError::InputReported.into());

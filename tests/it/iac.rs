@@ -478,3 +478,49 @@ async fn sarif_for_both_inputs_is_valid_and_located() {
     assert!(sarif_errors(&log).is_empty());
     assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_prints_the_edit_for_ready_origins_and_writes_nothing() {
+    let fleet = fleet().await;
+    for (command, dir, file, _) in INPUTS {
+        let path = fleet.fixture(dir, file);
+        let before = std::fs::read(&path).expect("fixture");
+        let r = fleet
+            .run(command, &[&path], &["--format", "json", "--plan"])
+            .await;
+        assert_eq!(r.code, 1, "{command}: {}", r.stderr);
+        let plan: Vec<&str> = r.stderr.lines().filter(|l| l.contains("plan:")).collect();
+        let want = match command {
+            "terraform" => "origin good: module.cdn.aws_cloudfront_distribution.main.origin[\"good\"].custom_origin_config[0].origin_protocol_policy = \"https-only\"   # now \"http-only\"".to_string(),
+            _ => format!("origin good: {}:81 (the origin): Resources.Cdn.Properties.DistributionConfig.Origins[4].CustomOriginConfig.OriginProtocolPolicy: https-only   # now http-only", path.display()),
+        };
+        assert!(
+            plan.iter().any(|l| l.ends_with(&want)),
+            "{command}: {plan:#?}"
+        );
+        // The expired origin stays, with its reason; nothing else is switched.
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("origin expired: unchanged: cert.expired")),
+            "{command}: {plan:#?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|l| l.contains("origin expired: module") || l.contains("origin viewer: R")),
+            "{command}: {plan:#?}"
+        );
+        assert!(
+            r.stderr
+                .contains("1 edit to make in the file; origin-probe never changes it"),
+            "{command}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(&path).expect("fixture"),
+            before,
+            "{command}: the file is untouched"
+        );
+        assert!(!r.stderr.contains(SECRET));
+    }
+}
