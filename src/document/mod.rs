@@ -542,7 +542,10 @@ mod tests {
                 value.get_name().to_owned()
             })
             .collect();
-        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit", "sarif"]);
+        assert_eq!(
+            names,
+            ["table", "json", "jsonl", "prometheus", "junit", "sarif"]
+        );
     }
 
     #[test]

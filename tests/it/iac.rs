@@ -524,3 +524,24 @@ async fn plan_prints_the_edit_for_ready_origins_and_writes_nothing() {
         assert!(!r.stderr.contains(SECRET));
     }
 }
+
+/// An endless or huge input ends with one line at the 64 MiB cap, for both readers.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_plan_or_template_is_refused_at_the_cap() {
+    for (command, hint) in [
+        ("terraform", "more than any plan or state this reads"),
+        (
+            "cloudformation",
+            "more than any template CloudFormation takes",
+        ),
+    ] {
+        let r = run(&[command.to_string(), "/dev/zero".to_string()]).await;
+        assert_eq!(r.code, 2, "{command}: {r:#?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("/dev/zero: larger than 64 MiB, ") && r.stderr.contains(hint),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+}

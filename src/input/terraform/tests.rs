@@ -180,3 +180,45 @@ fn one_bad_distribution_leaves_the_others() {
         CfOriginKind::S3Rest
     );
 }
+
+#[test]
+fn groups_legacy_headers_and_an_unknown_port() {
+    let doc = serde_json::json!({"format_version": "1.2",
+      "planned_values": {"root_module": {}},
+      "resource_changes": [{"address": "aws_cloudfront_distribution.g", "mode": "managed", "type": "aws_cloudfront_distribution",
+        "change": {"actions": ["update"],
+          "after": {"aliases": ["www.example.com"],
+            "origin": [
+              {"origin_id": "b", "domain_name": "b.example", "custom_origin_config": [{"http_port": 80, "origin_protocol_policy": "http-only", "origin_ssl_protocols": ["SSLv3", "TLSv1.2"]}]},
+              {"origin_id": "a", "domain_name": "a.example", "custom_origin_config": [{"http_port": 80, "https_port": 8443, "origin_protocol_policy": "match-viewer", "origin_ssl_protocols": ["TLSv1.2"]}]}
+            ],
+            "origin_group": [{"origin_id": "grp", "failover_criteria": [{"status_codes": [502, 503]}], "member": [{"origin_id": "a"}, {"origin_id": "b"}]}],
+            "default_cache_behavior": [{"target_origin_id": "grp", "viewer_protocol_policy": "allow-all", "forwarded_values": [{"headers": ["Host"], "query_string": false}]}],
+            "ordered_cache_behavior": []},
+          "after_unknown": {"origin": [{"custom_origin_config": [{"https_port": true}]}, {}]}}}]});
+    let parsed = parse_terraform(doc.to_string().as_bytes(), "g.json").expect("plan");
+    let d = &parsed.document.distributions[0];
+    assert_eq!(d.groups[0].members, ["a", "b"]);
+    assert_eq!(d.groups[0].failover_status_codes, Some(vec![502, 503]));
+    let a = d.origin("a").expect("a");
+    assert!(a.host_forwarded(), "legacy forwarded_values headers");
+    assert_eq!(a.behaviors[0].via_group.as_deref(), Some("grp"));
+    let b = d.origin("b").expect("b");
+    assert_eq!(
+        b.unresolved[0].setting,
+        "custom_origin_config[0].https_port"
+    );
+    assert!(b.probe_blocked());
+    assert_eq!(
+        b.custom().expect("custom").ssl_protocols,
+        [SslProtocol::Ssl3, SslProtocol::Tls12]
+    );
+    let rules: Vec<_> = crate::input::cloudfront::config_findings(d, b)
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    assert!(
+        rules.contains(&"config.sslv3-allowed") && rules.contains(&"iac.unresolved"),
+        "{rules:?}"
+    );
+}
