@@ -16,6 +16,7 @@ mod fidelity;
 mod hostile;
 mod http;
 mod iac;
+mod iac_output;
 mod issue18_output;
 mod legacy;
 mod monitoring;
