@@ -254,7 +254,8 @@ fn behavior(
     };
     let mut out = json!({
         "TargetOriginId": target,
-        "ViewerProtocolPolicy": b.get("viewer_protocol_policy").str().unwrap_or("allow-all"),
+        // Unknown: `redirect-to-https`, the one policy no rule reads as letting HTTP in.
+        "ViewerProtocolPolicy": b.get("viewer_protocol_policy").str().unwrap_or("redirect-to-https"),
         "AllowedMethods": { "Items": b.get("allowed_methods").strings() },
     });
     put_str(
