@@ -23,7 +23,10 @@ pub(crate) fn unresolved(origin: &CfOrigin) -> Vec<Finding> {
     let list = |items: &[&crate::input::cloudfront::Unresolved]| -> String {
         items
             .iter()
-            .map(|u| format!("{} is {}", s(&u.setting), s(&u.expression)))
+            .map(|u| match u.line {
+                Some(line) => format!("{} is {} (line {line})", s(&u.setting), s(&u.expression)),
+                None => format!("{} is {}", s(&u.setting), s(&u.expression)),
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -93,6 +96,7 @@ mod tests {
             setting: setting.to_string(),
             expression: "(known after apply)".to_string(),
             blocks_probe,
+            line: None,
         }
     }
 

@@ -207,7 +207,7 @@ async fn a_template_names_its_lines_and_takes_parameters() {
         f["reason"]
             .as_str()
             .expect("reason")
-            .contains("DomainName is !GetAtt LoadBalancer.DNSName"),
+            .contains("DomainName is !GetAtt LoadBalancer.DNSName (line 66)"),
         "{f:#}"
     );
     // Given as a parameter, the origin name is the one probed: the good origin's certificate

@@ -34,8 +34,9 @@ impl Reader<'_, '_> {
             Leaf::Unresolved(expression) => {
                 self.unresolved.push(Unresolved {
                     setting: setting.to_string(),
-                    expression: expression.to_string(),
+                    expression: expression.text.clone(),
                     blocks_probe: PROBE_NEEDS.contains(&setting),
+                    line: Some(expression.line),
                 });
                 None
             }
@@ -65,8 +66,9 @@ impl Reader<'_, '_> {
                 Leaf::Unresolved(expression) => {
                     self.unresolved.push(Unresolved {
                         setting: setting.to_string(),
-                        expression: expression.to_string(),
+                        expression: expression.text.clone(),
                         blocks_probe: PROBE_NEEDS.contains(&setting),
+                        line: Some(expression.line),
                     });
                     return None;
                 }
@@ -325,7 +327,7 @@ fn behavior(read: &mut Reader<'_, '_>, b: &Json, path: &str, dist: &str) -> Resu
                 out[key] = json!(json_text(v).unwrap_or_default());
             }
             // An ID that cannot be resolved is a policy whose contents are unknown.
-            Leaf::Unresolved(expression) => out[key] = json!(expression),
+            Leaf::Unresolved(expression) => out[key] = json!(expression.text),
             Leaf::Absent => {}
         }
     }

@@ -29,14 +29,21 @@ pub(super) struct Context<'a> {
     /// Resources whose `Ref` (and `!GetAtt X.Id`) stands for themselves: the policy resources
     /// of the same template, by logical ID.
     symbols: HashMap<String, String>,
-    pub unresolved: Vec<String>,
+    pub unresolved: Vec<Expression>,
+}
+
+/// An expression that could not be resolved, as a finding quotes it, and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Expression {
+    pub text: String,
+    pub line: u32,
 }
 
 /// A leaf of a resolved tree.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Leaf<'v, 'c> {
     Known(&'v Json),
-    Unresolved(&'c str),
+    Unresolved(&'c Expression),
     Absent,
 }
 
@@ -86,7 +93,11 @@ impl<'a> Context<'a> {
             None | Some(Json::Null) => Leaf::Absent,
             Some(Json::String(s)) if s.starts_with(MARK) => {
                 let index: usize = s[MARK.len()..].parse().unwrap_or(usize::MAX);
-                Leaf::Unresolved(self.unresolved.get(index).map_or("?", String::as_str))
+                match self.unresolved.get(index) {
+                    Some(e) => Leaf::Unresolved(e),
+                    // Only `mark` writes markers, with the index it pushed.
+                    None => Leaf::Absent,
+                }
             }
             Some(v) => Leaf::Known(v),
         }
@@ -118,7 +129,10 @@ impl<'a> Context<'a> {
     }
 
     fn mark(&mut self, node: &Node) -> Json {
-        self.unresolved.push(show(node));
+        self.unresolved.push(Expression {
+            text: show(node),
+            line: node.line,
+        });
         Json::String(format!("{MARK}{}", self.unresolved.len() - 1))
     }
 

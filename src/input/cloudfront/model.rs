@@ -128,6 +128,8 @@ pub struct Unresolved {
     /// Whether the probe needs the value (the name, the port, the protocols): the origin is then
     /// not probed.
     pub blocks_probe: bool,
+    /// The line of the expression in the file, where the parser gives it (templates).
+    pub line: Option<u32>,
 }
 
 /// A custom policy whose contents the input holds, and whether it sends the viewer `Host`.

@@ -107,6 +107,8 @@ fn unknown(setting: &str, blocks_probe: bool) -> Unresolved {
         setting: setting.to_string(),
         expression: KNOWN_AFTER_APPLY.to_string(),
         blocks_probe,
+        // `terraform show -json` writes one line and knows nothing of the .tf files.
+        line: None,
     }
 }
 
