@@ -85,6 +85,13 @@ pub(super) fn run_distributions(
     }
     // Refuse an impossible plan before probing anything.
     let plan_target = plan_target(run.plan, run.shard, &documents)?;
+    let no_origins = documents
+        .iter()
+        .all(|d| d.distributions.iter().all(|x| x.origins.is_empty()));
+    if no_origins && !invalid.is_empty() {
+        // What was read has no origin, and the distributions that were not read said why.
+        return Err(EdgeError::InputReported.into());
+    }
     let Collected {
         mut items,
         invalid: origin_errors,
