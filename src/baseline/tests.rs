@@ -246,6 +246,7 @@ fn cloudfront_origins_match_within_their_distribution() {
             origin_id: id.to_owned(),
             origin_protocol_policy: None,
             viewer_name: None,
+            location: None,
         });
         o
     };

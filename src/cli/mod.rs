@@ -56,6 +56,31 @@ const CLOUDFRONT_AFTER_HELP: &str = concat!(
     exit_codes!()
 );
 
+/// `terraform --help`: examples, then the exit codes.
+const TERRAFORM_AFTER_HELP: &str = concat!(
+    "Examples:
+  terraform plan -out plan.out && terraform show -json plan.out > plan.json
+  origin-probe terraform plan.json
+  origin-probe terraform plan.json --format sarif --output origin-probe.sarif
+  origin-probe terraform plan.json --plan     # the edits that switch ready origins
+  terraform show -json > state.json && origin-probe terraform state.json
+
+",
+    exit_codes!()
+);
+
+/// `cloudformation --help`: examples, then the exit codes.
+const CLOUDFORMATION_AFTER_HELP: &str = concat!(
+    "Examples:
+  origin-probe cloudformation template.yaml
+  origin-probe cloudformation template.yaml --parameter Stage=prod --parameter AWS::Region=us-east-1
+  origin-probe cloudformation template.json --format sarif --output origin-probe.sarif
+  origin-probe cloudformation template.yaml --plan
+
+",
+    exit_codes!()
+);
+
 /// The demo's own exit codes: it checks its fleet's verdicts against what each defect predicts,
 /// so "would fail" origins are the point of the demo, not a failure.
 const DEMO_AFTER_HELP: &str = "\
@@ -87,6 +112,12 @@ pub(crate) enum Command {
     /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
     #[command(after_help = CLOUDFRONT_AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
+    /// Check the CloudFront distributions of a Terraform plan or state (`terraform show -json`).
+    #[command(after_help = TERRAFORM_AFTER_HELP)]
+    Terraform(TerraformArgs),
+    /// Check the CloudFront distributions of a CloudFormation template (YAML or JSON).
+    #[command(after_help = CLOUDFORMATION_AFTER_HELP)]
+    Cloudformation(CloudformationArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
     #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
@@ -170,6 +201,70 @@ pub(crate) struct CloudfrontArgs {
 
     /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N
     /// copies with 1/N .. N/N cover the input exactly once. Not with --plan.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TerraformArgs {
+    /// The JSON of `terraform show -json PLANFILE` (the planned configuration is judged: what
+    /// will exist after apply) or of `terraform show -json` (the state); '-' for stdin.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Treat this custom origin request or cache policy ID (or resource address) as forwarding
+    /// the viewer Host header; policy resources in the same file need no declaration. Repeatable.
+    #[arg(long, value_name = "POLICY_ID")]
+    pub forwards_host: Vec<String>,
+
+    /// After the run, print per origin the edit that switches it to https-only in the file
+    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// written: the file is yours to change. Needs every origin: not with --shard.
+    #[arg(long, conflicts_with = "shard")]
+    pub plan: bool,
+
+    /// Check only shard K of N (1 <= K <= N), as for `cloudfront`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CloudformationArgs {
+    /// CloudFormation templates, YAML or JSON ('-' for stdin).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// A template parameter's value (repeatable, like `aws cloudformation deploy
+    /// --parameter-overrides`); parameters not given take their Default. Pseudo parameters
+    /// (`AWS::Region`) may be given too. An expression that still cannot be resolved is named in
+    /// the origin's findings, and an origin whose name is one is not probed.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = crate::input::cloudformation::parse_parameter)]
+    pub parameter: Vec<(String, String)>,
+
+    /// Treat this custom origin request or cache policy ID as forwarding the viewer Host header;
+    /// policy resources in the same template need no declaration. Repeatable.
+    #[arg(long, value_name = "POLICY_ID")]
+    pub forwards_host: Vec<String>,
+
+    /// After the run, print per origin the edit that switches it to https-only in the file
+    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// written: the file is yours to change. Needs every origin: not with --shard.
+    #[arg(long, conflicts_with = "shard")]
+    pub plan: bool,
+
+    /// Check only shard K of N (1 <= K <= N), as for `cloudfront`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
 

@@ -190,6 +190,7 @@ fn demo_distribution(demo: &DemoOrigin, cf: DemoCloudFront) -> crate::target::Cl
             origin_id: demo.name.to_string(),
             origin_protocol_policy: Some("https-only".to_string()),
             viewer_name: None,
+            location: None,
         },
         config_findings: Vec::new(),
         custom_headers: Vec::new(),

@@ -21,6 +21,9 @@ use crate::tls::SslProtocol;
 mod baseline_diff;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod location;
+
+pub use location::SourceLocation;
 
 pub(crate) use baseline_diff::{
     BaselineDiff, Change, DiffSummary, OriginDiff, OriginKey, Renewal, RuleImpact,
@@ -286,6 +289,10 @@ pub struct CloudFrontRef {
     /// The viewer name this row checks when the Host header is forwarded (an alias or the
     /// cloudfront.net name); null when Host is not forwarded.
     pub viewer_name: Option<String>,
+    /// For infrastructure-as-code input (Terraform, CloudFormation): where the origin is
+    /// written. Absent for AWS CLI JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
 }
 
 /// A finding as renderers show it: once, with every address that carries it (none for
@@ -493,6 +500,9 @@ pub(crate) enum Format {
     Prometheus,
     /// JUnit XML: one test suite per distribution or target list, one test case per origin.
     Junit,
+    /// SARIF 2.1.0 for code scanning: the findings of Terraform and CloudFormation input, at
+    /// the origin's place in the file.
+    Sarif,
 }
 
 /// Which verdicts count as failing (`--fail-on`): for the exit code, for JUnit failures and
@@ -542,7 +552,10 @@ mod tests {
                 value.get_name().to_owned()
             })
             .collect();
-        assert_eq!(names, ["table", "json", "jsonl", "prometheus", "junit"]);
+        assert_eq!(
+            names,
+            ["table", "json", "jsonl", "prometheus", "junit", "sarif"]
+        );
     }
 
     #[test]

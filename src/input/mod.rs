@@ -2,9 +2,11 @@
 //!
 //! Reads files and stdin; never resolves or connects.
 
+pub mod cloudformation;
 pub mod cloudfront;
 pub(crate) mod domains;
 pub(crate) mod shard;
+pub mod terraform;
 
 pub use domains::{
     Entry, InputError, SeenTargets, TargetError, TargetLines, normalize_host, parse_entry,

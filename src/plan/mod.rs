@@ -10,6 +10,7 @@
 //! renders the rewritten config: [`PlanConfig`] shows as withheld in `Debug`.
 
 mod behaviors;
+pub mod iac;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -15,6 +15,7 @@ pub(crate) mod baseline_text;
 pub(crate) mod json;
 pub(crate) mod junit;
 pub(crate) mod prometheus;
+pub(crate) mod sarif;
 mod table;
 
 use std::io::{self, Write};
@@ -107,6 +108,7 @@ pub(crate) fn write(report: &Report, spec: &RenderSpec, out: &mut dyn Write) -> 
             out,
         ),
         Format::Junit => junit::write(report, spec.monitor.fail_on, out),
+        Format::Sarif => sarif::write(report, out),
     }
 }
 
@@ -142,6 +144,7 @@ mod tests {
             Format::Jsonl,
             Format::Prometheus,
             Format::Junit,
+            Format::Sarif,
         ] {
             let mut out = Vec::new();
             write(&report, &spec(format, false), &mut out).expect("writing to a Vec cannot fail");

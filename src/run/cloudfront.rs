@@ -28,25 +28,78 @@ use crate::verdict::group_rules::GroupWatch;
 use crate::verdict::{self, Subject};
 
 pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
-    let output = args.output.into_config();
+    let run = DistributionRun {
+        files: &args.files,
+        forwards_host: &args.forwards_host,
+        plan: args.plan.as_deref(),
+        edits: false,
+        shard: args.shard,
+        probe: args.probe,
+        output: args.output,
+    };
+    run_distributions(run, load_cli_json)
+}
+
+/// Reads one AWS CLI distribution document (`cloudfront FILE`, and `serve --cloudfront`).
+pub(super) fn load_cli_json(path: &Path) -> Result<Loaded> {
+    Ok(Loaded {
+        document: read_document(path)?,
+        problems: Vec::new(),
+    })
+}
+
+/// What a distribution command (`cloudfront`, `terraform`, `cloudformation`) hands to the one
+/// path they share after parsing: its files, its reader, and the flags every one of them has.
+pub(super) struct DistributionRun<'a> {
+    pub files: &'a [PathBuf],
+    pub forwards_host: &'a [String],
+    pub plan: Option<&'a Path>,
+    /// `--plan` of `terraform` and `cloudformation`: print the edits to make in the file.
+    pub edits: bool,
+    pub shard: Option<Shard>,
+    pub probe: crate::cli::ProbeArgs,
+    pub output: crate::cli::OutputArgs,
+}
+
+/// One file read into the model, and the parts of it that could not be (one line each; the
+/// rest is checked).
+pub(super) struct Loaded {
+    pub document: Document,
+    pub problems: Vec<String>,
+}
+
+/// The path every distribution input takes once parsed: items per origin and viewer name,
+/// settled origins, origin groups, then [`execute()`] and, with `--plan`, the plan.
+pub(super) fn run_distributions(
+    run: DistributionRun<'_>,
+    read: impl Fn(&Path) -> Result<Loaded>,
+) -> Result<ExitCode> {
+    let output = run.output.into_config();
     // Whether Host is forwarded is read from each cache behavior, so there is no --host-header.
-    let (probe, resolve, roots_path) = args.probe.into_config(None)?;
+    let (probe, resolve, roots_path) = run.probe.into_config(None)?;
     check_output(&output)?;
-    if let Some(plan) = args.plan.as_deref() {
+    if let Some(plan) = run.plan {
         check_writable(plan, "--plan")?;
     }
     let baseline = load_baseline(&output)?;
-    let (documents, mut invalid) = read_documents(&args.files, &args.forwards_host);
+    let (documents, mut invalid) = read_documents(run.files, run.forwards_host, read);
     if documents.is_empty() {
         return Err(EdgeError::InputReported.into());
     }
     // Refuse an impossible plan before probing anything.
-    let plan_target = plan_target(args.plan.as_deref(), args.shard, &documents)?;
+    let plan_target = plan_target(run.plan, run.shard, &documents)?;
+    let no_origins = documents
+        .iter()
+        .all(|d| d.distributions.iter().all(|x| x.origins.is_empty()));
+    if no_origins && !invalid.is_empty() {
+        // What was read has no origin, and the distributions that were not read said why.
+        return Err(EdgeError::InputReported.into());
+    }
     let Collected {
         mut items,
         invalid: origin_errors,
         rows,
-    } = collect_items(&documents, args.shard)?;
+    } = collect_items(&documents, run.shard)?;
     invalid.extend(origin_errors);
     let input_errors = !invalid.is_empty();
     // The bad documents and origins, for the report's machine formats (stderr has them).
@@ -72,6 +125,9 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
     if let Some((path, doc)) = plan_target {
         plan_file::write_plan(path, doc, &verdicts)?;
     }
+    if run.edits {
+        plan_file::print_edits(&documents, &verdicts);
+    }
     if input_errors {
         return Err(EdgeError::InputReported.into());
     }
@@ -82,13 +138,25 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
 pub(super) fn read_documents(
     files: &[PathBuf],
     forwards_host: &[String],
+    read: impl Fn(&Path) -> Result<Loaded>,
 ) -> (Vec<Document>, Vec<Item>) {
     let mut input_errors = Vec::new();
     let mut documents = Vec::new();
     let mut used_declarations: Vec<String> = Vec::new();
     for path in files {
-        match read_document(path) {
-            Ok(mut doc) => {
+        match read(path) {
+            Ok(Loaded {
+                document: mut doc,
+                problems,
+            }) => {
+                for problem in problems {
+                    say::error(&problem);
+                    input_errors.push(Item::Invalid(InputErrorReport {
+                        kind: InputErrorKind::Document,
+                        source: doc.source.clone(),
+                        message: problem,
+                    }));
+                }
                 used_declarations.extend(doc.declare_forwards_host(forwards_host));
                 if doc.truncated {
                     say::note(format!(
@@ -119,6 +187,17 @@ pub(super) fn read_documents(
 }
 
 fn read_document(path: &Path) -> Result<Document> {
+    let (bytes, source) = read_bytes(
+        path,
+        "more than any AWS CLI distribution document; give one page or distribution per file",
+    )?;
+    // The error names the source itself.
+    Ok(cloudfront::parse_document(&bytes, &source)?)
+}
+
+/// The bytes of one input file ('-' for stdin) and how messages name it, at most
+/// `MAX_DOCUMENT_BYTES`; `too_large` ends the message for a larger one.
+pub(super) fn read_bytes(path: &Path, too_large: &str) -> Result<(Vec<u8>, String)> {
     let (reader, source): (Box<dyn Read>, String) = if path == Path::new("-") {
         (Box::new(std::io::stdin()), "stdin".to_string())
     } else {
@@ -134,11 +213,10 @@ fn read_document(path: &Path) -> Result<Document> {
         .with_context(|| format!("reading {source}"))?;
     anyhow::ensure!(
         bytes.len() as u64 <= cloudfront::MAX_DOCUMENT_BYTES,
-        "{source}: larger than {} MiB, more than any AWS CLI distribution document; give one page or distribution per file",
+        "{source}: larger than {} MiB, {too_large}",
         cloudfront::MAX_DOCUMENT_BYTES >> 20
     );
-    // The error names the source itself.
-    Ok(cloudfront::parse_document(&bytes, &source)?)
+    Ok((bytes, source))
 }
 
 /// The plan file and the one document it is made for, checked before any probe: a single

@@ -13,6 +13,7 @@
 
 mod assemble;
 mod check;
+mod cloudformation;
 mod cloudfront;
 mod deliver;
 mod demo;
@@ -24,6 +25,7 @@ mod say;
 mod serve;
 mod spec;
 mod targets;
+mod terraform;
 mod usage;
 
 use std::process::ExitCode;
@@ -65,6 +67,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Cloudfront(args) => cloudfront::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Terraform(args) => terraform::run(args),
+        Command::Cloudformation(args) => cloudformation::run(args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

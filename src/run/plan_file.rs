@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use super::say;
 use crate::document::OriginReport;
 use crate::finding::{Impact, Verdict};
-use crate::input::cloudfront::{Document, needs_probe};
+use crate::input::cloudfront::{Distribution, Document, needs_probe};
 use crate::output;
 use crate::plan::{self, Plan, PlanDecision, PlannedChange};
 use crate::record::TlsVersion;
@@ -69,7 +69,13 @@ impl RowVerdicts {
             legacy,
             private_trust,
         };
-        let key = (cf.distribution_id.clone(), cf.origin_id.clone());
+        // Infrastructure as code may hold several distributions without an id yet: their
+        // resource addresses tell them apart.
+        let distribution = cf
+            .distribution_id
+            .clone()
+            .or_else(|| cf.location.as_ref().and_then(|l| l.address.clone()));
+        let key = (distribution, cf.origin_id.clone());
         self.0.entry(key).or_default().push(row);
     }
 
@@ -80,6 +86,65 @@ impl RowVerdicts {
         );
         self.0.get(&key).map(Vec::as_slice).unwrap_or_default()
     }
+}
+
+/// The key [`RowVerdicts`] files a distribution's rows under: its id, else its resource.
+fn distribution_key(dist: &Distribution) -> Option<&str> {
+    dist.id
+        .as_deref()
+        .or_else(|| dist.location.as_ref().and_then(|l| l.address.as_deref()))
+}
+
+/// `--plan` for infrastructure as code: per origin the edit to make in the file (or why it
+/// stays), on stderr. The user's files are never written.
+pub(super) fn print_edits(documents: &[Document], verdicts: &RowVerdicts) {
+    let mut edits = 0usize;
+    for doc in documents.iter().filter(|d| d.kind.is_iac()) {
+        for dist in &doc.distributions {
+            for origin in dist.origins.iter().filter(|o| o.probe_blocked()) {
+                let unknown: Vec<String> = origin
+                    .unresolved
+                    .iter()
+                    .filter(|u| u.blocks_probe)
+                    .map(|u| format!("{} is {}", u.setting, u.expression))
+                    .collect();
+                say::plan(format!(
+                    "origin {}: unchanged: not probed, {} (iac.unresolved)",
+                    sanitize::text(&origin.id),
+                    sanitize::text(&unknown.join("; "))
+                ));
+            }
+            for origin in dist.origins.iter().filter(|o| needs_probe(o)) {
+                let decision = decide(
+                    &origin.id,
+                    verdicts.rows(distribution_key(dist), &origin.id),
+                );
+                let id = sanitize::text(&origin.id);
+                let lines = plan::iac::edits(doc.kind, origin, &decision);
+                if !decision.switch {
+                    say::plan(format!(
+                        "origin {id}: unchanged: {}",
+                        sanitize::text(&decision.reason)
+                    ));
+                } else if lines.is_empty() {
+                    say::plan(format!("origin {id}: ready, and already set so"));
+                }
+                for line in lines {
+                    edits += 1;
+                    say::plan(format!("origin {id}: {line}"));
+                }
+            }
+        }
+    }
+    say::plain(format!(
+        "origin-probe: {edits} edit{} to make in the file{}; origin-probe never changes it",
+        if edits == 1 { "" } else { "s" },
+        if edits == 0 {
+            " (no origin is ready to switch)"
+        } else {
+            ""
+        }
+    ));
 }
 
 /// Writes the plan: every custom origin whose rows are all ready or warn switches to
@@ -93,7 +158,12 @@ pub(super) fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) ->
         .origins
         .iter()
         .filter(|o| needs_probe(o))
-        .map(|origin| decide(&origin.id, verdicts.rows(dist.id.as_deref(), &origin.id)))
+        .map(|origin| {
+            decide(
+                &origin.id,
+                verdicts.rows(distribution_key(dist), &origin.id),
+            )
+        })
         .collect();
     let plan = plan::plan(doc, &decisions)?;
     let contents = plan.config().file_contents();

@@ -132,6 +132,7 @@ mod tests {
                     origin_id: "slow".into(),
                     origin_protocol_policy: None,
                     viewer_name: None,
+                    location: None,
                 },
                 config_findings: Vec::new(),
                 custom_headers: Vec::new(),

@@ -5,7 +5,7 @@
 //!
 //! Small functions from the CloudFront model to [`Finding`]s, each citing its fact number in
 //! `cloudfront-origin-facts.md`. Pure: no probing, no I/O; custom header values are never read.
-//! `input::cloudfront::config_findings` calls [`origin_findings`] for every origin.
+//! `config_rules::config_findings` calls [`origin_findings`] for every origin.
 
 use crate::finding::{Confidence, Finding, Impact, finding};
 use crate::input::cloudfront::{BehaviorUse, CfOrigin, CfOriginKind, ViewerProtocolPolicy};
@@ -17,7 +17,7 @@ pub(crate) const NOT_PROBED: &str = "origin.not-probed";
 
 /// The findings of this module for one origin of a distribution.
 pub(crate) fn origin_findings(origin: &CfOrigin) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = super::iac_rules::unresolved(origin);
     match &origin.kind {
         CfOriginKind::S3Rest => {
             out.extend(s3_viewer_http(origin));

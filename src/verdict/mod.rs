@@ -12,6 +12,7 @@ pub(crate) mod connection_rules;
 pub(crate) mod distribution_rules;
 pub(crate) mod group_rules;
 pub(crate) mod http_rules;
+pub(crate) mod iac_rules;
 pub(crate) mod mtls_rules;
 pub(crate) mod net_rules;
 pub(crate) mod refusal_rules;

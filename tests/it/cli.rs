@@ -199,7 +199,7 @@ async fn man_pages_for_the_program_and_each_command() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr.trim(),
-        "origin-probe: error: man nope: no such command (one of: check, cloudfront, demo, serve, completions, man)"
+        "origin-probe: error: man nope: no such command (one of: check, cloudfront, terraform, cloudformation, demo, serve, completions, man)"
     );
 }
 

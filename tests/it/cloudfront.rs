@@ -61,7 +61,7 @@ pub(crate) fn behavior(
 /// A `get-distribution-config` document: `good` (ready), `expired` (would-502), `viewer`
 /// (Host forwarded by the AllViewer policy; the certificate covers www.viewer.test only), an
 /// S3 website origin and an IP origin (settled without probing).
-fn distribution(good: u16, expired: u16, viewer: u16) -> Value {
+pub(crate) fn distribution(good: u16, expired: u16, viewer: u16) -> Value {
     envelope(
         "test distribution",
         &["www.viewer.test", "other.viewer.test"],

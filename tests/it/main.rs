@@ -16,6 +16,8 @@ mod docs;
 mod fidelity;
 mod hostile;
 mod http;
+mod iac;
+mod iac_output;
 mod legacy;
 mod monitoring;
 mod monitoring_rules;

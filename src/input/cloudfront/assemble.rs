@@ -109,6 +109,7 @@ pub(super) fn distribution(
                 failover_status_codes: g.failover_criteria.map(|c| wire::items(c.status_codes)),
             })
             .collect(),
+        location: None,
     })
 }
 
@@ -166,6 +167,8 @@ fn origin(o: OriginWire, path: &str) -> Result<CfOrigin, Inconsistency> {
         connection_attempts: o.connection_attempts,
         connection_timeout: o.connection_timeout,
         behaviors: Vec::new(),
+        location: None,
+        unresolved: Vec::new(),
     })
 }
 

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::model::Document;
+use super::model::{Document, KnownPolicy};
 
 /// The policy references and legacy settings of one cache behavior.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -198,6 +198,17 @@ pub fn managed_policy(kind: PolicyKind, id: &str) -> Option<&'static ManagedPoli
 /// the answer `Unknown`; with none, `Host` is not forwarded. `declared` is consulted only for
 /// IDs outside the managed table: the table is documented, a declaration is not.
 pub fn host_forwarding(policies: &BehaviorPolicies, declared: &[String]) -> HostForwarding {
+    host_forwarding_with(policies, declared, &[])
+}
+
+/// [`host_forwarding`], also knowing the contents of the custom policies in `known` (policy
+/// resources in the same Terraform plan or template). A known policy answers for its ID before
+/// a declaration does: its contents are read, a declaration is only claimed.
+pub fn host_forwarding_with(
+    policies: &BehaviorPolicies,
+    declared: &[String],
+    known: &[KnownPolicy],
+) -> HostForwarding {
     if let Some(headers) = &policies.legacy_headers {
         if headers.iter().any(|h| h.trim() == "*") {
             return forwarded("legacy ForwardedValues.Headers is * (all headers)".to_string());
@@ -232,6 +243,15 @@ pub fn host_forwarding(policies: &BehaviorPolicies, declared: &[String]) -> Host
                 ));
             }
             Some(_) => {}
+            None if known_policy(known, kind, id).is_some() => {
+                if let Some(p) = known_policy(known, kind, id).filter(|p| p.forwards_host) {
+                    return forwarded(format!(
+                        "{} policy {} in the same input sends the viewer Host header",
+                        kind_name(kind),
+                        p.name
+                    ));
+                }
+            }
             None if declared.iter().any(|d| d.trim().eq_ignore_ascii_case(id)) => {
                 return forwarded(format!(
                     "{} policy {id} declared with --forwards-host",
@@ -262,7 +282,7 @@ impl Document {
             .flat_map(|d| d.origins.iter_mut())
             .flat_map(|o| o.behaviors.iter_mut());
         for b in behaviors {
-            b.host = host_forwarding(&b.policies, declared);
+            b.host = host_forwarding_with(&b.policies, declared, &self.known_policies);
             let ids = [
                 &b.policies.origin_request_policy_id,
                 &b.policies.cache_policy_id,
@@ -280,6 +300,16 @@ impl Document {
         }
         used
     }
+}
+
+fn known_policy<'a>(
+    known: &'a [KnownPolicy],
+    kind: PolicyKind,
+    id: &str,
+) -> Option<&'a KnownPolicy> {
+    known
+        .iter()
+        .find(|p| p.kind == kind && p.id.trim().eq_ignore_ascii_case(id.trim()))
 }
 
 fn kind_name(kind: PolicyKind) -> &'static str {

@@ -8,6 +8,8 @@
 //! - `assemble`: origins, origin groups and cache behaviors joined into the model.
 //! - `model`: the public types.
 //! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35).
+//! - `iac`: the door for the Terraform and CloudFormation readers (the CLI shape in, the
+//!   model out; what a custom policy's headers say about Host).
 //! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
 //!
 //! Pure: takes bytes, never reads files, never talks to AWS or an origin. Custom header values
@@ -17,6 +19,7 @@ mod assemble;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod host;
+mod iac;
 mod model;
 mod parse;
 mod viewers;
@@ -24,12 +27,13 @@ mod wire;
 
 pub use host::{
     BehaviorPolicies, HostForwarding, MANAGED_POLICIES, ManagedPolicy, PolicyKind, host_forwarding,
-    managed_policy,
+    host_forwarding_with, managed_policy,
 };
+pub(crate) use iac::{cache_forwards_host, distribution_from_config, origin_request_forwards_host};
 pub use model::{
     BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution, Document, DocumentKind,
-    METHODS_NOT_REDIRECTED, OriginGroup, OriginProtocolPolicy, SslProtocol, ViewerProtocolPolicy,
-    is_s3_website_host,
+    KnownPolicy, METHODS_NOT_REDIRECTED, OriginGroup, OriginProtocolPolicy, SourceLocation,
+    SslProtocol, Unresolved, ViewerProtocolPolicy, is_s3_website_host,
 };
 pub use parse::{CloudFrontError, parse_document};
 

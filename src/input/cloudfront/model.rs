@@ -23,16 +23,37 @@ pub enum DocumentKind {
     Distribution,
     /// `aws cloudfront list-distributions`: `{DistributionList: {Items: [DistributionSummary…]}}`.
     DistributionList,
+    /// `terraform show -json PLANFILE`: the planned configuration (`input::terraform`).
+    TerraformPlan,
+    /// `terraform show -json` of a state.
+    TerraformState,
+    /// A CloudFormation template, JSON or YAML (`input::cloudformation`).
+    CloudFormationTemplate,
 }
 
 impl DocumentKind {
-    /// The AWS CLI subcommand whose output this is.
+    /// The AWS CLI subcommand whose output this is (for the infrastructure-as-code kinds, the
+    /// command or format that produced it).
     pub fn command(self) -> &'static str {
         match self {
             DocumentKind::DistributionConfig => "get-distribution-config",
             DocumentKind::Distribution => "get-distribution",
             DocumentKind::DistributionList => "list-distributions",
+            DocumentKind::TerraformPlan => "terraform show -json PLANFILE",
+            DocumentKind::TerraformState => "terraform show -json",
+            DocumentKind::CloudFormationTemplate => "CloudFormation template",
         }
+    }
+
+    /// Whether the document is infrastructure as code (a Terraform plan or state, a
+    /// CloudFormation template) rather than AWS CLI output.
+    pub fn is_iac(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::TerraformPlan
+                | DocumentKind::TerraformState
+                | DocumentKind::CloudFormationTemplate
+        )
     }
 }
 
@@ -53,6 +74,10 @@ pub struct Document {
     /// list pages, which cannot be planned.
     #[serde(skip)]
     pub(crate) raw_config: Option<RawConfig>,
+    /// Custom origin request and cache policies whose contents the same input holds (a Terraform
+    /// plan's or a template's policy resources): their Host forwarding is known (fact 33).
+    #[serde(skip)]
+    pub known_policies: Vec<KnownPolicy>,
 }
 
 /// A `DistributionConfig` JSON tree. It contains custom header values, so it has no printable
@@ -84,6 +109,39 @@ pub struct Distribution {
     pub origins: Vec<CfOrigin>,
     /// `OriginGroups.Items`, in document order.
     pub groups: Vec<OriginGroup>,
+    /// Where an infrastructure-as-code input defines the distribution; `None` for AWS CLI JSON.
+    pub location: Option<SourceLocation>,
+}
+
+pub use crate::document::SourceLocation;
+
+/// A setting the input leaves unknown: Terraform's "(known after apply)", or a CloudFormation
+/// expression that could not be resolved. Never guessed: the model holds a placeholder, and
+/// the verdict says what is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unresolved {
+    /// The setting as the input names it (`domain_name`, `custom_origin_config[0].https_port`,
+    /// `DomainName`).
+    pub setting: String,
+    /// What the input says instead of a value: `(known after apply)`, `!GetAtt Lb.DNSName`.
+    pub expression: String,
+    /// Whether the probe needs the value (the name, the port, the protocols): the origin is then
+    /// not probed.
+    pub blocks_probe: bool,
+    /// The line of the expression in the file, where the parser gives it (templates).
+    pub line: Option<u32>,
+}
+
+/// A custom policy whose contents the input holds, and whether it sends the viewer `Host`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownPolicy {
+    pub kind: super::host::PolicyKind,
+    /// The ID behaviors use: the policy's ID, or, when it is unknown until apply, the address of
+    /// the resource (`aws_cloudfront_cache_policy.site`) the behavior refers to.
+    pub id: String,
+    /// How messages name it: the resource address or logical ID.
+    pub name: String,
+    pub forwards_host: bool,
 }
 
 /// One origin group (fact 47): CloudFront sends a request to the first member, and to the
@@ -132,6 +190,10 @@ pub struct CfOrigin {
     /// Every cache behavior whose `TargetOriginId` is this origin or an origin group that has it
     /// as a member. Empty when no behavior reaches the origin.
     pub behaviors: Vec<BehaviorUse>,
+    /// Where an infrastructure-as-code input writes the origin; `None` for AWS CLI JSON.
+    pub location: Option<SourceLocation>,
+    /// Settings the input leaves unknown (infrastructure as code only).
+    pub unresolved: Vec<Unresolved>,
 }
 
 impl CfOrigin {
@@ -164,6 +226,11 @@ impl CfOrigin {
         self.behaviors
             .iter()
             .any(|b| matches!(b.host, HostForwarding::Forwarded { .. }))
+    }
+
+    /// Whether a setting the probe needs is unknown (`Unresolved::blocks_probe`).
+    pub fn probe_blocked(&self) -> bool {
+        self.unresolved.iter().any(|u| u.blocks_probe)
     }
 
     /// Custom header names, for reports (values are never shown).

@@ -139,6 +139,15 @@ pub fn parse_document(bytes: &[u8], source: &str) -> Result<Document, CloudFront
                 .map_err(inconsistent)?;
             (None, truncated, distributions, None)
         }
+        // `detect` answers only the AWS CLI kinds; the IaC readers build their own documents.
+        DocumentKind::TerraformPlan
+        | DocumentKind::TerraformState
+        | DocumentKind::CloudFormationTemplate => {
+            return Err(CloudFrontError::UnexpectedShape {
+                source_name,
+                found: describe(&value),
+            });
+        }
     };
     Ok(Document {
         kind,
@@ -147,6 +156,7 @@ pub fn parse_document(bytes: &[u8], source: &str) -> Result<Document, CloudFront
         truncated,
         distributions,
         raw_config: raw_config.map(RawConfig),
+        known_policies: Vec::new(),
     })
 }
 

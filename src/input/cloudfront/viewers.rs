@@ -55,13 +55,27 @@ pub(crate) fn viewer_name_list(dist: &Distribution) -> String {
 
 /// Whether the origin needs probing: a custom origin with a DNS name that is not an S3 website
 /// endpoint. The others are settled by their config findings alone
-/// (`verdict::config_rules`).
+/// (`verdict::config_rules`). An origin whose name, port or protocols an infrastructure-as-code
+/// input leaves unknown is not probed either (`verdict::iac_rules` says why).
 pub fn needs_probe(origin: &CfOrigin) -> bool {
-    origin.custom().is_some() && !origin.is_s3_website() && origin.ip_address().is_none()
+    origin.custom().is_some()
+        && !origin.is_s3_website()
+        && origin.ip_address().is_none()
+        && !origin.probe_blocked()
 }
 
-/// How a target from this origin names its source: `file.json: E123…: origin api`.
+/// How a target from this origin names its source: `file.json: E123…: origin api`, or for
+/// infrastructure as code the resource: `plan.json: module.cdn.aws_cloudfront_distribution.main:
+/// origin api`.
 pub fn origin_source(document_source: &str, dist: &Distribution, origin: &CfOrigin) -> String {
+    let address = dist.location.as_ref().and_then(|l| l.address.as_deref());
+    if let Some(address) = address {
+        return format!(
+            "{document_source}: {}: origin {}",
+            s(address),
+            s(&origin.id)
+        );
+    }
     match &dist.id {
         Some(id) => format!("{document_source}: {}: origin {}", s(id), s(&origin.id)),
         None => format!("{document_source}: origin {}", s(&origin.id)),
@@ -149,6 +163,7 @@ pub fn reference(
             .custom()
             .map(|c| c.protocol_policy.as_str().to_string()),
         viewer_name,
+        location: origin.location.clone(),
     }
 }
 

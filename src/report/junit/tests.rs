@@ -18,6 +18,7 @@ fn cloudfront(distribution: Option<&str>, origin_id: &str) -> CloudFrontRef {
         origin_id: origin_id.to_owned(),
         origin_protocol_policy: Some("http-only".to_owned()),
         viewer_name: None,
+        location: None,
     }
 }
 

@@ -52,6 +52,7 @@ fn monitoring_fleet() -> Report {
         origin_id: "quoted\"id\\with\nnewline".to_owned(),
         origin_protocol_policy: Some("match-viewer".to_owned()),
         viewer_name: None,
+        location: None,
     });
     report.origins.push(cf.clone());
     report.origins.push(cf);

@@ -185,13 +185,16 @@ fn push_table(out: &mut String, origins: &[OriginReport], paint: Paint, width: u
     }
 }
 
-/// `distribution E2EXAMPLE (d111.cloudfront.net)`.
+/// `distribution E2EXAMPLE (d111.cloudfront.net)`; for infrastructure as code, the resource
+/// (`distribution module.cdn.aws_cloudfront_distribution.main`) when the id is not known yet.
 fn distribution_label(cf: &CloudFrontRef) -> String {
+    let address = cf.location.as_ref().and_then(|l| l.address.as_deref());
     let mut label = format!(
         "distribution {}",
         visible(
             cf.distribution_id
                 .as_deref()
+                .or(address)
                 .unwrap_or("(id not in the input)")
         )
     );

@@ -239,6 +239,7 @@ fn cloudfront_origins_are_grouped_under_their_distribution() {
         origin_id: "web".to_owned(),
         origin_protocol_policy: Some("match-viewer".to_owned()),
         viewer_name: None,
+        location: None,
     });
     let mut b = a.clone();
     if let Some(c) = b.cloudfront.as_mut() {

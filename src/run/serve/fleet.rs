@@ -22,7 +22,7 @@ use super::settings::{DEFAULT_MODULE, Module};
 use crate::config::OutputConfig;
 use crate::document::{FailOn, Format, Report};
 use crate::report::RunMeta;
-use crate::run::cloudfront::{collect_items, group_watch, read_documents};
+use crate::run::cloudfront::{collect_items, group_watch, load_cli_json, read_documents};
 use crate::run::execute::report_all;
 use crate::run::targets::TargetStream;
 use crate::run::{Item, RunSpec, say};
@@ -124,7 +124,7 @@ async fn round(input: &FleetInput, module: &Module) -> Result<(Report, RunMeta)>
             Ok(report_all(spec(items), |_| Vec::new()).await)
         }
         FleetInput::Cloudfront(files) => {
-            let (documents, invalid) = read_documents(files, &[]);
+            let (documents, invalid) = read_documents(files, &[], load_cli_json);
             anyhow::ensure!(!documents.is_empty(), "no --cloudfront file could be read");
             let collected = collect_items(&documents, None)?;
             let mut items = collected.items;

@@ -1,0 +1,140 @@
+//! The outputs of `terraform` and `cloudformation` that only infrastructure as code has: SARIF
+//! for code scanning (validated against the official SARIF 2.1.0 schema) and `--plan`'s edits.
+
+use serde_json::Value;
+
+use crate::cloudfront::SECRET;
+use crate::iac::{INPUTS, fleet};
+
+/// What the official SARIF 2.1.0 schema (`tests/fixtures/sarif/`) says is wrong with `log`.
+fn sarif_errors(log: &Value) -> Vec<String> {
+    let path = format!(
+        "{}/tests/fixtures/sarif/sarif-2.1.0-rtm.5.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema")).expect("json");
+    // The schema's `language` pattern has a stray `]` the Rust regex engine refuses; this tool
+    // never writes `language` (see src/report/sarif/tests.rs).
+    fn drop_language_pattern(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if map
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .is_some_and(|p| p.ends_with("]?$"))
+                {
+                    map.remove("pattern");
+                }
+                map.values_mut().for_each(drop_language_pattern);
+            }
+            Value::Array(items) => items.iter_mut().for_each(drop_language_pattern),
+            _ => {}
+        }
+    }
+    drop_language_pattern(&mut schema);
+    let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
+    validator.iter_errors(log).map(|e| e.to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sarif_for_both_inputs_is_valid_and_located() {
+    let fleet = fleet().await;
+    for (command, dir, file, _) in INPUTS {
+        let path = fleet.fixture(dir, file);
+        let r = fleet.run(command, &[&path], &["--format", "sarif"]).await;
+        assert_eq!(r.code, 1, "{command}: {}", r.stderr);
+        assert!(!r.stdout.contains(SECRET), "{command}");
+        let log: Value = serde_json::from_str(&r.stdout).expect("SARIF is JSON");
+        let errors = sarif_errors(&log);
+        assert!(errors.is_empty(), "{command}: {errors:#?}");
+        let results = log["runs"][0]["results"].as_array().expect("results");
+        let rules: Vec<&str> = results
+            .iter()
+            .filter_map(|r| r["ruleId"].as_str())
+            .collect();
+        for rule in [
+            "cert.expired",
+            "config.s3-website",
+            "iac.unresolved",
+            "cert.name-mismatch",
+        ] {
+            assert!(rules.contains(&rule), "{command}: {rule} not in {rules:?}");
+        }
+        for result in results {
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri");
+            assert!(uri.ends_with(file), "{command}: {uri}");
+        }
+        // A template gives the origin's line; a plan is JSON on one line, so only the resource.
+        let later = results
+            .iter()
+            .find(|r| r["ruleId"] == "iac.unresolved")
+            .expect("unresolved");
+        let place = &later["locations"][0];
+        match command {
+            "cloudformation" => {
+                assert_eq!(
+                    place["physicalLocation"]["region"]["startLine"], 65,
+                    "{later:#}"
+                )
+            }
+            _ => assert_eq!(
+                place["logicalLocations"][0]["fullyQualifiedName"],
+                "module.cdn.aws_cloudfront_distribution.main.origin[\"later\"]"
+            ),
+        }
+    }
+    // AWS CLI JSON has no file to point into: a valid log without results.
+    let cli = fleet.run_cli_json(&["--format", "sarif"]).await;
+    let log: Value = serde_json::from_str(&cli.stdout).expect("SARIF is JSON");
+    assert!(sarif_errors(&log).is_empty());
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_prints_the_edit_for_ready_origins_and_writes_nothing() {
+    let fleet = fleet().await;
+    for (command, dir, file, _) in INPUTS {
+        let path = fleet.fixture(dir, file);
+        let before = std::fs::read(&path).expect("fixture");
+        let r = fleet
+            .run(command, &[&path], &["--format", "json", "--plan"])
+            .await;
+        assert_eq!(r.code, 1, "{command}: {}", r.stderr);
+        let plan: Vec<&str> = r.stderr.lines().filter(|l| l.contains("plan:")).collect();
+        let want = match command {
+            "terraform" => "origin good: module.cdn.aws_cloudfront_distribution.main.origin[\"good\"].custom_origin_config[0].origin_protocol_policy = \"https-only\"   # now \"http-only\"".to_string(),
+            _ => format!("origin good: {}:81 (the origin): Resources.Cdn.Properties.DistributionConfig.Origins[4].CustomOriginConfig.OriginProtocolPolicy: https-only   # now http-only", path.display()),
+        };
+        assert!(
+            plan.iter().any(|l| l.ends_with(&want)),
+            "{command}: {plan:#?}"
+        );
+        // The expired origin stays, with its reason; nothing else is switched.
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("origin expired: unchanged: cert.expired")),
+            "{command}: {plan:#?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|l| l.contains("origin expired: module") || l.contains("origin viewer: R")),
+            "{command}: {plan:#?}"
+        );
+        assert!(
+            r.stderr
+                .contains("1 edit to make in the file; origin-probe never changes it"),
+            "{command}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(&path).expect("fixture"),
+            before,
+            "{command}: the file is untouched"
+        );
+        assert!(!r.stderr.contains(SECRET));
+    }
+}
