@@ -326,3 +326,46 @@ fn connection_bounds_are_found_however_they_are_written() {
     );
     assert!(stated_connection_bounds("costs 3 TLS connections").is_empty());
 }
+
+/// The most lines a Rust file of the project may have (STYLE: split by responsibility before a
+/// file grows past this).
+const MAX_FILE_LINES: usize = 500;
+
+/// No Rust source file in `src/`, `tests/`, `examples/` or `fuzz/fuzz_targets/` is longer than
+/// [`MAX_FILE_LINES`].
+#[test]
+fn no_source_file_is_over_500_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut long = Vec::new();
+    let mut pending: Vec<std::path::PathBuf> = ["src", "tests", "examples", "fuzz/fuzz_targets"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let mut seen = 0;
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                seen += 1;
+                let lines = read(&path).lines().count();
+                if lines > MAX_FILE_LINES {
+                    long.push(format!("{} ({lines} lines)", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        seen > 100,
+        "only {seen} Rust files found under {}",
+        root.display()
+    );
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines: {long:?}"
+    );
+}
