@@ -26,9 +26,8 @@ const MAX_CONDITION_DEPTH: usize = 32;
 const MAX_RESOLVE_DEPTH: usize = 256;
 
 /// The most nodes one template's resolution visits (a distribution and its policies are a few
-/// hundred). Mappings and conditions can point at each
-/// other many times over; past this budget every expression is unresolved, so a small file
-/// cannot cost exponential time.
+/// hundred). Mappings and conditions can point at each other many times over; past this
+/// budget every expression is unresolved, so a small file cannot cost exponential time.
 const MAX_RESOLVE_STEPS: usize = 100_000;
 
 /// The template's parameters and conditions, and the expressions that could not be resolved.
@@ -341,29 +340,6 @@ impl<'a> Context<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::input::cloudformation::yaml::parse;
-
-    #[test]
-    fn cycles_and_fan_out_stay_bounded() {
-        let text = "Mappings:\n  M:\n    a:\n      b: [!FindInMap [M, a, b], !FindInMap [M, a, b]]\nConditions:\n  C: !And [!Condition D, !Condition D]\n  D: !Or [!Condition C, !Condition C]\nResources: {}\nX: !FindInMap [M, a, b]\nY: !If [C, yes, no]\n";
-        let template = parse(text).expect("yaml");
-        let mut ctx = Context::new(&template, &[], HashMap::new());
-        let x = template.get("X").expect("X");
-        let _ = ctx.resolve(x);
-        assert!(
-            ctx.steps <= MAX_RESOLVE_STEPS + MAX_RESOLVE_DEPTH,
-            "{}",
-            ctx.steps
-        );
-        let y = template.get("Y").expect("Y");
-        let v = ctx.resolve(y).expect("marked");
-        assert!(matches!(ctx.leaf(Some(&v)), Leaf::Unresolved(_)), "{v:?}");
-    }
-}
-
 /// `!GetAtt A.B`, `!GetAtt [A, B]`, `{"Fn::GetAtt": ["A", "B"]}` -> `(A, B)`.
 fn get_att(arg: &Node) -> Option<(&str, &str)> {
     if let Some(text) = arg.text().or(match &arg.value {
@@ -508,5 +484,28 @@ pub(super) fn json_text(v: &Json) -> Option<String> {
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::cloudformation::yaml::parse;
+
+    #[test]
+    fn cycles_and_fan_out_stay_bounded() {
+        let text = "Mappings:\n  M:\n    a:\n      b: [!FindInMap [M, a, b], !FindInMap [M, a, b]]\nConditions:\n  C: !And [!Condition D, !Condition D]\n  D: !Or [!Condition C, !Condition C]\nResources: {}\nX: !FindInMap [M, a, b]\nY: !If [C, yes, no]\n";
+        let template = parse(text).expect("yaml");
+        let mut ctx = Context::new(&template, &[], HashMap::new());
+        let x = template.get("X").expect("X");
+        let _ = ctx.resolve(x);
+        assert!(
+            ctx.steps <= MAX_RESOLVE_STEPS + MAX_RESOLVE_DEPTH,
+            "{}",
+            ctx.steps
+        );
+        let y = template.get("Y").expect("Y");
+        let v = ctx.resolve(y).expect("marked");
+        assert!(matches!(ctx.leaf(Some(&v)), Leaf::Unresolved(_)), "{v:?}");
     }
 }
