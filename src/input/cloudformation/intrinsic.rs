@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+use super::show::show;
 use super::yaml::{Node, Value};
 
 /// What marks an unresolved leaf in a resolved tree: this prefix and the expression's index.
@@ -396,50 +397,6 @@ fn long_name(tag: &str) -> Option<&'static str> {
         .iter()
         .find(|f| **f == tag || f.strip_prefix("Fn::") == Some(tag))
         .copied()
-}
-
-/// How a finding quotes an expression: short form where it was written so (`!GetAtt Lb.DNSName`),
-/// the long form's key otherwise; made safe to print and cut.
-pub(super) fn show(node: &Node) -> String {
-    let mut out = String::new();
-    render(node, &mut out, 0);
-    crate::sanitize::text(&out)
-}
-
-fn render(node: &Node, out: &mut String, depth: usize) {
-    if out.len() > 200 || depth > 8 {
-        return;
-    }
-    if let Some(tag) = &node.tag {
-        out.push('!');
-        out.push_str(tag);
-        out.push(' ');
-    }
-    match &node.value {
-        Value::Scalar { text, .. } => out.push_str(text),
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                render(item, out, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Map(entries) => {
-            out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push_str(": ");
-                render(v, out, depth + 1);
-            }
-            out.push('}');
-        }
-    }
 }
 
 /// A plain scalar as YAML's core schema reads it; a quoted one is a string.

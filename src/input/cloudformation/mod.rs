@@ -14,6 +14,7 @@
 mod distribution;
 mod intrinsic;
 mod policy;
+mod show;
 mod yaml;
 
 use thiserror::Error;
