@@ -8,7 +8,8 @@
 //! ```
 //!
 //! - [`cli`] and [`config`]: flags, then the validated [`config`] types.
-//! - [`input`]: targets from arguments, files and stdin.
+//! - [`input`]: targets from arguments, files and stdin; CloudFront distributions from AWS CLI
+//!   JSON, Terraform plans and states, and CloudFormation templates, all in one model.
 //! - [`resolve`]: every A/AAAA address of an origin (hickory), `--resolve` overrides.
 //! - [`probe`]: TCP connect and rustls handshakes that record, never judge.
 //! - [`cert`]: pure certificate-chain analysis with `now` and the trust store as parameters.

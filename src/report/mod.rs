@@ -3,8 +3,8 @@
 //! bytes of the format the user chose.
 //!
 //! One entry, [`write()`], for every [`Format`]: a table for people, the versioned machine formats
-//! documented in [`json`], and the monitoring formats documented in [`prometheus`] and
-//! [`junit`]. What a renderer needs besides the report (colour, the run's duration, the failure
+//! documented in [`json`], the monitoring formats documented in [`prometheus`] and
+//! [`junit`], and SARIF for code scanning ([`sarif`]). What a renderer needs besides the report (colour, the run's duration, the failure
 //! policy) comes in one [`RenderSpec`] the caller fills.
 //!
 //! Renderers are pure: they never probe, judge, read the clock or the environment, and never

@@ -359,7 +359,7 @@ async fn a_bad_file_is_one_line_and_the_others_are_still_probed() {
         (
             "syntax.yaml",
             "Resources:\n  A: [1, 2\n  B: 3\n".to_string(),
-            "invalid YAML at line",
+            "template syntax error (YAML or JSON) at line",
         ),
         (
             "laughs.yaml",
@@ -369,7 +369,7 @@ async fn a_bad_file_is_one_line_and_the_others_are_still_probed() {
         (
             "deep.yaml",
             format!("Resources: {}{}", "[".repeat(4096), "]".repeat(4096)),
-            "invalid YAML at line 1",
+            "template syntax error (YAML or JSON) at line 1",
         ),
         (
             "no-cdn.yaml",

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+use super::show::show;
 use super::yaml::{Node, Value};
 
 /// What marks an unresolved leaf in a resolved tree: this prefix and the expression's index.
@@ -19,6 +20,16 @@ const MARK: &str = "\u{0}unresolved:";
 
 /// The deepest chain of conditions followed (`Condition` naming a condition naming ...).
 const MAX_CONDITION_DEPTH: usize = 32;
+
+/// The deepest nesting of resolutions (`Fn::FindInMap` can lead into a mapping that uses
+/// `Fn::FindInMap` again); past it an expression is unresolved, so a cycle cannot recurse
+/// without bound.
+const MAX_RESOLVE_DEPTH: usize = 256;
+
+/// The most nodes one template's resolution visits (a distribution and its policies are a few
+/// hundred). Mappings and conditions can point at each other many times over; past this
+/// budget every expression is unresolved, so a small file cannot cost exponential time.
+const MAX_RESOLVE_STEPS: usize = 100_000;
 
 /// The template's parameters and conditions, and the expressions that could not be resolved.
 #[derive(Debug)]
@@ -30,6 +41,10 @@ pub(super) struct Context<'a> {
     /// of the same template, by logical ID.
     symbols: HashMap<String, String>,
     pub unresolved: Vec<Expression>,
+    /// Conditions already evaluated (`None` while one is being evaluated: a cycle).
+    evaluated: HashMap<String, Option<bool>>,
+    depth: usize,
+    steps: usize,
 }
 
 /// An expression that could not be resolved, as a finding quotes it, and its line.
@@ -84,6 +99,9 @@ impl<'a> Context<'a> {
             mappings: template.get("Mappings"),
             symbols,
             unresolved: Vec::new(),
+            evaluated: HashMap::new(),
+            depth: 0,
+            steps: 0,
         }
     }
 
@@ -105,6 +123,17 @@ impl<'a> Context<'a> {
 
     /// `node` with every intrinsic resolved or marked; `None` for `AWS::NoValue`.
     pub(super) fn resolve(&mut self, node: &Node) -> Option<Json> {
+        self.steps += 1;
+        if self.depth >= MAX_RESOLVE_DEPTH || self.steps > MAX_RESOLVE_STEPS {
+            return Some(self.mark(node));
+        }
+        self.depth += 1;
+        let out = self.resolve_node(node);
+        self.depth -= 1;
+        out
+    }
+
+    fn resolve_node(&mut self, node: &Node) -> Option<Json> {
         if let Some((function, arg)) = intrinsic(node) {
             return match self.function(function, &arg) {
                 Ok(v) => v,
@@ -263,12 +292,19 @@ impl<'a> Context<'a> {
 
     /// A condition's value, when it can be told from known values.
     fn condition(&mut self, name: &str, depth: usize) -> Option<bool> {
+        if let Some(known) = self.evaluated.get(name) {
+            return *known;
+        }
         let node = self.conditions?.get(name)?;
-        self.evaluate(node, depth + 1)
+        self.evaluated.insert(name.to_string(), None);
+        let value = self.evaluate(node, depth + 1);
+        self.evaluated.insert(name.to_string(), value);
+        value
     }
 
     fn evaluate(&mut self, node: &Node, depth: usize) -> Option<bool> {
-        if depth > MAX_CONDITION_DEPTH {
+        self.steps += 1;
+        if depth > MAX_CONDITION_DEPTH || self.steps > MAX_RESOLVE_STEPS {
             return None;
         }
         let (function, arg) = intrinsic(node)?;
@@ -363,50 +399,6 @@ fn long_name(tag: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// How a finding quotes an expression: short form where it was written so (`!GetAtt Lb.DNSName`),
-/// the long form's key otherwise; made safe to print and cut.
-pub(super) fn show(node: &Node) -> String {
-    let mut out = String::new();
-    render(node, &mut out, 0);
-    crate::sanitize::text(&out)
-}
-
-fn render(node: &Node, out: &mut String, depth: usize) {
-    if out.len() > 200 || depth > 8 {
-        return;
-    }
-    if let Some(tag) = &node.tag {
-        out.push('!');
-        out.push_str(tag);
-        out.push(' ');
-    }
-    match &node.value {
-        Value::Scalar { text, .. } => out.push_str(text),
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                render(item, out, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Map(entries) => {
-            out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push_str(": ");
-                render(v, out, depth + 1);
-            }
-            out.push('}');
-        }
-    }
-}
-
 /// A plain scalar as YAML's core schema reads it; a quoted one is a string.
 fn scalar(text: &str, quoted: bool) -> Json {
     if quoted {
@@ -449,5 +441,28 @@ pub(super) fn json_text(v: &Json) -> Option<String> {
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::cloudformation::yaml::parse;
+
+    #[test]
+    fn cycles_and_fan_out_stay_bounded() {
+        let text = "Mappings:\n  M:\n    a:\n      b: [!FindInMap [M, a, b], !FindInMap [M, a, b]]\nConditions:\n  C: !And [!Condition D, !Condition D]\n  D: !Or [!Condition C, !Condition C]\nResources: {}\nX: !FindInMap [M, a, b]\nY: !If [C, yes, no]\n";
+        let template = parse(text).expect("yaml");
+        let mut ctx = Context::new(&template, &[], HashMap::new());
+        let x = template.get("X").expect("X");
+        let _ = ctx.resolve(x);
+        assert!(
+            ctx.steps <= MAX_RESOLVE_STEPS + MAX_RESOLVE_DEPTH,
+            "{}",
+            ctx.steps
+        );
+        let y = template.get("Y").expect("Y");
+        let v = ctx.resolve(y).expect("marked");
+        assert!(matches!(ctx.leaf(Some(&v)), Leaf::Unresolved(_)), "{v:?}");
     }
 }

@@ -14,6 +14,7 @@
 mod distribution;
 mod intrinsic;
 mod policy;
+mod show;
 mod yaml;
 
 use thiserror::Error;
@@ -29,7 +30,9 @@ pub enum TemplateError {
     Empty { source_name: String },
     #[error("{source_name}: not UTF-8 text; a template is YAML or JSON")]
     NotText { source_name: String },
-    #[error("{source_name}: invalid YAML at line {line}, column {column}: {message}")]
+    #[error(
+        "{source_name}: template syntax error (YAML or JSON) at line {line}, column {column}: {message}"
+    )]
     Syntax {
         source_name: String,
         line: u32,

@@ -159,7 +159,7 @@ fn bad_templates_are_one_line_naming_the_file() {
     assert!(err("").contains("t.yaml: empty input"));
     let syntax = err("Resources:\n  A: [1, 2\n  B: 3\n");
     assert!(
-        syntax.starts_with("t.yaml: invalid YAML at line "),
+        syntax.starts_with("t.yaml: template syntax error (YAML or JSON) at line "),
         "{syntax}"
     );
     assert_eq!(
