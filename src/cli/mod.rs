@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod aws;
 mod validate;
+
+pub(crate) use aws::AwsArgs;
 
 use crate::config::{
     ResolveOverride, SslProtocolList, parse_at, parse_duration, parse_protocol_list, parse_resolve,
@@ -48,6 +51,8 @@ const CLOUDFRONT_AFTER_HELP: &str = concat!(
   origin-probe cloudfront dist.json
   origin-probe cloudfront dist.json --plan plan.json
   aws cloudfront list-distributions | origin-probe cloudfront -
+  origin-probe cloudfront --aws --profile prod --format json
+  origin-probe cloudfront --aws --distribution-id E2EXAMPLE1234
 
 ",
     exit_codes!()
@@ -81,7 +86,7 @@ pub(crate) enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
-    /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
+    /// Check the custom origins of CloudFront distributions (AWS CLI JSON, or --aws) and plan the switch.
     #[command(after_help = CLOUDFRONT_AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
     /// Start a built-in fleet of local origins with real defects and probe them for real.
@@ -148,8 +153,11 @@ pub(crate) struct CheckArgs {
 pub(crate) struct CloudfrontArgs {
     /// Output of `aws cloudfront get-distribution-config`, `get-distribution` or
     /// `list-distributions` ('-' for stdin).
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "aws")]
     pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Treat this custom origin request or cache policy ID as forwarding the viewer Host header
     /// (the file cannot say what a custom policy contains). Repeatable.
@@ -158,8 +166,8 @@ pub(crate) struct CloudfrontArgs {
 
     /// Write the DistributionConfig with ready origins switched to https-only, and allow-all
     /// behaviors that reach S3 REST origins set to redirect-to-https, to FILE (mode 0600: it
-    /// contains the custom header values) and print the update command.
-    #[arg(long, value_name = "FILE")]
+    /// contains the custom header values) and print the update command. Not with --aws.
+    #[arg(long, value_name = "FILE", conflicts_with = "aws")]
     pub plan: Option<PathBuf>,
 
     /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N

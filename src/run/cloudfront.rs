@@ -1,4 +1,4 @@
-//! `origin-probe cloudfront FILE...`: CloudFront distribution JSON in, per-origin verdicts and,
+//! `origin-probe cloudfront FILE...` (or `--aws`, read by `aws.rs`): CloudFront distribution JSON in, per-origin verdicts and,
 //! with `--plan`, the migration plan out.
 //!
 //! Prepares the run: reads the documents, turns custom origins into targets (one per viewer
@@ -28,6 +28,7 @@ use crate::verdict::group_rules::GroupWatch;
 use crate::verdict::{self, Subject};
 
 pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
+    args.aws.check().map_err(anyhow::Error::msg)?;
     let output = args.output.into_config();
     // Whether Host is forwarded is read from each cache behavior, so there is no --host-header.
     let (probe, resolve, roots_path) = args.probe.into_config(None)?;
@@ -36,7 +37,11 @@ pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
         check_writable(plan, "--plan")?;
     }
     let baseline = load_baseline(&output)?;
-    let (documents, mut invalid) = read_documents(&args.files, &args.forwards_host);
+    let (documents, mut invalid) = if args.aws.aws {
+        super::aws::read_documents(&args.aws, &args.forwards_host)?
+    } else {
+        read_documents(&args.files, &args.forwards_host)
+    };
     if documents.is_empty() {
         return Err(EdgeError::InputReported.into());
     }

@@ -32,7 +32,7 @@ pub(super) struct TargetStream {
     /// What went wrong in the input, shared with the command: the stream itself moves to the
     /// thread that reads it.
     tally: Arc<Mutex<Tally>>,
-    /// Bad entries (and a read error) not yet handed to the report by [`TargetStream::items`].
+    /// Bad entries (and a read error) not yet handed to the report by [`TargetStream::into_items`].
     pending: VecDeque<InputErrorReport>,
 }
 

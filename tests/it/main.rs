@@ -6,6 +6,7 @@
 //! machine. Every run of the binary has a deadline (`support::RUN_DEADLINE`).
 
 mod attempts;
+mod aws;
 mod bad_input;
 mod cli;
 mod cloudfront;

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::custom_policy::CustomPolicy;
 use super::model::Document;
 
 /// The policy references and legacy settings of one cache behavior.
@@ -198,6 +199,17 @@ pub fn managed_policy(kind: PolicyKind, id: &str) -> Option<&'static ManagedPoli
 /// the answer `Unknown`; with none, `Host` is not forwarded. `declared` is consulted only for
 /// IDs outside the managed table: the table is documented, a declaration is not.
 pub fn host_forwarding(policies: &BehaviorPolicies, declared: &[String]) -> HostForwarding {
+    host_forwarding_read(policies, declared, &[])
+}
+
+/// [`host_forwarding`], also knowing the custom policies in `read`: one that forwards Host
+/// decides `Forwarded`, one that does not is no longer `Unknown`. A declaration
+/// (`--forwards-host`) still counts for a policy that was not read.
+pub(super) fn host_forwarding_read(
+    policies: &BehaviorPolicies,
+    declared: &[String],
+    read: &[CustomPolicy],
+) -> HostForwarding {
     if let Some(headers) = &policies.legacy_headers {
         if headers.iter().any(|h| h.trim() == "*") {
             return forwarded("legacy ForwardedValues.Headers is * (all headers)".to_string());
@@ -220,10 +232,7 @@ pub fn host_forwarding(policies: &BehaviorPolicies, declared: &[String]) -> Host
         };
         match managed_policy(kind, id) {
             Some(p) if p.forwards_host => {
-                let what = match kind {
-                    OriginRequest => "sends the viewer Host header",
-                    Cache => "puts Host in the cache key, so it is sent to the origin",
-                };
+                let what = sends(kind);
                 return forwarded(format!(
                     "managed {} policy {} ({}) {what}",
                     kind_name(kind),
@@ -232,13 +241,28 @@ pub fn host_forwarding(policies: &BehaviorPolicies, declared: &[String]) -> Host
                 ));
             }
             Some(_) => {}
-            None if declared.iter().any(|d| d.trim().eq_ignore_ascii_case(id)) => {
-                return forwarded(format!(
-                    "{} policy {id} declared with --forwards-host",
-                    kind_name(kind)
-                ));
-            }
-            None => unknown.push(id.to_string()),
+            None => match read
+                .iter()
+                .find(|p| p.kind == kind && p.id.eq_ignore_ascii_case(id.trim()))
+            {
+                Some(p) if p.forwards_host => {
+                    return forwarded(format!(
+                        "{} policy {} ({}) {} (read from the API)",
+                        kind_name(kind),
+                        crate::sanitize::text(&p.name),
+                        p.id,
+                        sends(kind)
+                    ));
+                }
+                Some(_) => {}
+                None if declared.iter().any(|d| d.trim().eq_ignore_ascii_case(id)) => {
+                    return forwarded(format!(
+                        "{} policy {id} declared with --forwards-host",
+                        kind_name(kind)
+                    ));
+                }
+                None => unknown.push(id.to_string()),
+            },
         }
     }
     if unknown.is_empty() {
@@ -262,7 +286,7 @@ impl Document {
             .flat_map(|d| d.origins.iter_mut())
             .flat_map(|o| o.behaviors.iter_mut());
         for b in behaviors {
-            b.host = host_forwarding(&b.policies, declared);
+            b.host = host_forwarding_read(&b.policies, declared, &self.custom_policies);
             let ids = [
                 &b.policies.origin_request_policy_id,
                 &b.policies.cache_policy_id,
@@ -286,6 +310,14 @@ fn kind_name(kind: PolicyKind) -> &'static str {
     match kind {
         OriginRequest => "origin request",
         Cache => "cache",
+    }
+}
+
+/// How a policy of `kind` that forwards Host does it.
+fn sends(kind: PolicyKind) -> &'static str {
+    match kind {
+        OriginRequest => "sends the viewer Host header",
+        Cache => "puts Host in the cache key, so it is sent to the origin",
     }
 }
 

@@ -7,13 +7,15 @@
 //! - `wire`: the JSON shapes as explicit serde types; unknown fields are ignored on purpose.
 //! - `assemble`: origins, origin groups and cache behaviors joined into the model.
 //! - `model`: the public types.
-//! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35).
+//! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35);
+//!   `custom_policy`: the custom policies `--aws` reads from the API (fact 33).
 //! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
 //!
 //! Pure: takes bytes, never reads files, never talks to AWS or an origin. Custom header values
 //! are [`crate::secret::Redacted`] from the moment they are parsed.
 
 mod assemble;
+mod custom_policy;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod host;
@@ -22,6 +24,7 @@ mod parse;
 mod viewers;
 mod wire;
 
+pub use custom_policy::CustomPolicy;
 pub use host::{
     BehaviorPolicies, HostForwarding, MANAGED_POLICIES, ManagedPolicy, PolicyKind, host_forwarding,
     managed_policy,

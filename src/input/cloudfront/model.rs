@@ -10,6 +10,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+use super::custom_policy::CustomPolicy;
 use super::host::{BehaviorPolicies, HostForwarding};
 use crate::secret::Redacted;
 
@@ -49,6 +50,10 @@ pub struct Document {
     /// `NextMarker`): the input does not cover the whole account.
     pub truncated: bool,
     pub distributions: Vec<Distribution>,
+    /// Custom policies whose contents were read from the API (`cloudfront --aws`); empty for
+    /// files. [`Document::declare_forwards_host`] decides Host forwarding with them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custom_policies: Vec<CustomPolicy>,
     /// The `DistributionConfig` object exactly as parsed, for the migration plan. `None` for
     /// list pages, which cannot be planned.
     #[serde(skip)]

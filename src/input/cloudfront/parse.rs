@@ -146,6 +146,7 @@ pub fn parse_document(bytes: &[u8], source: &str) -> Result<Document, CloudFront
         etag: etag.filter(|e| !e.is_empty()),
         truncated,
         distributions,
+        custom_policies: Vec::new(),
         raw_config: raw_config.map(RawConfig),
     })
 }

@@ -4,6 +4,7 @@
 pub mod dns;
 pub mod hostile;
 pub mod legacy;
+pub mod moto;
 pub mod relay;
 
 use std::net::{IpAddr, Ipv4Addr};

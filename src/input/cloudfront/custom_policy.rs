@@ -1,0 +1,53 @@
+//! Custom (non-managed) policies whose contents `cloudfront --aws` read from the API: whether
+//! each sends the viewer `Host` header to the origin (fact 33). Pure.
+
+use serde::Serialize;
+
+use super::host::PolicyKind::{self, Cache, OriginRequest};
+
+/// A custom (non-managed) policy whose contents were read from the API (`GetOriginRequestPolicy`
+/// / `GetCachePolicy`, by `cloudfront --aws`), so its Host forwarding is known (fact 33).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomPolicy {
+    pub kind: PolicyKind,
+    pub id: String,
+    /// The policy's `Name`, for reasons.
+    pub name: String,
+    pub forwards_host: bool,
+}
+
+impl CustomPolicy {
+    /// An origin request policy from its `HeadersConfig` (fact 33): `allViewer` and
+    /// `allViewerAndWhitelistCloudFront` send every viewer header, `whitelist` the listed ones,
+    /// `allExcept` all but the listed ones; `none` sends none.
+    pub fn origin_request(id: &str, name: &str, header_behavior: &str, headers: &[String]) -> Self {
+        let listed = headers
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case("host"));
+        let forwards_host = match header_behavior {
+            "allViewer" | "allViewerAndWhitelistCloudFront" => true,
+            "whitelist" => listed,
+            "allExcept" => !listed,
+            _ => false,
+        };
+        Self::new(OriginRequest, id, name, forwards_host)
+    }
+
+    /// A cache policy from `ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig` (fact 33):
+    /// the headers in the key (`whitelist`) are sent to the origin too.
+    pub fn cache(id: &str, name: &str, header_behavior: &str, headers: &[String]) -> Self {
+        let listed = headers
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case("host"));
+        Self::new(Cache, id, name, header_behavior == "whitelist" && listed)
+    }
+
+    fn new(kind: PolicyKind, id: &str, name: &str, forwards_host: bool) -> Self {
+        CustomPolicy {
+            kind,
+            id: id.trim().to_string(),
+            name: name.to_string(),
+            forwards_host,
+        }
+    }
+}
