@@ -14,14 +14,19 @@ use crate::support::{Run, fixture_path, tls_origin};
 
 /// A distribution of three loopback origins: `good` (ready), `expired` (would-502) and `viewer`
 /// (Host forwarded by the managed AllViewer policy: one row per alias).
-struct Fleet {
+pub(crate) struct Fleet {
     _origins: Vec<origin_probe::demo::servers::Origin>,
     /// The `get-distribution-config` document.
-    doc: Value,
+    pub(crate) doc: Value,
     resolve: Vec<String>,
 }
 
 async fn fleet() -> Fleet {
+    fleet_with("216adef6-5c7f-47e4-b989-5492eafa07d3").await
+}
+
+/// The fleet with `viewer`'s behavior on origin request policy `policy`.
+pub(crate) async fn fleet_with(policy: &str) -> Fleet {
     let good = tls_origin("good").await;
     let expired = tls_origin("expired").await;
     let viewer = tls_origin("host-header").await;
@@ -46,11 +51,7 @@ async fn fleet() -> Fleet {
         behavior("good", None, None),
         vec![
             behavior("expired", Some("/old/*"), None),
-            behavior(
-                "viewer",
-                Some("/shop/*"),
-                Some("216adef6-5c7f-47e4-b989-5492eafa07d3"),
-            ),
+            behavior("viewer", Some("/shop/*"), Some(policy)),
         ],
     );
     let resolve = [
@@ -69,7 +70,7 @@ async fn fleet() -> Fleet {
 }
 
 /// `cloudfront` with the fleet's `--resolve`, the fixture roots and JSON output, then `extra`.
-fn args(fleet: &Fleet, extra: &[String]) -> Vec<String> {
+pub(crate) fn args(fleet: &Fleet, extra: &[String]) -> Vec<String> {
     let mut args: Vec<String> = vec!["cloudfront".into()];
     args.extend(extra.iter().cloned());
     for r in &fleet.resolve {
@@ -87,13 +88,13 @@ fn args(fleet: &Fleet, extra: &[String]) -> Vec<String> {
     args
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
 /// What a report says per row, without what differs by input (source names, timings):
 /// distribution and origin ID, viewer name, verdict, and the rules found, sorted.
-fn rows(report: &Value) -> Vec<(String, Option<String>, String, Vec<String>)> {
+pub(crate) fn rows(report: &Value) -> Vec<(String, Option<String>, String, Vec<String>)> {
     let mut rows: Vec<_> = report["origins"]
         .as_array()
         .expect("origins")

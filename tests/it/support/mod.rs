@@ -1,6 +1,7 @@
 //! Test support: loopback origins from the fixture PKI, the real binary run with a deadline,
 //! and helpers to read its JSON report.
 
+pub mod aws_proxy;
 pub mod dns;
 pub mod hostile;
 pub mod legacy;
