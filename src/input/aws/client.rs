@@ -10,7 +10,7 @@ use aws_sdk_cloudfront::types::{
 };
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
-use super::error::{ApiError, Failure, classify, one_line};
+use super::error::{ApiError, Failure, causes, classify};
 use super::map::Listed;
 
 /// CloudFront is a global service; its API lives in us-east-1 (the AWS CLI signs for it there
@@ -53,7 +53,7 @@ pub(crate) async fn connect(conn: &Connection) -> Result<Client, ApiError> {
         return Err(no_credentials("no credential provider".to_string()));
     };
     if let Err(e) = provider.provide_credentials().await {
-        let text = one_line(&aws_sdk_cloudfront::error::DisplayErrorContext(&e).to_string());
+        let text = causes(&e);
         return Err(no_credentials(text));
     }
     Ok(Client::new(&config))

@@ -106,7 +106,7 @@ pub(crate) fn classify<E, R>(
 ) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
+    R: fmt::Debug + 'static,
 {
     let failure = match err {
         SdkError::ServiceError(service) => {
@@ -116,7 +116,7 @@ where
             failure_for_code(code, message)
         }
         other => {
-            let text = one_line(&aws_sdk_cloudfront::error::DisplayErrorContext(other).to_string());
+            let text = causes(other);
             if text.contains("no credentials")
                 || text.contains("credentials provider")
                 || text.contains("failed to load credentials")
@@ -151,6 +151,20 @@ pub(crate) fn failure_for_code(code: String, message: String) -> Failure {
     } else {
         Failure::Other { code, message }
     }
+}
+
+/// An error and its sources, each once, as one line: `dispatch failure: io error: …`.
+pub(crate) fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    one_line(&parts.join(": "))
 }
 
 /// Error text on one line, sanitised and cut like every echoed input.
