@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod aws;
 mod serve;
 mod validate;
 
+pub(crate) use aws::AwsArgs;
 pub(crate) use serve::ServeArgs;
 
 use crate::config::{
@@ -51,6 +53,8 @@ const CLOUDFRONT_AFTER_HELP: &str = concat!(
   origin-probe cloudfront dist.json
   origin-probe cloudfront dist.json --plan plan.json
   aws cloudfront list-distributions | origin-probe cloudfront -
+  origin-probe cloudfront --aws --profile prod --format json
+  origin-probe cloudfront --aws --distribution-id E2EXAMPLE1234
 
 ",
     exit_codes!()
@@ -109,7 +113,7 @@ pub(crate) enum Command {
     /// Probe origins given as HOST or HOST:PORT arguments, or in a file.
     #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
-    /// Check the custom origins of CloudFront distributions (AWS CLI JSON) and plan the switch.
+    /// Check the custom origins of CloudFront distributions (AWS CLI JSON, or --aws) and plan the switch.
     #[command(after_help = CLOUDFRONT_AFTER_HELP)]
     Cloudfront(CloudfrontArgs),
     /// Check the CloudFront distributions of a Terraform plan or state (`terraform show -json`).
@@ -185,8 +189,11 @@ pub(crate) struct CheckArgs {
 pub(crate) struct CloudfrontArgs {
     /// Output of `aws cloudfront get-distribution-config`, `get-distribution` or
     /// `list-distributions` ('-' for stdin).
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "aws")]
     pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Treat this custom origin request or cache policy ID as forwarding the viewer Host header
     /// (the file cannot say what a custom policy contains). Repeatable.
@@ -195,8 +202,8 @@ pub(crate) struct CloudfrontArgs {
 
     /// Write the DistributionConfig with ready origins switched to https-only, and allow-all
     /// behaviors that reach S3 REST origins set to redirect-to-https, to FILE (mode 0600: it
-    /// contains the custom header values) and print the update command.
-    #[arg(long, value_name = "FILE")]
+    /// contains the custom header values) and print the update command. Not with --aws.
+    #[arg(long, value_name = "FILE", conflicts_with = "aws")]
     pub plan: Option<PathBuf>,
 
     /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N

@@ -2,6 +2,7 @@
 //!
 //! Reads files and stdin; never resolves or connects.
 
+pub(crate) mod aws;
 pub mod cloudformation;
 pub mod cloudfront;
 pub(crate) mod domains;

@@ -17,6 +17,7 @@ use crate::input::cloudformation;
 pub(super) fn run(args: CloudformationArgs) -> Result<ExitCode> {
     let parameters = args.parameter;
     let run = DistributionRun {
+        aws: None,
         files: &args.files,
         forwards_host: &args.forwards_host,
         plan: None,

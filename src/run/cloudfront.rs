@@ -1,4 +1,4 @@
-//! `origin-probe cloudfront FILE...`: CloudFront distribution JSON in, per-origin verdicts and,
+//! `origin-probe cloudfront FILE...` (or `--aws`, read by `aws.rs`): CloudFront distribution JSON in, per-origin verdicts and,
 //! with `--plan`, the migration plan out.
 //!
 //! Prepares the run: reads the documents, turns custom origins into targets (one per viewer
@@ -28,8 +28,10 @@ use crate::verdict::group_rules::GroupWatch;
 use crate::verdict::{self, Subject};
 
 pub(super) fn run(args: CloudfrontArgs) -> Result<ExitCode> {
+    args.aws.check().map_err(anyhow::Error::msg)?;
     let run = DistributionRun {
         files: &args.files,
+        aws: args.aws.aws.then_some(&args.aws),
         forwards_host: &args.forwards_host,
         plan: args.plan.as_deref(),
         edits: false,
@@ -52,6 +54,8 @@ pub(super) fn load_cli_json(path: &Path) -> Result<Loaded> {
 /// path they share after parsing: its files, its reader, and the flags every one of them has.
 pub(super) struct DistributionRun<'a> {
     pub files: &'a [PathBuf],
+    /// `cloudfront --aws`: the documents come from the API instead of `files`.
+    pub aws: Option<&'a crate::cli::AwsArgs>,
     pub forwards_host: &'a [String],
     pub plan: Option<&'a Path>,
     /// `--plan` of `terraform` and `cloudformation`: print the edits to make in the file.
@@ -82,7 +86,10 @@ pub(super) fn run_distributions(
         check_writable(plan, "--plan")?;
     }
     let baseline = load_baseline(&output)?;
-    let (documents, mut invalid) = read_documents(run.files, run.forwards_host, read);
+    let (documents, mut invalid) = match run.aws {
+        Some(aws) => super::aws::read_documents(aws, run.forwards_host)?,
+        None => read_documents(run.files, run.forwards_host, read),
+    };
     if documents.is_empty() {
         return Err(EdgeError::InputReported.into());
     }

@@ -12,6 +12,7 @@
 //! to errors ("reading targets from FILE"). Never judges origins.
 
 mod assemble;
+mod aws;
 mod check;
 mod cloudformation;
 mod cloudfront;

@@ -16,6 +16,7 @@ use crate::input::terraform;
 
 pub(super) fn run(args: TerraformArgs) -> Result<ExitCode> {
     let run = DistributionRun {
+        aws: None,
         files: &args.files,
         forwards_host: &args.forwards_host,
         plan: None,

@@ -6,6 +6,8 @@
 //! machine. Every run of the binary has a deadline (`support::RUN_DEADLINE`).
 
 mod attempts;
+mod aws;
+mod aws_relay;
 mod bad_input;
 mod cli;
 mod cloudfront;

@@ -231,10 +231,7 @@ pub fn host_forwarding_with(
         };
         match managed_policy(kind, id) {
             Some(p) if p.forwards_host => {
-                let what = match kind {
-                    OriginRequest => "sends the viewer Host header",
-                    Cache => "puts Host in the cache key, so it is sent to the origin",
-                };
+                let what = sends(kind);
                 return forwarded(format!(
                     "managed {} policy {} ({}) {what}",
                     kind_name(kind),
@@ -245,10 +242,16 @@ pub fn host_forwarding_with(
             Some(_) => {}
             None if known_policy(known, kind, id).is_some() => {
                 if let Some(p) = known_policy(known, kind, id).filter(|p| p.forwards_host) {
+                    // Terraform names a policy by its resource address, the API by its Name
+                    // beside its ID.
+                    let named = if p.name == p.id {
+                        crate::sanitize::text(&p.name)
+                    } else {
+                        format!("{} ({})", crate::sanitize::text(&p.name), p.id)
+                    };
                     return forwarded(format!(
-                        "{} policy {} in the same input sends the viewer Host header",
-                        kind_name(kind),
-                        p.name
+                        "{} policy {named} sends the viewer Host header (its contents were read)",
+                        kind_name(kind)
                     ));
                 }
             }
@@ -316,6 +319,14 @@ fn kind_name(kind: PolicyKind) -> &'static str {
     match kind {
         OriginRequest => "origin request",
         Cache => "cache",
+    }
+}
+
+/// How a policy of `kind` that forwards Host does it.
+fn sends(kind: PolicyKind) -> &'static str {
+    match kind {
+        OriginRequest => "sends the viewer Host header",
+        Cache => "puts Host in the cache key, so it is sent to the origin",
     }
 }
 

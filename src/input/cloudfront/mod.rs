@@ -7,7 +7,9 @@
 //! - `wire`: the JSON shapes as explicit serde types; unknown fields are ignored on purpose.
 //! - `assemble`: origins, origin groups and cache behaviors joined into the model.
 //! - `model`: the public types.
-//! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35).
+//! - `host`: whether the viewer `Host` header reaches an origin (facts 33-35);
+//!   `custom_policy`: a custom policy's Host forwarding from its contents as the API states
+//!   them (`--aws` reads them; fact 33).
 //! - `iac`: the door for the Terraform and CloudFormation readers (the CLI shape in, the
 //!   model out; what a custom policy's headers say about Host).
 //! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
@@ -16,6 +18,7 @@
 //! are [`crate::secret::Redacted`] from the moment they are parsed.
 
 mod assemble;
+mod custom_policy;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod host;

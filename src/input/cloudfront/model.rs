@@ -74,8 +74,9 @@ pub struct Document {
     /// list pages, which cannot be planned.
     #[serde(skip)]
     pub(crate) raw_config: Option<RawConfig>,
-    /// Custom origin request and cache policies whose contents the same input holds (a Terraform
-    /// plan's or a template's policy resources): their Host forwarding is known (fact 33).
+    /// Custom origin request and cache policies whose contents the input holds (a Terraform
+    /// plan's or a template's policy resources, or those `--aws` read from the API): their Host
+    /// forwarding is known (fact 33).
     #[serde(skip)]
     pub known_policies: Vec<KnownPolicy>,
 }

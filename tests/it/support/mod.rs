@@ -1,10 +1,12 @@
 //! Test support: loopback origins from the fixture PKI, the real binary run with a deadline,
 //! and helpers to read its JSON report.
 
+pub mod aws_proxy;
 pub mod dns;
 pub mod exporter;
 pub mod hostile;
 pub mod legacy;
+pub mod moto;
 pub mod promtool;
 pub mod relay;
 

@@ -1,0 +1,83 @@
+//! `cloudfront --aws`: the flags that read distributions from the AWS API, named as the AWS
+//! CLI names them.
+
+use clap::Args;
+
+/// The API input's flags (flattened into `cloudfront`).
+#[derive(Debug, Args)]
+pub(crate) struct AwsArgs {
+    /// Read the distributions from the AWS API instead of FILE: every distribution of the
+    /// account (or those of --distribution-id), with credentials found as the AWS CLI finds them.
+    #[arg(long, conflicts_with = "files")]
+    pub aws: bool,
+
+    /// With --aws: use this profile of the shared AWS config and credentials files, as the AWS
+    /// CLI's --profile (default: AWS_PROFILE, else "default").
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// With --aws: read only this distribution instead of listing the account. Repeatable.
+    #[arg(long = "distribution-id", value_name = "ID", value_parser = parse_distribution_id)]
+    pub distribution_ids: Vec<String>,
+
+    /// With --aws: send the API requests to URL instead of CloudFront's endpoint, as the AWS
+    /// CLI's --endpoint-url.
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
+    pub endpoint_url: Option<String>,
+}
+
+impl AwsArgs {
+    /// The API flags without `--aws` are a mistake (clap's `requires` cannot see it: a flag
+    /// always has a value).
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let given = [
+            ("--profile", self.profile.is_some()),
+            ("--distribution-id", !self.distribution_ids.is_empty()),
+            ("--endpoint-url", self.endpoint_url.is_some()),
+        ];
+        match given.iter().find(|(_, set)| *set) {
+            Some((flag, _)) if !self.aws => {
+                Err(format!("{flag} reads from the AWS API: add --aws"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A distribution ID as CloudFront writes them: letters and digits (`E2EXAMPLE…`).
+fn parse_distribution_id(text: &str) -> Result<String, String> {
+    let id = text.trim();
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("a distribution ID is letters and digits, like E2EXAMPLE1234".to_string());
+    }
+    Ok(id.to_string())
+}
+
+/// An `http://` or `https://` URL with a host, as the AWS CLI accepts for --endpoint-url.
+fn parse_endpoint_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err("expected an http:// or https:// URL with a host, like https://cloudfront.amazonaws.com".to_string());
+    }
+    Ok(text.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls_and_ids() {
+        assert!(parse_endpoint_url("http://127.0.0.1:5000").is_ok());
+        assert!(parse_endpoint_url("https://cloudfront.amazonaws.com/").is_ok());
+        for bad in ["127.0.0.1:5000", "ftp://x", "http://", "not a url"] {
+            assert!(parse_endpoint_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_distribution_id(" E2EXAMPLE ").as_deref(),
+            Ok("E2EXAMPLE")
+        );
+        assert!(parse_distribution_id("E1/../x").is_err());
+        assert!(parse_distribution_id("").is_err());
+    }
+}

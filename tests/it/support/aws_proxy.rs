@@ -1,0 +1,199 @@
+//! A loopback HTTP relay in front of moto that answers a few API paths itself with the real
+//! API's XML (what moto lacks: origin request policies; or a distribution that disappears
+//! between the list and the get) and forwards every other request to moto unchanged. The SDK
+//! is never faked: it talks HTTP to this relay as it would to CloudFront.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One canned answer: requests whose path (without the query) is `path` get `status` and
+/// `body` (XML), with `headers` (such as `ETag`).
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub path: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Rule {
+    /// The API's error document for `code` (as CloudFront's REST-XML API writes it).
+    pub fn error(path: &str, status: u16, code: &str, message: &str) -> Rule {
+        Rule {
+            path: path.to_string(),
+            status,
+            headers: Vec::new(),
+            body: format!(
+                "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>"
+            ),
+        }
+    }
+
+    /// `GetOriginRequestPolicy` for `id`: a policy named `name` with `HeadersConfig`
+    /// `behavior` and `headers`.
+    pub fn origin_request_policy(id: &str, name: &str, behavior: &str, headers: &[&str]) -> Rule {
+        let items: String = headers
+            .iter()
+            .map(|h| format!("<Name>{h}</Name>"))
+            .collect();
+        let headers_xml = if headers.is_empty() {
+            "<Headers><Quantity>0</Quantity></Headers>".to_string()
+        } else {
+            format!(
+                "<Headers><Quantity>{}</Quantity><Items>{items}</Items></Headers>",
+                headers.len()
+            )
+        };
+        Rule {
+            path: format!("/2020-05-31/origin-request-policy/{id}"),
+            status: 200,
+            headers: vec![("ETag".into(), "E2POLICYETAG".into())],
+            body: format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OriginRequestPolicy xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Id>{id}</Id><LastModifiedTime>2026-11-02T10:00:00.000Z</LastModifiedTime><OriginRequestPolicyConfig><Comment>test</Comment><Name>{name}</Name><HeadersConfig><HeaderBehavior>{behavior}</HeaderBehavior>{headers_xml}</HeadersConfig><CookiesConfig><CookieBehavior>none</CookieBehavior></CookiesConfig><QueryStringsConfig><QueryStringBehavior>none</QueryStringBehavior></QueryStringsConfig></OriginRequestPolicyConfig></OriginRequestPolicy>"
+            ),
+        }
+    }
+
+    fn response(&self) -> Vec<u8> {
+        let mut head = format!(
+            "HTTP/1.1 {} Canned\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 00000000-0000-4000-8000-000000000001\r\nContent-Length: {}\r\nConnection: close\r\n",
+            self.status,
+            self.body.len()
+        );
+        for (k, v) in &self.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(self.body.as_bytes());
+        bytes
+    }
+}
+
+/// The relay; stops when dropped.
+#[derive(Debug)]
+pub struct Relay {
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Relay {
+    /// Starts the relay to `upstream` (moto's endpoint, `http://127.0.0.1:PORT`).
+    pub async fn start(upstream: &str, rules: Vec<Rule>) -> Relay {
+        let upstream: SocketAddr = upstream
+            .trim_start_matches("http://")
+            .parse()
+            .expect("upstream is http://IP:PORT");
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("bind relay");
+        let addr = listener.local_addr().expect("addr");
+        let task = tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let rules = rules.clone();
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(20),
+                        serve(sock, upstream, &rules),
+                    )
+                    .await;
+                });
+            }
+        });
+        Relay { addr, task }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Reads one request (head and `Content-Length` body, at most 1 MiB), answers it from a rule or
+/// from moto, and closes the connection.
+async fn serve(mut sock: TcpStream, upstream: SocketAddr, rules: &[Rule]) -> std::io::Result<()> {
+    const MAX: usize = 1 << 20;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = sock.read(&mut chunk).await?;
+        if n == 0 || buf.len() > MAX {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0)
+        .min(MAX);
+    while buf.len() < head_end + length {
+        let n = sock.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let path = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    if let Some(rule) = rules.iter().find(|r| r.path == path) {
+        sock.write_all(&rule.response()).await?;
+        return sock.shutdown().await;
+    }
+    // Forward with `Connection: close`, so moto ends its answer by closing.
+    let mut forwarded: Vec<u8> = without_connection(&head).into_bytes();
+    forwarded.extend_from_slice(&buf[head_end..]);
+    let mut moto = TcpStream::connect(upstream).await?;
+    moto.write_all(&forwarded).await?;
+    let mut answer = Vec::new();
+    moto.read_to_end(&mut answer).await?;
+    // Tell the SDK's client not to reuse this connection either.
+    let answer_head_end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(answer.len(), |i| i + 4);
+    let answer_head = String::from_utf8_lossy(&answer[..answer_head_end]).into_owned();
+    let mut out = without_connection(&answer_head).into_bytes();
+    out.extend_from_slice(&answer[answer_head_end..]);
+    sock.write_all(&out).await?;
+    sock.shutdown().await
+}
+
+/// An HTTP head with its `Connection` headers replaced by `Connection: close`.
+fn without_connection(head: &str) -> String {
+    let mut lines: Vec<&str> = head
+        .split("\r\n")
+        .filter(|l| {
+            !l.split_once(':')
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("connection"))
+        })
+        .collect();
+    // The head ends with two empty strings (the blank line); put the header before them.
+    while lines.last() == Some(&"") {
+        lines.pop();
+    }
+    format!("{}\r\nConnection: close\r\n\r\n", lines.join("\r\n"))
+}
