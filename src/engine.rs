@@ -295,17 +295,16 @@ impl Engine {
 /// Set when every address failed for want of a route and this machine has no route of that
 /// family at all: what the route lookup got. `None` when any address got further.
 fn offline(records: &[AddressRecord]) -> Option<String> {
-    let first = records.first()?;
-    let all_no_route = records
-        .iter()
-        .all(|r| matches!(r.connect, ConnectOutcome::NoRoute { .. }));
+    let all_no_route = !records.is_empty()
+        && records
+            .iter()
+            .all(|r| matches!(r.connect, ConnectOutcome::NoRoute { .. }));
     if !all_no_route {
         return None;
     }
     records
         .iter()
         .find_map(|r| probe::route::missing(r.address.ip()))
-        .or_else(|| probe::route::missing(first.address.ip()))
 }
 
 impl Engine {

@@ -44,9 +44,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
     };
     let result = block_on(execute(spec, |_| Vec::new()))?;
     let (errors, read_error) = {
-        let t = tally
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let t = super::lock(&tally);
         (t.errors, t.read_error.as_ref().map(|e| format!("{e:#}")))
     };
     if let Some(e) = &read_error {
@@ -84,10 +82,7 @@ fn first_target(targets: &mut TargetStream, sharded: bool) -> Result<Option<Targ
     if first.is_some() {
         return Ok(first);
     }
-    let tally = targets.tally_handle();
-    let mut tally = tally
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut tally = targets.tally();
     if let Some(e) = tally.read_error.take() {
         return Err(e);
     }

@@ -10,8 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::Item;
-use super::say;
+use super::{Item, lock, say};
 use crate::document::{InputErrorReport, Interrupted, OriginReport};
 use crate::engine::{Engine, Stop, TargetSource};
 use crate::target::Target;
@@ -167,14 +166,6 @@ impl TargetSource for Fed {
 
 fn take_all<T>(queue: &Mutex<VecDeque<T>>) -> Vec<T> {
     lock(queue).drain(..).collect()
-}
-
-/// The queue's lock; a poisoned one (a panic while held, which the code never risks) is
-/// still usable: the queue holds whole items only.
-fn lock<T>(queue: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    queue
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Waits for Ctrl-C: the first asks the engine to stop, the second exits at once.

@@ -2,6 +2,8 @@
 //!
 //! Glue only: `drive`, then `assemble`, then `deliver`. Async only because the engine is.
 
+use std::sync::Arc;
+
 use anyhow::Result;
 
 use super::assemble::{self, Clock, Finished};
@@ -10,7 +12,7 @@ use super::drive::{InputOrder, Interrupts, drive};
 use super::{Item, RunOutcome, RunSpec};
 use crate::cert::TrustStore;
 use crate::config::{ProbeConfig, ResolveConfig};
-use crate::document::{FailOn, OriginReport, ProberFault, Report, RunError, Summary};
+use crate::document::{FailOn, OriginReport, ProberFault, Report, RootsInfo, RunError, Summary};
 use crate::engine::Engine;
 use crate::report::RunMeta;
 use crate::resolve::Resolver;
@@ -35,33 +37,23 @@ pub(crate) async fn execute(
         output,
         baseline,
     } = spec;
-    let clock = Clock::start(probe.at);
-    let roots = store.info().clone();
-    let warn_days = probe.warn_days;
-    let resolver = Resolver::new(&resolve, probe.timeout);
-    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let Started {
+        clock,
+        roots,
+        warn_days,
+        engine,
+    } = Started::new(probe, &resolve, store);
     let mut sink = Sink::open(&output, clock.run_context(&roots))?;
-    let mut summary = Summary::default();
-    let mut faults = ProberFaults::default();
+    let mut tally = Tally::default();
     let (interrupted, input_errors) = drive(
         items,
         engine,
         output.progress,
         Interrupts::CtrlC,
-        |order, origin| {
-            // An origin the prober could not judge is the prober's failure, not a verdict.
-            if let Some(fault) = &origin.prober_fault {
-                faults.add(fault);
-                return;
-            }
-            let more = observe(&origin);
-            for origin in std::iter::once(origin).chain(more) {
-                summary.add(origin.verdict);
-                sink.take(order, origin);
-            }
-        },
+        |order, origin| tally.take(origin, &mut observe, |o| sink.take(order, o)),
     )
     .await;
+    let Tally { summary, faults } = tally;
     let run_error = faults.into_error();
     let Some(origins) = sink.finish(&input_errors, run_error.as_ref())? else {
         return Ok(RunOutcome {
@@ -108,15 +100,15 @@ pub(crate) async fn report_one(
     store: TrustStore,
     deadline: tokio::time::Instant,
 ) -> (Report, RunMeta) {
-    let clock = Clock::start(probe.at);
     let budget = deadline.saturating_duration_since(tokio::time::Instant::now());
-    let roots = store.info().clone();
-    let warn_days = probe.warn_days;
-    let resolver = Resolver::new(resolve, probe.timeout);
-    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let Started {
+        clock,
+        roots,
+        warn_days,
+        engine,
+    } = Started::new(probe, resolve, store);
     let mut origins = Vec::new();
-    let mut summary = Summary::default();
-    let mut faults = ProberFaults::default();
+    let mut tally = Tally::default();
     let items = std::iter::once(Item::Probe(target.clone()));
     let driven = tokio::time::timeout_at(
         deadline,
@@ -125,29 +117,22 @@ pub(crate) async fn report_one(
             engine,
             false,
             Interrupts::Ignored,
-            |order, origin| {
-                if let Some(fault) = &origin.prober_fault {
-                    faults.add(fault);
-                    return;
-                }
-                summary.add(origin.verdict);
-                origins.push((order, origin));
-            },
+            |order, origin| tally.take(origin, &mut |_| Vec::new(), |o| origins.push((order, o))),
         ),
     )
     .await;
     let (interrupted, input_errors) = driven.unwrap_or_else(|_elapsed| {
         let origin = crate::verdict::unfinished(&target, budget);
-        summary.add(origin.verdict);
+        tally.summary.add(origin.verdict);
         origins.push((InputOrder::probed(0), origin));
         (None, Vec::new())
     });
     let finished = Finished {
         origins,
-        summary,
+        summary: tally.summary,
         interrupted,
         roots,
-        run_error: faults.into_error(),
+        run_error: tally.faults.into_error(),
         input_errors,
     };
     let (report, _) = assemble::assemble(&clock, finished, None, FailOn::WouldFail, warn_days);
@@ -170,42 +155,86 @@ pub(crate) async fn report_all(
         output,
         baseline: _,
     } = spec;
-    let clock = Clock::start(probe.at);
-    let roots = store.info().clone();
-    let warn_days = probe.warn_days;
-    let resolver = Resolver::new(&resolve, probe.timeout);
-    let engine = Engine::new(resolver, probe, store, clock.judged());
+    let Started {
+        clock,
+        roots,
+        warn_days,
+        engine,
+    } = Started::new(probe, &resolve, store);
     let mut origins = Vec::new();
-    let mut summary = Summary::default();
-    let mut faults = ProberFaults::default();
+    let mut tally = Tally::default();
     let (interrupted, input_errors) = drive(
         items,
         engine,
         false,
         Interrupts::Ignored,
-        |order, origin| {
-            if let Some(fault) = &origin.prober_fault {
-                faults.add(fault);
-                return;
-            }
-            let more = observe(&origin);
-            for origin in std::iter::once(origin).chain(more) {
-                summary.add(origin.verdict);
-                origins.push((order, origin));
-            }
-        },
+        |order, origin| tally.take(origin, &mut observe, |o| origins.push((order, o))),
     )
     .await;
     let finished = Finished {
         origins,
-        summary,
+        summary: tally.summary,
         interrupted,
         roots,
-        run_error: faults.into_error(),
+        run_error: tally.faults.into_error(),
         input_errors,
     };
     let (report, _) = assemble::assemble(&clock, finished, None, output.fail_on, warn_days);
     (report, clock.meta())
+}
+
+/// What every run starts from: its clock, the trust store's description, `--warn-days` for the
+/// baseline diff, and the engine (which takes the probe settings and the store).
+struct Started {
+    clock: Clock,
+    roots: RootsInfo,
+    warn_days: u32,
+    engine: Arc<Engine>,
+}
+
+impl Started {
+    fn new(probe: ProbeConfig, resolve: &ResolveConfig, store: TrustStore) -> Started {
+        let clock = Clock::start(probe.at);
+        let roots = store.info().clone();
+        let warn_days = probe.warn_days;
+        let resolver = Resolver::new(resolve, probe.timeout);
+        let engine = Engine::new(resolver, probe, store, clock.judged());
+        Started {
+            clock,
+            roots,
+            warn_days,
+            engine,
+        }
+    }
+}
+
+/// What every run counts of its finished origins, whatever it does with the reports.
+#[derive(Debug, Default)]
+struct Tally {
+    summary: Summary,
+    faults: ProberFaults,
+}
+
+impl Tally {
+    /// Counts `origin` and the reports `observe` adds right after it, handing each to `keep`.
+    /// An origin the prober could not judge is the prober's failure, not a verdict: it is
+    /// counted as a fault, and neither observed nor kept.
+    fn take(
+        &mut self,
+        origin: OriginReport,
+        observe: &mut impl FnMut(&OriginReport) -> Vec<OriginReport>,
+        mut keep: impl FnMut(OriginReport),
+    ) {
+        if let Some(fault) = &origin.prober_fault {
+            self.faults.add(fault);
+            return;
+        }
+        let more = observe(&origin);
+        for origin in std::iter::once(origin).chain(more) {
+            self.summary.add(origin.verdict);
+            keep(origin);
+        }
+    }
 }
 
 /// The origins the prober could not judge, and the first reason (they share one: the run has

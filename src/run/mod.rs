@@ -96,6 +96,15 @@ fn failure(error: &anyhow::Error) -> ExitCode {
     exit::code(exit::ERROR)
 }
 
+/// The lock of state the run shares between threads (the input reader, the engine's callback).
+/// A poisoned one (a panic while held, which the code never risks) is still usable: what it
+/// guards is whole items and counts.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Runs `future` to completion on a new multi-threaded runtime: the probes of one command.
 fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     use anyhow::Context;

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
@@ -142,8 +142,8 @@ impl TargetStream {
 
     /// The tally's lock. Held only for an update, never across a read; a poisoned one is
     /// still usable (a count and an error).
-    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
-        self.tally.lock().unwrap_or_else(PoisonError::into_inner)
+    pub(super) fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        super::lock(&self.tally)
     }
 
     /// This copy's `--shard` as the user wrote it (`K/N`), for notes.

@@ -111,11 +111,7 @@ async fn round(input: &FleetInput, module: &Module) -> Result<(Report, RunMeta)>
                 let stream = TargetStream::open(&[], Some(path), None, None)?;
                 let tally = stream.tally_handle();
                 let items = stream.into_items().collect();
-                let read_error = tally
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .read_error
-                    .take();
+                let read_error = crate::run::lock(&tally).read_error.take();
                 if let Some(e) = read_error {
                     return Err(e);
                 }
