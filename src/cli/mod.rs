@@ -231,7 +231,8 @@ pub(crate) struct TerraformArgs {
     pub forwards_host: Vec<String>,
 
     /// After the run, print per origin the edit that switches it to https-only in the file
-    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// (the attribute or property path, its line, the value), or why it stays, and per
+    /// allow-all behavior reaching an S3 REST origin the edit to redirect-to-https. Nothing is
     /// written: the file is yours to change. Needs every origin: not with --shard.
     #[arg(long, conflicts_with = "shard")]
     pub plan: bool,
@@ -266,7 +267,8 @@ pub(crate) struct CloudformationArgs {
     pub forwards_host: Vec<String>,
 
     /// After the run, print per origin the edit that switches it to https-only in the file
-    /// (the attribute or property path, its line, the value), or why it stays. Nothing is
+    /// (the attribute or property path, its line, the value), or why it stays, and per
+    /// allow-all behavior reaching an S3 REST origin the edit to redirect-to-https. Nothing is
     /// written: the file is yours to change. Needs every origin: not with --shard.
     #[arg(long, conflicts_with = "shard")]
     pub plan: bool,

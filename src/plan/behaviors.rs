@@ -75,17 +75,23 @@ fn switch_one(b: &mut Value, dist: &Distribution, label: String) -> Option<Plann
         "ViewerProtocolPolicy".to_string(),
         Value::String("redirect-to-https".to_string()),
     );
-    let warning = (!methods.is_empty()).then(|| {
-        format!(
-            "{label} allows {}: over HTTP, redirect-to-https answers those with 403, not a redirect; if HTTP clients must fail the same way for every method, set https-only instead (every HTTP request then gets 403)",
-            methods.join(", ")
-        )
-    });
+    let warning = methods_warning(&label, &methods);
     Some(PlannedBehavior {
         behavior: label,
         s3_origins,
         viewer_protocol_policy: "redirect-to-https",
         warning,
+    })
+}
+
+/// What switching behavior `label` to `redirect-to-https` does to the `methods` it allows that
+/// are not redirected (fact 46), if it allows any. Both parts are sanitised by the caller.
+pub(super) fn methods_warning(label: &str, methods: &[String]) -> Option<String> {
+    (!methods.is_empty()).then(|| {
+        format!(
+            "{label} allows {}: over HTTP, redirect-to-https answers those with 403, not a redirect; if HTTP clients must fail the same way for every method, set https-only instead (every HTTP request then gets 403)",
+            methods.join(", ")
+        )
     })
 }
 

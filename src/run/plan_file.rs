@@ -96,7 +96,8 @@ fn distribution_key(dist: &Distribution) -> Option<&str> {
 }
 
 /// `--plan` for infrastructure as code: per origin the edit to make in the file (or why it
-/// stays), on stderr. The user's files are never written.
+/// stays), then each `allow-all` behavior reaching an S3 REST origin set to `redirect-to-https`
+/// (fact 46), on stderr. The user's files are never written.
 pub(super) fn print_edits(documents: &[Document], verdicts: &RowVerdicts) {
     let mut edits = 0usize;
     for doc in documents.iter().filter(|d| d.kind.is_iac()) {
@@ -132,6 +133,14 @@ pub(super) fn print_edits(documents: &[Document], verdicts: &RowVerdicts) {
                 for line in lines {
                     edits += 1;
                     say::plan(format!("origin {id}: {line}"));
+                }
+            }
+            // Built from sanitised parts (plan::iac).
+            for b in plan::iac::behavior_edits(doc.kind, dist) {
+                edits += 1;
+                say::plan(&b.edit);
+                if let Some(w) = &b.warning {
+                    say::plan(format!("warning: {w}"));
                 }
             }
         }

@@ -138,3 +138,46 @@ async fn plan_prints_the_edit_for_ready_origins_and_writes_nothing() {
         assert!(!r.stderr.contains(SECRET));
     }
 }
+
+/// `--plan` also switches the `allow-all` behaviors that reach S3 REST origins (fact 46), as
+/// `cloudfront --plan` does: the block path with its precedence index, default first, and the
+/// 403 warning for the methods `redirect-to-https` does not redirect. Nothing is probed.
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_switches_allow_all_behaviors_that_reach_s3() {
+    let dns = crate::support::dns::DnsServer::start(&[]).await;
+    let path = format!(
+        "{}/tests/fixtures/terraform/state-s3.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let before = std::fs::read(&path).expect("fixture");
+    let args: Vec<String> = [
+        "terraform",
+        &path,
+        "--plan",
+        "--dns-server",
+        &dns.addr.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let r = crate::support::run(&args).await;
+    assert_eq!(r.code, 0, "{r:#?}");
+    let plan: Vec<&str> = r.stderr.lines().filter(|l| l.contains("plan: ")).collect();
+    let address = "module.site.aws_cloudfront_distribution.this";
+    assert_eq!(
+        plan,
+        [
+            format!("origin-probe: plan: default behavior: {address}.default_cache_behavior[0].viewer_protocol_policy = \"redirect-to-https\"   # now \"allow-all\"; it reaches S3 REST origin site, site-replica"),
+            format!("origin-probe: plan: behavior /upload/*: {address}.ordered_cache_behavior[1].viewer_protocol_policy = \"redirect-to-https\"   # now \"allow-all\"; it reaches S3 REST origin site"),
+            "origin-probe: plan: warning: behavior /upload/* allows DELETE, OPTIONS, PATCH, POST, PUT: over HTTP, redirect-to-https answers those with 403, not a redirect; if HTTP clients must fail the same way for every method, set https-only instead (every HTTP request then gets 403)".to_string(),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("2 edits to make in the file; origin-probe never changes it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&path).expect("fixture"), before);
+}

@@ -181,6 +181,7 @@ pub(super) fn distribution(
             )?);
         }
     }
+    let ordered_len = ordered.len();
     out.insert("CacheBehaviors".into(), json!({ "Items": ordered }));
     let mut dist_unresolved = dist_unresolved;
     dist_unresolved.append(&mut read.unresolved);
@@ -216,6 +217,35 @@ pub(super) fn distribution(
         o.location = Some(location(pointer, *place, edit));
         o.unresolved = unresolved.clone();
         o.unresolved.extend(dist_unresolved.iter().cloned());
+    }
+    // Each behavior's line to change: its `ViewerProtocolPolicy`, else the behavior itself;
+    // for ordered ones only when the template writes the list itself (not through `!If`).
+    let place = |b: &Node| {
+        let n = b.get("ViewerProtocolPolicy").unwrap_or(b);
+        (n.line, n.column)
+    };
+    let default_place = config_node.get("DefaultCacheBehavior").map(place);
+    let behavior_items = config_node
+        .get("CacheBehaviors")
+        .map(Node::items)
+        .unwrap_or_default();
+    for b in dist.origins.iter_mut().flat_map(|o| o.behaviors.iter_mut()) {
+        let (pointer, place, edit) = match b.position {
+            None => (
+                format!("{base}/DefaultCacheBehavior"),
+                default_place,
+                format!("Resources.{shown}.Properties.DistributionConfig.DefaultCacheBehavior"),
+            ),
+            Some(i) => (
+                format!("{base}/CacheBehaviors/{i}"),
+                behavior_items
+                    .get(i)
+                    .filter(|_| behavior_items.len() == ordered_len)
+                    .map(place),
+                format!("Resources.{shown}.Properties.DistributionConfig.CacheBehaviors[{i}]"),
+            ),
+        };
+        b.location = Some(location(pointer, place, edit));
     }
     Ok(dist)
 }

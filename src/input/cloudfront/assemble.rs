@@ -76,16 +76,16 @@ pub(super) fn distribution(
     // The default behavior has no path pattern; one written there anyway is ignored.
     let mut default = body.default_cache_behavior;
     default.path_pattern = None;
-    let mut behaviors = vec![(format!("{path}.DefaultCacheBehavior"), default)];
+    let mut behaviors = vec![(format!("{path}.DefaultCacheBehavior"), None, default)];
     for (i, b) in wire::items(body.cache_behaviors).into_iter().enumerate() {
         let bpath = format!("{path}.CacheBehaviors.Items[{i}]");
         if b.path_pattern.is_none() {
             return Err(inconsistency(bpath, "missing field `PathPattern`"));
         }
-        behaviors.push((bpath, b));
+        behaviors.push((bpath, Some(i), b));
     }
-    for (bpath, b) in behaviors {
-        attach(&mut origins, &groups, b, &bpath)?;
+    for (bpath, position, b) in behaviors {
+        attach(&mut origins, &groups, b, position, &bpath)?;
     }
     Ok(Distribution {
         id: meta.id.or(body.id),
@@ -177,6 +177,7 @@ fn attach(
     origins: &mut [CfOrigin],
     groups: &[OriginGroupWire],
     b: BehaviorWire,
+    position: Option<usize>,
     path: &str,
 ) -> Result<(), Inconsistency> {
     let policies = BehaviorPolicies {
@@ -198,6 +199,8 @@ fn attach(
         .collect();
     let use_for = |via_group: Option<String>| BehaviorUse {
         path_pattern: b.path_pattern.clone(),
+        position,
+        location: None,
         viewer_protocol_policy: b.viewer_protocol_policy,
         policies: policies.clone(),
         host: host.clone(),

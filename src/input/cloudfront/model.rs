@@ -306,6 +306,13 @@ pub struct CustomOrigin {
 pub struct BehaviorUse {
     /// `None` for the default cache behavior.
     pub path_pattern: Option<String>,
+    /// The behavior's place in `CacheBehaviors.Items`, which is its precedence (0 is matched
+    /// first); `None` for the default cache behavior.
+    pub position: Option<usize>,
+    /// Where an infrastructure-as-code input writes the behavior, for the plan's edit: its path,
+    /// and in a template the line of its `ViewerProtocolPolicy` (of the behavior when it has
+    /// none); `None` for AWS CLI JSON.
+    pub location: Option<SourceLocation>,
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// The policy IDs and legacy headers `host` was decided from.
     pub policies: BehaviorPolicies,

@@ -69,9 +69,12 @@ pub(super) fn distribution(
         "DefaultCacheBehavior".into(),
         behavior_of(&default, "default_cache_behavior", 0)?,
     );
+    // Each behavior's pointer, default first, for its place in the file.
+    let mut behavior_pointers = vec![default.pointer.clone()];
     let mut ordered = Vec::new();
     for (i, b) in v.get("ordered_cache_behavior").items().iter().enumerate() {
         ordered.push(behavior_of(b, "ordered_cache_behavior", i)?);
+        behavior_pointers.push(b.pointer.clone());
     }
     config.insert("CacheBehaviors".into(), json!({ "Items": ordered }));
     let mut dist = cloudfront::distribution_from_config(Value::Object(config), &address)?;
@@ -92,6 +95,14 @@ pub(super) fn distribution(
         o.location = Some(location(extra.pointer.clone(), Some(edit)));
         o.unresolved = extra.unresolved.clone();
         o.unresolved.extend(dist_unknown.iter().cloned());
+    }
+    for b in dist.origins.iter_mut().flat_map(|o| o.behaviors.iter_mut()) {
+        let (index, edit) = match b.position {
+            None => (0, format!("{address}.default_cache_behavior[0]")),
+            Some(i) => (i + 1, format!("{address}.ordered_cache_behavior[{i}]")),
+        };
+        let pointer = behavior_pointers.get(index).cloned().unwrap_or_default();
+        b.location = Some(location(pointer, Some(edit)));
     }
     Ok(dist)
 }
