@@ -20,6 +20,7 @@ mod hostile;
 mod http;
 mod iac;
 mod iac_output;
+mod iac_public;
 mod legacy;
 mod monitoring;
 mod monitoring_rules;
