@@ -181,3 +181,105 @@ async fn plan_switches_allow_all_behaviors_that_reach_s3() {
     );
     assert_eq!(std::fs::read(&path).expect("fixture"), before);
 }
+
+/// The S3 behaviors `--plan` switches in a Terraform state are the ones `cloudfront --plan`
+/// switches in the AWS CLI JSON of the same distribution: same behaviors, same origins, same
+/// warning.
+#[tokio::test(flavor = "multi_thread")]
+async fn s3_behavior_edits_agree_with_the_aws_cli_json_plan() {
+    let dns = crate::support::dns::DnsServer::start(&[]).await;
+    let behavior = |path: Option<&str>, target: &str, policy: &str, methods: &[&str]| {
+        let mut b = serde_json::json!({
+            "TargetOriginId": target,
+            "ViewerProtocolPolicy": policy,
+            "AllowedMethods": { "Quantity": methods.len(), "Items": methods },
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        });
+        if let Some(p) = path {
+            b["PathPattern"] = p.into();
+        }
+        b
+    };
+    let s3 = |id: &str, domain: &str| {
+        serde_json::json!({
+            "Id": id, "DomainName": domain, "OriginPath": "",
+            "S3OriginConfig": { "OriginAccessIdentity": "" },
+        })
+    };
+    let all = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
+    let cli = serde_json::json!({
+        "ETag": "E2QWRUHEXAMPLE",
+        "DistributionConfig": {
+            "CallerReference": "site", "Comment": "static site on S3", "Enabled": true,
+            "Origins": { "Quantity": 2, "Items": [
+                s3("site-replica", "site-replica.s3.eu-west-1.amazonaws.com"),
+                s3("site", "site-bucket.s3.us-east-1.amazonaws.com"),
+            ] },
+            "OriginGroups": { "Quantity": 1, "Items": [{
+                "Id": "site-group",
+                "FailoverCriteria": { "StatusCodes": { "Quantity": 4, "Items": [500, 502, 503, 504] } },
+                "Members": { "Quantity": 2, "Items": [{ "OriginId": "site" }, { "OriginId": "site-replica" }] },
+            }] },
+            "DefaultCacheBehavior": behavior(None, "site-group", "allow-all", &["GET", "HEAD"]),
+            "CacheBehaviors": { "Quantity": 3, "Items": [
+                behavior(Some("/account/*"), "site", "https-only", &["GET", "HEAD"]),
+                behavior(Some("/upload/*"), "site", "allow-all", &all),
+                behavior(Some("/assets/*"), "site", "redirect-to-https", &["GET", "HEAD"]),
+            ] },
+        },
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_file = dir.path().join("plan.json").display().to_string();
+    let dns_addr = dns.addr.to_string();
+    let args: Vec<String> = [
+        "cloudfront",
+        "-",
+        "--plan",
+        &plan_file,
+        "--dns-server",
+        &dns_addr,
+    ]
+    .map(String::from)
+    .to_vec();
+    let input = serde_json::to_vec(&cli).expect("json");
+    let json_plan = crate::support::run_with_stdin(&args, Some(&input)).await;
+    assert_eq!(json_plan.code, 0, "{json_plan:#?}");
+    // `default behavior: viewer protocol policy allow-all -> redirect-to-https (it reaches S3
+    // REST origin site, site-replica)` -> (`default behavior`, `site, site-replica`).
+    let from_json: Vec<(String, String)> = json_plan
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("origin-probe: plan: "))
+        .filter_map(|l| l.split_once(": viewer protocol policy allow-all -> redirect-to-https (it reaches S3 REST origin "))
+        .map(|(label, rest)| (label.to_string(), rest.trim_end_matches(')').to_string()))
+        .collect();
+    let path = format!(
+        "{}/tests/fixtures/terraform/state-s3.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let args: Vec<String> = ["terraform", &path, "--plan", "--dns-server", &dns_addr]
+        .map(String::from)
+        .to_vec();
+    let iac = crate::support::run(&args).await;
+    let from_iac: Vec<(String, String)> = iac
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("origin-probe: plan: "))
+        .filter(|l| l.contains(".viewer_protocol_policy = \"redirect-to-https\""))
+        .filter_map(|l| {
+            let (label, _) = l.split_once(": ")?;
+            let (_, origins) = l.split_once("; it reaches S3 REST origin ")?;
+            Some((label.to_string(), origins.to_string()))
+        })
+        .collect();
+    assert_eq!(from_json.len(), 2, "{}", json_plan.stderr);
+    assert_eq!(from_iac, from_json, "{}\n{}", iac.stderr, json_plan.stderr);
+    let warnings = |r: &crate::support::Run| -> Vec<String> {
+        r.stderr
+            .lines()
+            .filter(|l| l.starts_with("origin-probe: plan: warning: "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(warnings(&iac), warnings(&json_plan));
+}
