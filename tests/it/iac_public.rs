@@ -138,13 +138,9 @@ const CASES: [Case; 11] = [
     Case {
         command: TF,
         file: "regula-distribution_https_infra.json",
-        code: 2,
-        rows: 0,
-        errors: &[
-            "infra.json: /resource_changes/0/change/after/default_cache_behavior/0: target_origin_id is (known after apply); which origin the behavior reaches cannot be told",
-            "infra.json: /resource_changes/1/change/after/default_cache_behavior/0: target_origin_id is (known after apply)",
-            "infra.json: /resource_changes/2/change/after/default_cache_behavior/0: target_origin_id is (known after apply)",
-        ],
+        code: 0,
+        rows: 3,
+        errors: &[],
     },
     Case {
         command: TF,
@@ -372,4 +368,36 @@ async fn the_checkov_templates_give_the_findings_their_config_implies() {
         "{custom:#}"
     );
     assert!(rules(row(&rows, "s3origin")).contains(&"config.s3-rest-origin".to_string()));
+}
+
+/// Regula's plan: three distributions with one S3 origin each whose `origin_id`, `domain_name`
+/// and the behaviors' `target_origin_id` are all known only after apply. With one origin and no
+/// group, every behavior reaches that origin, so each is judged as Regula's own rule judges it:
+/// only the `allow-all` one lets HTTP reach the bucket.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_regula_plan_is_judged_though_its_ids_are_unknown() {
+    let dns = DnsServer::start(&[]).await;
+    let file = "regula-distribution_https_infra.json";
+    let r = check(&dns, "terraform", "terraform", file, &[]).await;
+    assert!(errors(&r, file).is_empty(), "{}", r.stderr);
+    let rows = rows_of(&r);
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    for o in &rows {
+        let address = o["source"].as_str().unwrap_or_default().to_string();
+        let rules = rules(o);
+        assert!(
+            rules.contains(&"config.s3-rest-origin".to_string()),
+            "{o:#}"
+        );
+        assert!(
+            reason(o, "iac.unresolved").contains("domain_name is (known after apply)"),
+            "{o:#}"
+        );
+        let http = rules.contains(&"config.s3-viewer-http".to_string());
+        assert_eq!(
+            http,
+            address.contains(".allow_all:"),
+            "{address}: {rules:?}"
+        );
+    }
 }

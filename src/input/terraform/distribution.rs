@@ -60,8 +60,10 @@ pub(super) fn distribution(
     let Some(default) = v.block("default_cache_behavior") else {
         return Err(format!("{address}: no default_cache_behavior"));
     };
+    let expressions = refs::expressions(doc, &r.module, &r.address);
     let behavior_of = |b: &Node<'_>, block: &str, index: usize| {
-        behavior(b, |attr, target| {
+        let reaches = || reached_origin(&extras, groups.is_empty(), expressions, block, index);
+        behavior(b, reaches, |attr, target| {
             refs::referenced(doc, &r.module, &r.address, block, index, attr, target)
         })
     };
@@ -253,13 +255,52 @@ fn group(g: &Node<'_>) -> Value {
     })
 }
 
+/// The origin a behavior reaches when its `target_origin_id` is known only after apply, where
+/// that can still be told for certain (`TargetOriginId` must name an origin or a group):
+/// - the distribution has one origin and no group, so every behavior reaches it;
+/// - the configuration writes the target with the very expression one origin's `origin_id` is
+///   written with, and that origin is the only one whose ID is unknown (planned origins are a
+///   set, in hash order, so an expression is tied to an origin only through what is unknown).
+fn reached_origin(
+    origins: &[OriginExtra],
+    no_groups: bool,
+    expressions: Option<&Value>,
+    block: &str,
+    index: usize,
+) -> Option<String> {
+    if let [only] = origins
+        && no_groups
+    {
+        return Some(only.id.clone());
+    }
+    let target = expressions?
+        .get(block)?
+        .get(index)?
+        .get("target_origin_id")?;
+    let written = expressions?.get("origin")?.as_array()?;
+    let same: Vec<&Value> = written
+        .iter()
+        .filter(|o| o.get("origin_id") == Some(target))
+        .collect();
+    let unknown: Vec<&OriginExtra> = origins
+        .iter()
+        .filter(|o| o.unresolved.iter().any(|u| u.setting == "origin_id"))
+        .collect();
+    match (same.as_slice(), unknown.as_slice()) {
+        ([_], [only]) if target.get("references").is_some() => Some(only.id.clone()),
+        _ => None,
+    }
+}
+
 /// One cache behavior in the CLI shape. `reference(attr, resource type)` finds the policy
 /// resource an unknown policy ID refers to in the configuration.
 fn behavior(
     b: &Node<'_>,
+    reaches: impl Fn() -> Option<String>,
     reference: impl Fn(&str, &str) -> Option<String>,
 ) -> Result<Value, String> {
-    let Some(target) = b.get("target_origin_id").str() else {
+    let known = b.get("target_origin_id").str().map(str::to_string);
+    let Some(target) = known.or_else(reaches) else {
         return Err(format!(
             "{}: target_origin_id is {KNOWN_AFTER_APPLY}; which origin the behavior reaches cannot be told",
             b.pointer

@@ -48,6 +48,23 @@ pub(super) fn without_keys(address: &str) -> String {
     out
 }
 
+/// The configuration's `expressions` of resource `address` (in module `module`).
+pub(super) fn expressions<'a>(doc: &'a Value, module: &str, address: &str) -> Option<&'a Value> {
+    let config = module_config(doc, module)?;
+    let local = without_keys(address);
+    let local = local
+        .strip_prefix(&format!("{}.", without_keys(module)))
+        .filter(|_| !module.is_empty())
+        .unwrap_or(&local)
+        .to_string();
+    config
+        .get("resources")?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("address").and_then(Value::as_str) == Some(local.as_str()))?
+        .get("expressions")
+}
+
 /// The resource of type `target` that the attribute `attr` of block `block[index]` of resource
 /// `address` (in module `module`) refers to, as a full address (`module.cdn.aws_cloudfront_cache_policy.site`).
 pub(super) fn referenced(
@@ -59,20 +76,7 @@ pub(super) fn referenced(
     attr: &str,
     target: &str,
 ) -> Option<String> {
-    let config = module_config(doc, module)?;
-    let local = without_keys(address);
-    let local = local
-        .strip_prefix(&format!("{}.", without_keys(module)))
-        .filter(|_| !module.is_empty())
-        .unwrap_or(&local)
-        .to_string();
-    let resource = config
-        .get("resources")?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("address").and_then(Value::as_str) == Some(local.as_str()))?;
-    let references = resource
-        .get("expressions")?
+    let references = expressions(doc, module, address)?
         .get(block)?
         .get(index)?
         .get(attr)?

@@ -222,3 +222,59 @@ fn groups_legacy_headers_and_an_unknown_port() {
         "{rules:?}"
     );
 }
+
+/// A `target_origin_id` known only after apply is tied to an origin when that is certain: the
+/// very expression of the one origin whose ID is unknown. Two origins with unknown IDs, or a
+/// target written otherwise, leave it untold (one line for the distribution).
+#[test]
+fn an_unknown_target_is_the_origin_written_with_the_same_expression() {
+    let plan = |second_id: serde_json::Value, target_ref: &str| {
+        serde_json::json!({"format_version": "1.2",
+        "planned_values": {"root_module": {}},
+        "resource_changes": [{"address": "aws_cloudfront_distribution.d", "mode": "managed", "type": "aws_cloudfront_distribution",
+          "change": {"actions": ["create"],
+            "after": {
+              // A set: hash order, not the configuration's order.
+              "origin": [
+                {"origin_id": "static", "domain_name": "static.example", "custom_origin_config": [{"http_port": 80, "https_port": 443, "origin_protocol_policy": "http-only", "origin_ssl_protocols": ["TLSv1.2"]}]},
+                {"domain_name": "bucket.example", "s3_origin_config": [{}]}
+              ],
+              "default_cache_behavior": [{"viewer_protocol_policy": "allow-all"}],
+              "ordered_cache_behavior": [{"path_pattern": "/s/*", "target_origin_id": "static", "viewer_protocol_policy": "allow-all"}]},
+            "after_unknown": {"origin": [{}, {"origin_id": true}], "default_cache_behavior": [{"target_origin_id": true}]}}}],
+        "configuration": {"root_module": {"resources": [{"address": "aws_cloudfront_distribution.d", "expressions": {
+          "origin": [
+            {"origin_id": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}},
+            {"origin_id": second_id}
+          ],
+          "default_cache_behavior": [{"target_origin_id": {"references": [target_ref, "aws_s3_bucket.b"]}}]
+        }}]}}})
+    };
+    let tied = plan(
+        serde_json::json!({"constant_value": "static"}),
+        "aws_s3_bucket.b.id",
+    );
+    let parsed = parse_terraform(tied.to_string().as_bytes(), "t.json").expect("plan");
+    assert!(
+        parsed.bad_distributions.is_empty(),
+        "{:?}",
+        parsed.bad_distributions
+    );
+    let d = &parsed.document.distributions[0];
+    let bucket = d.origin("origin[1]").expect("the unknown origin");
+    assert_eq!(bucket.kind, CfOriginKind::S3Rest);
+    assert_eq!(bucket.behaviors.len(), 1, "{:?}", bucket.behaviors);
+    assert_eq!(bucket.behaviors[0].position, None, "the default behavior");
+
+    let other = plan(
+        serde_json::json!({"constant_value": "static"}),
+        "aws_s3_bucket.c.id",
+    );
+    let parsed = parse_terraform(other.to_string().as_bytes(), "t.json").expect("plan");
+    assert!(parsed.document.distributions.is_empty());
+    assert!(
+        parsed.bad_distributions[0].contains("target_origin_id is (known after apply)"),
+        "{:?}",
+        parsed.bad_distributions
+    );
+}
