@@ -7,6 +7,7 @@
 
 mod attempts;
 mod aws;
+mod aws_apply;
 mod aws_relay;
 mod bad_input;
 mod cli;

@@ -209,10 +209,8 @@ fn sdk_types_give_the_model_of_the_cli_json() {
         !format!("{api:?}").contains("s3cr3t"),
         "Debug shows no secret"
     );
-    assert!(
-        api.raw_config.is_none(),
-        "a partial tree is never planned from"
-    );
+    let raw = &api.raw_config.as_ref().expect("the whole tree is kept").0;
+    assert_eq!(raw, &super::cli_json::distribution_config(&config()));
 }
 
 #[test]

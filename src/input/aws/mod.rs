@@ -4,10 +4,15 @@
 //!   `--endpoint-url`), nothing else.
 //! - `map`: pure, the SDK's types written as the AWS CLI's JSON and parsed by the file input's
 //!   own parser, so both inputs give the same [`Document`]; the custom policies' Host forwarding.
+//! - `cli_json`: pure, the SDK's whole `DistributionConfig` as the AWS CLI's JSON.
+//! - `apply`: `--apply`'s edit of the SDK's config (checked against the plan's JSON), the
+//!   fields it changes, `UpdateDistribution` with `If-Match`, and `--wait`'s polling.
 //! - `error`: each failed call as one line naming the IAM action.
 //!
 //! This module does I/O (the API), like `resolve`; what it returns is the plain model.
 
+mod apply;
+mod cli_json;
 mod client;
 mod error;
 mod map;
@@ -19,8 +24,10 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-pub(crate) use client::Connection;
-pub(crate) use error::ApiError;
+pub(crate) use apply::{Waited, changes, edit, update, wait_deployed};
+pub(crate) use cli_json::distribution_config as cli_json;
+pub(crate) use client::{Connection, connect};
+pub(crate) use error::{ApiError, Failure};
 use map::Listed;
 
 use crate::input::cloudfront::{Document, KnownPolicy, PolicyKind};
@@ -51,6 +58,8 @@ pub(crate) struct AccountRead {
     pub notes: Vec<String>,
     /// How many distributions the account listed (or `--distribution-id` named).
     pub listed: usize,
+    /// The SDK's own config of every document, by distribution ID: what `--apply` edits.
+    pub configs: std::collections::HashMap<String, aws_sdk_cloudfront::types::DistributionConfig>,
 }
 
 /// Reads the distributions. An error that concerns the whole account (no credentials, the list
@@ -99,7 +108,10 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
         match result {
             Some(Ok((listed, config, etag))) => {
                 match map::document(SOURCE, id, Some(&listed), &config, etag.as_deref()) {
-                    Ok(doc) => read.documents.push(doc),
+                    Ok(doc) => {
+                        read.documents.push(doc);
+                        read.configs.insert(id.clone(), config);
+                    }
                     Err(e) => read.failures.push((source, e.to_string())),
                 }
             }
