@@ -87,6 +87,16 @@ pub(super) fn after_run(
     let mut plans = Vec::new();
     let mut failed = 0usize;
     for doc in documents {
+        if let Some((id, fields)) = unwritten(steps.account, doc) {
+            say::error(format!(
+                "{}: {}: the API answered fields this build's AWS SDK cannot read ({}): a plan or update from its config would drop them, so it is neither planned nor updated; apply a plan by hand with the AWS CLI, or use a newer origin-probe",
+                aws::SOURCE,
+                sanitize::text(id),
+                sanitize::text(&fields.join(", "))
+            ));
+            failed += 1;
+            continue;
+        }
         match plan_file::plan_for(doc, verdicts) {
             Ok(plan) => plans.push(plan),
             Err(e) => {
@@ -123,6 +133,12 @@ pub(super) fn after_run(
         plural(failed)
     );
     Ok(code)
+}
+
+/// The fields of `doc`'s answer the SDK could not read, if any.
+fn unwritten<'a>(account: &'a Account, doc: &'a Document) -> Option<(&'a str, &'a Vec<String>)> {
+    let id = doc.distributions.first()?.id.as_deref()?;
+    account.unwritten.get(id).map(|fields| (id, fields))
 }
 
 fn plural(n: usize) -> &'static str {

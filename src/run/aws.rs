@@ -22,6 +22,9 @@ use crate::input::cloudfront::Document;
 pub(super) struct Account {
     pub connection: Connection,
     pub configs: HashMap<String, DistributionConfig>,
+    /// The fields of each distribution's answer this build cannot write back (never planned
+    /// nor updated).
+    pub unwritten: HashMap<String, Vec<String>>,
 }
 
 /// The flags' connection to the API.
@@ -73,6 +76,7 @@ pub(super) fn read_documents(
     let account = Account {
         connection: request.connection,
         configs: read.configs,
+        unwritten: read.unwritten,
     };
     Ok((documents, invalid, account))
 }

@@ -207,6 +207,56 @@ async fn a_concurrent_change_is_precondition_failed_and_nothing_is_written_there
     assert_eq!(mode(&rollback), 0o700);
 }
 
+/// A field this SDK cannot read (botocore has `OriginHttpVersion`, SDK 1.141 does not; moto does
+/// not keep it, so the relay adds it to moto's answer): the distribution is probed, but neither
+/// planned nor updated, since its config as read would drop the field.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_the_sdk_cannot_read_stops_the_update_of_that_distribution() {
+    let Some((moto, fleet, ids)) = setup("a_field_the_sdk_cannot_read", 2).await else {
+        return;
+    };
+    let (odd, other) = (&ids[0], &ids[1]);
+    let (_, before) = moto.config(odd).await;
+    let (_, other_before) = moto.config(other).await;
+    let relay = Relay::start(
+        &moto.endpoint,
+        vec![Rule::rewrite(
+            &format!("/2020-05-31/distribution/{odd}/config"),
+            "</OriginKeepaliveTimeout>",
+            "</OriginKeepaliveTimeout><OriginHttpVersion>http2</OriginHttpVersion>",
+        )],
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
+    extra.push(relay.endpoint());
+    extra.extend([
+        "--rollback-dir".to_string(),
+        dir.path().join("rb").display().to_string(),
+    ]);
+    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("origin-probe: error:") && l.contains(odd.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains("Origins.Items.CustomOriginConfig.OriginHttpVersion"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        r.json()["origins"]
+            .to_string()
+            .contains(&format!("\"distribution_id\":\"{odd}\"")),
+        "it is still probed"
+    );
+    assert_eq!(moto.config(odd).await.1, before, "not updated");
+    assert_eq!(moto.config(other).await.1, expected_edit(&other_before));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_dir_writes_one_file_per_distribution_and_nothing_to_the_account() {
     let Some((moto, fleet, ids)) = setup("plan_dir_writes_one_file_per_distribution", 2).await

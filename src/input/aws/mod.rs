@@ -7,6 +7,8 @@
 //! - `cli_json`: pure, the SDK's whole `DistributionConfig` as the AWS CLI's JSON.
 //! - `apply`: `--apply`'s edit of the SDK's config (checked against the plan's JSON), the
 //!   fields it changes, `UpdateDistribution` with `If-Match`, and `--wait`'s polling.
+//! - `unwritten`: the fields of an answer the SDK could not read, which a plan or update from
+//!   its config would drop.
 //! - `error`: each failed call as one line naming the IAM action.
 //!
 //! This module does I/O (the API), like `resolve`; what it returns is the plain model.
@@ -18,6 +20,7 @@ mod error;
 mod map;
 #[cfg(test)]
 mod map_tests;
+mod unwritten;
 
 use std::sync::Arc;
 
@@ -60,6 +63,9 @@ pub(crate) struct AccountRead {
     pub listed: usize,
     /// The SDK's own config of every document, by distribution ID: what `--apply` edits.
     pub configs: std::collections::HashMap<String, aws_sdk_cloudfront::types::DistributionConfig>,
+    /// Distributions whose answer has fields this SDK cannot read (so cannot write back), by
+    /// ID: never planned nor updated.
+    pub unwritten: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// Reads the distributions. An error that concerns the whole account (no credentials, the list
@@ -90,7 +96,7 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
             let result = match listed {
                 Some(listed) => client::distribution_config(&client, &id)
                     .await
-                    .map(|(config, etag)| (listed, config, etag)),
+                    .map(|(config, etag, unwritten)| (listed, config, etag, unwritten)),
                 None => client::distribution(&client, &id).await,
             };
             (index, result)
@@ -106,7 +112,10 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
     for ((id, _), result) in targets.iter().zip(configs) {
         let source = format!("{SOURCE}: {}", crate::sanitize::text(id));
         match result {
-            Some(Ok((listed, config, etag))) => {
+            Some(Ok((listed, config, etag, unwritten))) => {
+                if !unwritten.is_empty() {
+                    read.unwritten.insert(id.clone(), unwritten);
+                }
                 match map::document(SOURCE, id, Some(&listed), &config, etag.as_deref()) {
                     Ok(doc) => {
                         read.documents.push(doc);

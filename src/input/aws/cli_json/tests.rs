@@ -124,8 +124,16 @@ async fn every_field_of_the_sdk_is_written_as_the_cli_prints_it() {
         want.len()
     );
     // The fixture does carry the member the SDK lacks, so this test notices when an SDK update
-    // adds it (then the writer must write it, and NOT_IN_THE_SDK shrinks).
+    // adds it (then the writer must write it, and NOT_IN_THE_SDK shrinks); and the guard of
+    // `unwritten` finds exactly those fields in the answer.
     assert!(JSON.contains("\"OriginHttpVersion\""));
+    assert_eq!(
+        crate::input::aws::unwritten::unwritten_fields(XML.as_bytes(), &written),
+        [
+            "Origins.Items.CustomOriginConfig.OriginHttpVersion",
+            "Origins.Items.VpcOriginConfig.OriginHttpVersion",
+        ]
+    );
 }
 
 #[test]
