@@ -1,5 +1,5 @@
 //! From the SDK's types to the model: each distribution is written as the JSON the AWS CLI
-//! prints for it (the whole config, by [`cli_json`]) and handed to the
+//! prints for it (the whole config, by [`cli_json`](mod@cli_json)) and handed to the
 //! file input's own parser, [`parse_document`]. So the API and a file give the same
 //! [`Document`] for the same distribution, through one code path after this point.
 //!
@@ -41,7 +41,7 @@ impl Listed {
 /// `ListDistributions`) it is the document `get-distribution` would give; without (a
 /// `--distribution-id` that was not listed) the `get-distribution-config` one, with `id` set.
 ///
-/// The JSON is the whole config ([`cli_json`]), kept as the document's raw config: a plan
+/// The JSON is the whole config ([`cli_json`](mod@cli_json)), kept as the document's raw config: a plan
 /// edits it exactly as it edits a file's.
 pub(crate) fn document(
     source: &str,

@@ -1,6 +1,6 @@
 //! What the API answered that this build cannot write back: fields of a distribution's XML that
 //! the SDK version built in does not know (it skips them when reading), so the CLI JSON of
-//! [`super::cli_json`], a plan made from it and an `UpdateDistribution` sent from it would all
+//! [`super::cli_json`](mod@super::cli_json), a plan made from it and an `UpdateDistribution` sent from it would all
 //! drop them. Such a distribution is probed as usual, but neither planned nor updated.
 //!
 //! [`RawBody`] keeps the answer's bytes (an SDK interceptor, read-only); [`unwritten_fields`]
