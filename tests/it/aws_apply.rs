@@ -7,11 +7,11 @@
 //! changes a distribution's ETag or `Status` after an update, so a concurrent change
 //! (`PreconditionFailed`) and a deployment in progress come from the relay
 //! (`support::aws_proxy`), which answers those requests with the real API's XML and forwards
-//! the rest to moto.
+//! the rest to moto. `aws_wait.rs` has `--wait`, `aws_confirm.rs` the questions on a terminal.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ const ALL_VIEWER: &str = "216adef6-5c7f-47e4-b989-5492eafa07d3";
 
 /// The original with the plan's edit for the fleet: `good` (the only ready origin) switched to
 /// https-only with TLSv1.2 alone; everything else exactly as it was.
-fn expected_edit(original: &Value) -> Value {
+pub(crate) fn expected_edit(original: &Value) -> Value {
     let mut expected = original.clone();
     let items = expected["Origins"]["Items"]
         .as_array_mut()
@@ -39,7 +39,7 @@ fn expected_edit(original: &Value) -> Value {
     expected
 }
 
-fn no_secret(r: &Run) {
+pub(crate) fn no_secret(r: &Run) {
     assert!(
         !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
         "a custom header value leaked:\n{}",
@@ -47,7 +47,7 @@ fn no_secret(r: &Run) {
     );
 }
 
-fn mode(path: &Path) -> u32 {
+pub(crate) fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o777
 }
 
@@ -65,7 +65,7 @@ fn restore_command(stderr: &str, id: &str) -> (String, String) {
     (path.to_string(), etag.to_string())
 }
 
-async fn setup(test: &str, count: usize) -> Option<(Moto, Fleet, Vec<String>)> {
+pub(crate) async fn setup(test: &str, count: usize) -> Option<(Moto, Fleet, Vec<String>)> {
     let moto = Moto::start(&moto_server(test)?).await;
     let mut fleet = fleet_with(ALL_VIEWER).await;
     // `good` allows TLS 1.0 to 1.2 today; it negotiates TLS 1.2, so the plan allows only that.
@@ -324,91 +324,6 @@ async fn plan_dir_writes_one_file_per_distribution_and_nothing_to_the_account() 
             .await;
         assert_eq!(moto.config(id).await.1, expected_edit(original));
     }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn wait_polls_until_deployed_then_probes_the_switched_origins_again() {
-    let Some((moto, fleet, ids)) = setup("wait_polls_until_deployed", 1).await else {
-        return;
-    };
-    let id = &ids[0];
-    // Two answers InProgress after the update, then moto's own (Deployed).
-    let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, Some(2))]).await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&[
-        "--aws",
-        "--apply",
-        "--yes",
-        "--wait",
-        "--wait-timeout",
-        "20s",
-    ]);
-    extra.extend(["--endpoint-url".to_string(), relay.endpoint()]);
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
-    assert_eq!(
-        r.code, 1,
-        "the prediction held: the run's own code: {}",
-        r.stderr
-    );
-    no_secret(&r);
-    assert!(
-        r.stderr.contains(&format!("{id}: Deployed after")),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "verify: {id} origin good: ready after the switch, as predicted"
-        )),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("1 switched origin row probed again after deployment: the prediction held")
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn wait_gives_up_at_its_deadline() {
-    let Some((moto, fleet, ids)) = setup("wait_gives_up_at_its_deadline", 1).await else {
-        return;
-    };
-    let id = &ids[0];
-    let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, None)]).await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&[
-        "--aws",
-        "--apply",
-        "--yes",
-        "--wait",
-        "--wait-timeout",
-        "2s",
-    ]);
-    extra.extend(["--endpoint-url".to_string(), relay.endpoint()]);
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
-    let started = Instant::now();
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
-    assert!(started.elapsed() < Duration::from_secs(60));
-    assert_eq!(
-        r.code, 3,
-        "not deployed in time: the prediction is unchecked: {}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "{id}: still InProgress when --wait-timeout (2s) ran out"
-        )),
-        "{}",
-        r.stderr
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -163,7 +163,7 @@ pub fn test_env(dir: &std::path::Path) -> Vec<(String, String)> {
 }
 
 /// Variables of the caller's environment that would point the SDK elsewhere.
-const CLEARED: [&str; 12] = [
+pub const CLEARED: [&str; 12] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_SESSION_TOKEN",
