@@ -148,7 +148,14 @@ pub(super) fn run_distributions(
     if let Some((path, doc)) = plan_target {
         plan_file::write_plan(path, doc, &verdicts)?;
     }
-    if let Some(aws) = run.aws {
+    if run.aws.is_some()
+        && outcome.interrupted
+        && (run.plan.is_some() || run.aws.is_some_and(|a| a.apply))
+    {
+        // Origins not probed would stay as they are anyway, but an interrupted run is not one
+        // to change an account from.
+        say::note("the run was interrupted: nothing is planned or applied");
+    } else if let Some(aws) = run.aws {
         let steps = super::apply::Steps {
             aws,
             plan_dir: run.plan,
