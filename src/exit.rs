@@ -9,6 +9,9 @@ pub const READY: i32 = 0;
 pub const WOULD_FAIL: i32 = 1;
 /// The run could not be completed, or some input was invalid (the valid rest was still probed).
 pub const ERROR: i32 = 2;
+/// `cloudfront --aws --apply --wait`: after deployment, a switched origin fails its probe (or a
+/// distribution was not deployed by `--wait-timeout`): the prediction did not hold.
+pub const PREDICTION_MISSED: i32 = 3;
 /// Interrupted (Ctrl-C, SIGINT): the report holds what was complete and says it is partial.
 /// 130 = 128 + SIGINT, as shells report a process killed by it.
 pub const INTERRUPTED: i32 = 130;
@@ -21,6 +24,10 @@ pub const TABLE: &[(i32, &str)] = &[
         "at least one origin would get 502 or 504 from CloudFront",
     ),
     (ERROR, "bad usage or input, or the run could not complete"),
+    (
+        PREDICTION_MISSED,
+        "--apply --wait: after deployment a switched origin fails (the prediction did not hold)",
+    ),
     (
         INTERRUPTED,
         "interrupted (Ctrl-C): the report holds only the origins that were complete",

@@ -1,6 +1,9 @@
 //! `cloudfront --aws`: the flags that read distributions from the AWS API, named as the AWS
 //! CLI names them.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::Args;
 
 /// The API input's flags (flattened into `cloudfront`).
@@ -24,6 +27,32 @@ pub(crate) struct AwsArgs {
     /// CLI's --endpoint-url.
     #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     pub endpoint_url: Option<String>,
+
+    /// With --aws: after the run, update every distribution whose plan changes something
+    /// (UpdateDistribution with If-Match = the ETag read before probing): the fields that change
+    /// are shown first, and on a terminal each distribution is confirmed; without a terminal
+    /// --yes is required. A rollback file is written before each update. Nothing is ever
+    /// written to the account without --apply.
+    #[arg(long)]
+    pub apply: bool,
+
+    /// With --apply: do not ask; apply every distribution whose plan changes something.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// With --apply: where to write the rollback files (the previous DistributionConfig of each
+    /// updated distribution, mode 0600, as `ID-ETAG.json`). Created if missing (mode 0700).
+    #[arg(long, value_name = "DIR", default_value = "origin-probe-rollback")]
+    pub rollback_dir: PathBuf,
+
+    /// With --apply: wait until every updated distribution is Deployed (GetDistribution), then
+    /// probe its switched origins again and say whether the prediction held (exit 3 if not).
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up waiting after this long (a duration such as 90s, 20m).
+    #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration, default_value = "30m")]
+    pub wait_timeout: Duration,
 }
 
 impl AwsArgs {
@@ -35,12 +64,21 @@ impl AwsArgs {
             ("--distribution-id", !self.distribution_ids.is_empty()),
             ("--endpoint-url", self.endpoint_url.is_some()),
         ];
-        match given.iter().find(|(_, set)| *set) {
-            Some((flag, _)) if !self.aws => {
-                Err(format!("{flag} reads from the AWS API: add --aws"))
-            }
-            _ => Ok(()),
+        if let Some((flag, _)) = given.iter().find(|(_, set)| *set).filter(|_| !self.aws) {
+            return Err(format!("{flag} reads from the AWS API: add --aws"));
         }
+        if self.apply && !self.aws {
+            return Err("--apply updates distributions through the AWS API: it works only with --aws (for a file, apply the --plan file with the aws cloudfront update-distribution command it prints)".to_string());
+        }
+        let needs_apply = [("--yes", self.yes), ("--wait", self.wait)];
+        if let Some((flag, _)) = needs_apply
+            .iter()
+            .find(|(_, set)| *set)
+            .filter(|_| !self.apply)
+        {
+            return Err(format!("{flag} is for --apply"));
+        }
+        Ok(())
     }
 }
 

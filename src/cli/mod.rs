@@ -29,7 +29,9 @@ macro_rules! exit_codes {
   1  at least one origin would get 502 or 504 from CloudFront
      (--fail-on warn: or has a warning; --baseline: a regression)
   2  bad usage or input, or the run could not complete, or the prober's
-     own DNS resolver is broken (not the origins')"
+     own DNS resolver is broken (not the origins')
+  3  cloudfront --aws --apply --wait: after deployment a switched origin
+     fails (or was not deployed in time)"
     };
 }
 
@@ -55,6 +57,8 @@ const CLOUDFRONT_AFTER_HELP: &str = concat!(
   aws cloudfront list-distributions | origin-probe cloudfront -
   origin-probe cloudfront --aws --profile prod --format json
   origin-probe cloudfront --aws --distribution-id E2EXAMPLE1234
+  origin-probe cloudfront --aws --plan plans/          # one plan file per distribution
+  origin-probe cloudfront --aws --apply --wait         # update, confirm on a terminal
 
 ",
     exit_codes!()
@@ -202,8 +206,9 @@ pub(crate) struct CloudfrontArgs {
 
     /// Write the DistributionConfig with ready origins switched to https-only, and allow-all
     /// behaviors that reach S3 REST origins set to redirect-to-https, to FILE (mode 0600: it
-    /// contains the custom header values) and print the update command. Not with --aws.
-    #[arg(long, value_name = "FILE", conflicts_with = "aws")]
+    /// contains the custom header values) and print the update command. With --aws, a
+    /// directory: one plan file per distribution that changes, named ID.json.
+    #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
     /// Check only shard K of N (1 <= K <= N): the origins whose domain name hashes to K, so N

@@ -332,10 +332,20 @@ pub fn update_command(plan: &Plan, plan_path: &str) -> String {
         Some(id) => shell_word(id),
         None => "\"$DISTRIBUTION_ID\"".to_string(),
     };
+    command(&id, plan_path, &plan.etag)
+}
+
+/// The same command for a known distribution and ETag: how `--apply`'s rollback file is
+/// restored (`etag` is the one the update returned).
+pub fn restore_command(distribution_id: &str, config_path: &str, etag: &str) -> String {
+    command(&shell_word(distribution_id), config_path, etag)
+}
+
+fn command(id_word: &str, path: &str, etag: &str) -> String {
     format!(
-        "aws cloudfront update-distribution --id {id} --distribution-config {} --if-match {}",
-        shell_word(&format!("file://{plan_path}")),
-        shell_word(&plan.etag)
+        "aws cloudfront update-distribution --id {id_word} --distribution-config {} --if-match {}",
+        shell_word(&format!("file://{path}")),
+        shell_word(etag)
     )
 }
 

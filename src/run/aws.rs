@@ -5,7 +5,10 @@
 //! endpoint) is one error line, exit 2; a distribution that cannot be read is reported like a
 //! bad file, and the others are checked.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
+use aws_sdk_cloudfront::types::DistributionConfig;
 
 use super::{Item, block_on, say};
 use crate::cli::AwsArgs;
@@ -13,17 +16,33 @@ use crate::document::{InputErrorKind, InputErrorReport};
 use crate::input::aws::{self, Connection, Request};
 use crate::input::cloudfront::Document;
 
-/// The documents of the account (or of `--distribution-id`), and the distributions that could
-/// not be read as report items (each already printed).
+/// How `--apply` reaches the account again, and the SDK's own config of each distribution read
+/// (by ID), which it edits.
+#[derive(Debug, Default)]
+pub(super) struct Account {
+    pub connection: Connection,
+    pub configs: HashMap<String, DistributionConfig>,
+    /// The fields of each distribution's answer this build cannot write back (never planned
+    /// nor updated).
+    pub unwritten: HashMap<String, Vec<String>>,
+}
+
+/// The flags' connection to the API.
+pub(super) fn connection(args: &AwsArgs) -> Connection {
+    Connection {
+        profile: args.profile.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    }
+}
+
+/// The documents of the account (or of `--distribution-id`), the distributions that could
+/// not be read as report items (each already printed), and the account for `--apply`.
 pub(super) fn read_documents(
     args: &AwsArgs,
     forwards_host: &[String],
-) -> Result<(Vec<Document>, Vec<Item>)> {
+) -> Result<(Vec<Document>, Vec<Item>, Account)> {
     let request = Request {
-        connection: Connection {
-            profile: args.profile.clone(),
-            endpoint_url: args.endpoint_url.clone(),
-        },
+        connection: connection(args),
         ids: args.distribution_ids.clone(),
     };
     let read =
@@ -54,5 +73,10 @@ pub(super) fn read_documents(
     if read.listed == 0 {
         say::note(format!("{}: the account has no distributions", aws::SOURCE));
     }
-    Ok((documents, invalid))
+    let account = Account {
+        connection: request.connection,
+        configs: read.configs,
+        unwritten: read.unwritten,
+    };
+    Ok((documents, invalid, account))
 }

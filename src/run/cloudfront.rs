@@ -86,15 +86,31 @@ pub(super) fn run_distributions(
         check_writable(plan, "--plan")?;
     }
     let baseline = load_baseline(&output)?;
-    let (documents, mut invalid) = match run.aws {
+    if let Some(aws) = run.aws {
+        // Refuse an impossible plan or apply before reading the account.
+        super::apply::check_before(aws, run.plan, run.shard)?;
+    }
+    let (documents, mut invalid, account) = match run.aws {
         Some(aws) => super::aws::read_documents(aws, run.forwards_host)?,
-        None => read_documents(run.files, run.forwards_host, read),
+        None => {
+            let (documents, invalid) = read_documents(run.files, run.forwards_host, read);
+            (documents, invalid, super::aws::Account::default())
+        }
     };
     if documents.is_empty() {
         return Err(EdgeError::InputReported.into());
     }
-    // Refuse an impossible plan before probing anything.
-    let plan_target = plan_target(run.plan, run.shard, &documents)?;
+    // Refuse an impossible plan before probing anything (the API's documents are each planned
+    // on their own, into --plan's directory).
+    let plan_target = match run.aws {
+        Some(_) => None,
+        None => plan_target(run.plan, run.shard, &documents)?,
+    };
+    let again = super::apply::Reprobe {
+        probe: probe.clone(),
+        resolve: resolve.clone(),
+        roots: roots_path.clone(),
+    };
     let no_origins = documents
         .iter()
         .all(|d| d.distributions.iter().all(|x| x.origins.is_empty()));
@@ -128,9 +144,28 @@ pub(super) fn run_distributions(
         groups.observe(o)
     }))??;
     // A prober that failed judged too little to plan from: no plan is written.
-    let code = outcome.finish(fail_on)?;
+    let mut code = outcome.finish(fail_on)?;
     if let Some((path, doc)) = plan_target {
         plan_file::write_plan(path, doc, &verdicts)?;
+    }
+    if run.aws.is_some()
+        && outcome.interrupted
+        && (run.plan.is_some() || run.aws.is_some_and(|a| a.apply))
+    {
+        // Origins not probed would stay as they are anyway, but an interrupted run is not one
+        // to change an account from.
+        say::note("the run was interrupted: nothing is planned or applied");
+    } else if let Some(aws) = run.aws {
+        let steps = super::apply::Steps {
+            aws,
+            plan_dir: run.plan,
+            account: &account,
+            forwards_host: run.forwards_host,
+            again,
+        };
+        if let Some(after) = super::apply::after_run(steps, &documents, &verdicts)? {
+            code = after;
+        }
     }
     if run.edits {
         plan_file::print_edits(&documents, &verdicts);

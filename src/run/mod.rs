@@ -11,6 +11,8 @@
 //! This is the only place that prints for people (`say`) and the only place that adds context
 //! to errors ("reading targets from FILE"). Never judges origins.
 
+mod apply;
+mod apply_wait;
 mod assemble;
 mod aws;
 mod check;

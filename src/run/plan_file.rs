@@ -160,6 +160,22 @@ pub(super) fn print_edits(documents: &[Document], verdicts: &RowVerdicts) {
 /// https-only, with TLSv1.2 or the older protocols it needs; the rest stay as they are, with
 /// their reasons.
 pub(super) fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) -> Result<()> {
+    let plan = plan_for(doc, verdicts)?;
+    write_plan_file(path, &plan)?;
+    explain(&plan, &path.display().to_string());
+    Ok(())
+}
+
+/// The plan file itself, mode 0600, replaced whole.
+pub(super) fn write_plan_file(path: &Path, plan: &Plan) -> Result<()> {
+    let contents = plan.config().file_contents();
+    output::write_private_atomically(path, |w| w.write_all(contents.as_bytes()))
+        .with_context(|| format!("writing --plan {}", path.display()))
+}
+
+/// The plan of one document from what the run observed: the decisions of [`decide`], then
+/// [`plan::plan`].
+pub(super) fn plan_for(doc: &Document, verdicts: &RowVerdicts) -> Result<Plan> {
     let Some(dist) = doc.distributions.first() else {
         anyhow::bail!("{}: no distribution to plan", doc.source);
     };
@@ -174,12 +190,7 @@ pub(super) fn write_plan(path: &Path, doc: &Document, verdicts: &RowVerdicts) ->
             )
         })
         .collect();
-    let plan = plan::plan(doc, &decisions)?;
-    let contents = plan.config().file_contents();
-    output::write_private_atomically(path, |w| w.write_all(contents.as_bytes()))
-        .with_context(|| format!("writing --plan {}", path.display()))?;
-    explain(&plan, &path.display().to_string());
-    Ok(())
+    Ok(plan::plan(doc, &decisions)?)
 }
 
 /// The decision for one origin from its rows.
@@ -246,7 +257,13 @@ fn private_trust(rows: &[Row]) -> Option<String> {
 }
 
 /// The plan's lines on stderr: each origin's decision, then how to apply it.
-fn explain(plan: &Plan, shown: &str) {
+pub(super) fn explain(plan: &Plan, shown: &str) {
+    explain_decisions(plan);
+    explain_command(plan, shown);
+}
+
+/// Each origin's and behavior's decision, on stderr.
+pub(super) fn explain_decisions(plan: &Plan) {
     for planned in &plan.origins {
         let id = sanitize::text(&planned.origin_id);
         match &planned.change {
@@ -286,6 +303,10 @@ fn explain(plan: &Plan, shown: &str) {
     for note in &plan.group_notes {
         say::plan(note);
     }
+}
+
+/// Where the plan was written and the command that applies it (or that it changes nothing).
+fn explain_command(plan: &Plan, shown: &str) {
     if !plan.changes_anything() {
         say::plain(format!(
             "origin-probe: plan written to {shown}, but it changes nothing: no origin is ready to switch, so there is nothing to apply"

@@ -13,6 +13,7 @@ enum Kind {
     Error,
     Note,
     Plan,
+    Apply,
     Interrupted,
 }
 
@@ -22,6 +23,7 @@ impl Kind {
             Kind::Error => "origin-probe: error: ",
             Kind::Note => "origin-probe: note: ",
             Kind::Plan => "origin-probe: plan: ",
+            Kind::Apply => "origin-probe: apply: ",
             Kind::Interrupted => "origin-probe: interrupted",
         }
     }
@@ -44,6 +46,11 @@ pub(crate) fn note(message: impl Display) {
 /// One line of the migration plan's decisions.
 pub(crate) fn plan(message: impl Display) {
     emit(Kind::Plan, message);
+}
+
+/// One line of `--apply`: a field that changes, an update made, the wait.
+pub(crate) fn apply(message: impl Display) {
+    emit(Kind::Apply, message);
 }
 
 /// A line about Ctrl-C (`: ...` or ` again: ...` follows the prefix).

@@ -357,10 +357,6 @@ async fn aws_flags_are_checked_before_any_call() {
             "cannot be used with",
         ),
         (
-            strings(&["cloudfront", "--aws", "--plan", "p.json"]),
-            "cannot be used with",
-        ),
-        (
             strings(&["cloudfront", "--aws", "--distribution-id", "E1/../x"]),
             "letters and digits",
         ),

@@ -7,7 +7,10 @@
 
 mod attempts;
 mod aws;
+mod aws_apply;
+mod aws_confirm;
 mod aws_relay;
+mod aws_wait;
 mod bad_input;
 mod cli;
 mod cloudfront;

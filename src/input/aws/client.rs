@@ -12,6 +12,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
 use super::error::{ApiError, Failure, causes, classify};
 use super::map::Listed;
+use super::unwritten::{RawBody, unwritten_fields};
 
 /// CloudFront is a global service; its API lives in us-east-1 (the AWS CLI signs for it there
 /// whatever the profile's region).
@@ -89,14 +90,18 @@ pub(crate) async fn list_distributions(
 }
 
 /// One distribution's config and its ETag (the `If-Match` of a later update).
+/// Also: the fields of the answer the SDK could not read ([`unwritten_fields`]).
 pub(crate) async fn distribution_config(
     client: &Client,
     id: &str,
-) -> Result<(DistributionConfig, Option<String>), ApiError> {
+) -> Result<(DistributionConfig, Option<String>, Vec<String>), ApiError> {
     const ACTION: &str = "cloudfront:GetDistributionConfig";
+    let raw = RawBody::default();
     let out = client
         .get_distribution_config()
         .id(id)
+        .customize()
+        .interceptor(raw.clone())
         .send()
         .await
         .map_err(|e| classify(ACTION, Some(id), &e))?;
@@ -109,7 +114,8 @@ pub(crate) async fn distribution_config(
             message: "the answer has no DistributionConfig".to_string(),
         },
     })?;
-    Ok((config, etag))
+    let unwritten = unwritten(&raw, &config);
+    Ok((config, etag, unwritten))
 }
 
 /// A distribution named by `--distribution-id`, which no list page described: `GetDistribution`
@@ -117,11 +123,14 @@ pub(crate) async fn distribution_config(
 pub(crate) async fn distribution(
     client: &Client,
     id: &str,
-) -> Result<(Listed, DistributionConfig, Option<String>), ApiError> {
+) -> Result<(Listed, DistributionConfig, Option<String>, Vec<String>), ApiError> {
     const ACTION: &str = "cloudfront:GetDistribution";
+    let raw = RawBody::default();
     let out = client
         .get_distribution()
         .id(id)
+        .customize()
+        .interceptor(raw.clone())
         .send()
         .await
         .map_err(|e| classify(ACTION, Some(id), &e))?;
@@ -143,7 +152,15 @@ pub(crate) async fn distribution(
             message: "the answer has no Distribution with a DistributionConfig".to_string(),
         },
     })?;
-    Ok((listed, config, etag))
+    let unwritten = unwritten(&raw, &config);
+    Ok((listed, config, etag, unwritten))
+}
+
+/// The answer's fields that `config` (written as the CLI's JSON) lacks.
+fn unwritten(raw: &RawBody, config: &DistributionConfig) -> Vec<String> {
+    raw.take()
+        .map(|body| unwritten_fields(&body, &super::cli_json::distribution_config(config)))
+        .unwrap_or_default()
 }
 
 /// A custom origin request policy's contents.

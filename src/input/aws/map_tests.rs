@@ -209,10 +209,8 @@ fn sdk_types_give_the_model_of_the_cli_json() {
         !format!("{api:?}").contains("s3cr3t"),
         "Debug shows no secret"
     );
-    assert!(
-        api.raw_config.is_none(),
-        "a partial tree is never planned from"
-    );
+    let raw = &api.raw_config.as_ref().expect("the whole tree is kept").0;
+    assert_eq!(raw, &super::cli_json::distribution_config(&config()));
 }
 
 #[test]
@@ -335,4 +333,54 @@ fn cache_policy_headers_in_the_key_reach_the_origin() {
     assert!(map::cache_policy("c1", &policy(&["Host", "Origin"])).forwards_host);
     assert!(!map::cache_policy("c1", &policy(&["Origin"])).forwards_host);
     assert_eq!(map::cache_policy("c1", &policy(&[])).name, "tenant-cache");
+}
+
+/// `--apply`'s edit of the SDK's config is the plan's edit of its JSON, field for field: a
+/// switched origin and an `allow-all` behavior that reaches an S3 REST origin.
+#[test]
+fn the_sdk_edit_is_the_plan_edit() {
+    use crate::plan::{PlanDecision, plan};
+    use crate::tls::SslProtocol as Protocol;
+
+    let mut sdk = config();
+    let assets = CacheBehavior::builder()
+        .path_pattern("/assets/*")
+        .target_origin_id("bucket")
+        .viewer_protocol_policy(ViewerProtocolPolicy::AllowAll)
+        .build()
+        .expect("builds");
+    let behaviors = sdk.cache_behaviors.as_mut().expect("behaviors");
+    behaviors.items.get_or_insert_with(Vec::new).push(assets);
+    behaviors.quantity += 1;
+    let doc = map::document("aws", "E1ABC", Some(&listed()), &sdk, Some("E3TAG")).expect("maps");
+    let decision = PlanDecision {
+        origin_id: "web".to_string(),
+        switch: true,
+        ssl_protocols: vec![Protocol::Tls12],
+        reason: String::new(),
+    };
+    let plan = plan(&doc, &[decision]).expect("plans");
+    let edited = super::edit(&sdk, &plan).expect("the edit matches the plan");
+    assert_eq!(&super::cli_json(&edited), plan.config().expose());
+    let web = &edited.origins.as_ref().expect("origins").items[0];
+    let coc = web.custom_origin_config.as_ref().expect("custom");
+    assert_eq!(coc.origin_protocol_policy, OriginProtocolPolicy::HttpsOnly);
+    assert_eq!(
+        coc.origin_ssl_protocols.as_ref().map(|p| p.items.clone()),
+        Some(vec![SslProtocol::TlSv12])
+    );
+    let shown: Vec<String> = super::changes(&super::cli_json(&sdk), &super::cli_json(&edited))
+        .into_iter()
+        .map(|c| format!("{}: {} -> {}", c.path, c.old, c.new))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Origins.Items[Id=web].CustomOriginConfig.OriginProtocolPolicy: \"match-viewer\" -> \"https-only\"",
+            "Origins.Items[Id=web].CustomOriginConfig.OriginSslProtocols.Quantity: 2 -> 1",
+            "Origins.Items[Id=web].CustomOriginConfig.OriginSslProtocols.Items: [\"TLSv1.1\",\"TLSv1.2\"] -> [\"TLSv1.2\"]",
+            "CacheBehaviors.Items[PathPattern=/assets/*].ViewerProtocolPolicy: \"allow-all\" -> \"redirect-to-https\"",
+        ]
+    );
+    assert!(!shown.concat().contains("s3cr3t"));
 }

@@ -4,23 +4,33 @@
 //!   `--endpoint-url`), nothing else.
 //! - `map`: pure, the SDK's types written as the AWS CLI's JSON and parsed by the file input's
 //!   own parser, so both inputs give the same [`Document`]; the custom policies' Host forwarding.
+//! - `cli_json`: pure, the SDK's whole `DistributionConfig` as the AWS CLI's JSON.
+//! - `apply`: `--apply`'s edit of the SDK's config (checked against the plan's JSON), the
+//!   fields it changes, `UpdateDistribution` with `If-Match`, and `--wait`'s polling.
+//! - `unwritten`: the fields of an answer the SDK could not read, which a plan or update from
+//!   its config would drop.
 //! - `error`: each failed call as one line naming the IAM action.
 //!
 //! This module does I/O (the API), like `resolve`; what it returns is the plain model.
 
+mod apply;
+mod cli_json;
 mod client;
 mod error;
 mod map;
 #[cfg(test)]
 mod map_tests;
+mod unwritten;
 
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-pub(crate) use client::Connection;
-pub(crate) use error::ApiError;
+pub(crate) use apply::{Waited, changes, edit, update, wait_deployed};
+pub(crate) use cli_json::distribution_config as cli_json;
+pub(crate) use client::{Connection, connect};
+pub(crate) use error::{ApiError, Failure};
 use map::Listed;
 
 use crate::input::cloudfront::{Document, KnownPolicy, PolicyKind};
@@ -51,6 +61,11 @@ pub(crate) struct AccountRead {
     pub notes: Vec<String>,
     /// How many distributions the account listed (or `--distribution-id` named).
     pub listed: usize,
+    /// The SDK's own config of every document, by distribution ID: what `--apply` edits.
+    pub configs: std::collections::HashMap<String, aws_sdk_cloudfront::types::DistributionConfig>,
+    /// Distributions whose answer has fields this SDK cannot read (so cannot write back), by
+    /// ID: never planned nor updated.
+    pub unwritten: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// Reads the distributions. An error that concerns the whole account (no credentials, the list
@@ -81,7 +96,7 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
             let result = match listed {
                 Some(listed) => client::distribution_config(&client, &id)
                     .await
-                    .map(|(config, etag)| (listed, config, etag)),
+                    .map(|(config, etag, unwritten)| (listed, config, etag, unwritten)),
                 None => client::distribution(&client, &id).await,
             };
             (index, result)
@@ -97,9 +112,15 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
     for ((id, _), result) in targets.iter().zip(configs) {
         let source = format!("{SOURCE}: {}", crate::sanitize::text(id));
         match result {
-            Some(Ok((listed, config, etag))) => {
+            Some(Ok((listed, config, etag, unwritten))) => {
+                if !unwritten.is_empty() {
+                    read.unwritten.insert(id.clone(), unwritten);
+                }
                 match map::document(SOURCE, id, Some(&listed), &config, etag.as_deref()) {
-                    Ok(doc) => read.documents.push(doc),
+                    Ok(doc) => {
+                        read.documents.push(doc);
+                        read.configs.insert(id.clone(), config);
+                    }
                     Err(e) => read.failures.push((source, e.to_string())),
                 }
             }

@@ -4,6 +4,8 @@
 //! is never faked: it talks HTTP to this relay as it would to CloudFront.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,6 +19,12 @@ pub struct Rule {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Only requests with this method (`PUT`); any method when `None`.
+    pub method: Option<String>,
+    /// Answer only this many requests, then forward them to moto like any other.
+    pub remaining: Option<Arc<AtomicUsize>>,
+    /// Forward to moto instead, and replace `.0` with `.1` in its answer's body.
+    pub rewrite: Option<(String, String)>,
 }
 
 impl Rule {
@@ -26,6 +34,9 @@ impl Rule {
             path: path.to_string(),
             status,
             headers: Vec::new(),
+            method: None,
+            remaining: None,
+            rewrite: None,
             body: format!(
                 "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>"
             ),
@@ -51,9 +62,68 @@ impl Rule {
             path: format!("/2020-05-31/origin-request-policy/{id}"),
             status: 200,
             headers: vec![("ETag".into(), "E2POLICYETAG".into())],
+            method: None,
+            remaining: None,
+            rewrite: None,
             body: format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OriginRequestPolicy xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Id>{id}</Id><LastModifiedTime>2026-11-02T10:00:00.000Z</LastModifiedTime><OriginRequestPolicyConfig><Comment>test</Comment><Name>{name}</Name><HeadersConfig><HeaderBehavior>{behavior}</HeaderBehavior>{headers_xml}</HeadersConfig><CookiesConfig><CookieBehavior>none</CookieBehavior></CookiesConfig><QueryStringsConfig><QueryStringBehavior>none</QueryStringBehavior></QueryStringsConfig></OriginRequestPolicyConfig></OriginRequestPolicy>"
             ),
+        }
+    }
+
+    /// `UpdateDistribution` of `id` refused as the API refuses an `If-Match` that is no longer
+    /// the distribution's ETag (someone changed it since it was read).
+    pub fn precondition_failed(id: &str) -> Rule {
+        let mut rule = Rule::error(
+            &format!("/2020-05-31/distribution/{id}/config"),
+            412,
+            "PreconditionFailed",
+            "The precondition given in one or more of the request-header fields evaluated to false.",
+        );
+        rule.method = Some("PUT".into());
+        rule
+    }
+
+    /// `GetDistribution` of `id` answering `Status: InProgress` (as the API does for minutes
+    /// after an update), `times` times (`None`: always).
+    pub fn in_progress(id: &str, times: Option<usize>) -> Rule {
+        Rule {
+            path: format!("/2020-05-31/distribution/{id}"),
+            status: 200,
+            headers: vec![("ETag".into(), "E2INPROGRESS".into())],
+            method: Some("GET".into()),
+            remaining: times.map(|n| Arc::new(AtomicUsize::new(n))),
+            rewrite: None,
+            body: format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Distribution xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Id>{id}</Id><ARN>arn:aws:cloudfront::123456789012:distribution/{id}</ARN><Status>InProgress</Status><LastModifiedTime>2026-12-03T10:00:00.000Z</LastModifiedTime><InProgressInvalidationBatches>0</InProgressInvalidationBatches><DomainName>d111111abcdef8.cloudfront.net</DomainName></Distribution>"
+            ),
+        }
+    }
+
+    /// moto's own answer to `GET path`, with `from` replaced by `to` in its body (a field moto
+    /// does not keep, say).
+    pub fn rewrite(path: &str, from: &str, to: &str) -> Rule {
+        Rule {
+            path: path.to_string(),
+            status: 0,
+            headers: Vec::new(),
+            body: String::new(),
+            method: Some("GET".into()),
+            remaining: None,
+            rewrite: Some((from.to_string(), to.to_string())),
+        }
+    }
+
+    /// Whether this rule answers `method path` now (counting the answer).
+    fn answers(&self, method: &str, path: &str) -> bool {
+        if self.path != path || self.method.as_deref().is_some_and(|m| m != method) {
+            return false;
+        }
+        match &self.remaining {
+            None => true,
+            Some(left) => left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok(),
         }
     }
 
@@ -159,10 +229,13 @@ async fn serve(mut sock: TcpStream, upstream: SocketAddr, rules: &[Rule]) -> std
         .next()
         .unwrap_or("")
         .to_string();
-    if let Some(rule) = rules.iter().find(|r| r.path == path) {
+    let method = head.split_whitespace().next().unwrap_or("");
+    let rule = rules.iter().find(|r| r.answers(method, &path));
+    if let Some(rule) = rule.filter(|r| r.rewrite.is_none()) {
         sock.write_all(&rule.response()).await?;
         return sock.shutdown().await;
     }
+    let rewrite = rule.and_then(|r| r.rewrite.clone());
     // Forward with `Connection: close`, so moto ends its answer by closing.
     let mut forwarded: Vec<u8> = without_connection(&head).into_bytes();
     forwarded.extend_from_slice(&buf[head_end..]);
@@ -175,9 +248,24 @@ async fn serve(mut sock: TcpStream, upstream: SocketAddr, rules: &[Rule]) -> std
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .map_or(answer.len(), |i| i + 4);
-    let answer_head = String::from_utf8_lossy(&answer[..answer_head_end]).into_owned();
+    let mut answer_head = String::from_utf8_lossy(&answer[..answer_head_end]).into_owned();
+    let mut body = answer[answer_head_end..].to_vec();
+    if let Some((from, to)) = rewrite {
+        let text = String::from_utf8_lossy(&body).replace(&from, &to);
+        body = text.into_bytes();
+        let lines: Vec<String> = answer_head
+            .split("\r\n")
+            .map(|l| match l.split_once(':') {
+                Some((k, _)) if k.trim().eq_ignore_ascii_case("content-length") => {
+                    format!("Content-Length: {}", body.len())
+                }
+                _ => l.to_string(),
+            })
+            .collect();
+        answer_head = lines.join("\r\n");
+    }
     let mut out = without_connection(&answer_head).into_bytes();
-    out.extend_from_slice(&answer[answer_head_end..]);
+    out.extend_from_slice(&body);
     sock.write_all(&out).await?;
     sock.shutdown().await
 }

@@ -163,7 +163,7 @@ pub fn test_env(dir: &std::path::Path) -> Vec<(String, String)> {
 }
 
 /// Variables of the caller's environment that would point the SDK elsewhere.
-const CLEARED: [&str; 12] = [
+pub const CLEARED: [&str; 12] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_SESSION_TOKEN",
@@ -273,5 +273,41 @@ impl Canned {
 
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
+    }
+}
+
+impl Moto {
+    /// One `distribution_call.py` operation (boto3, as the AWS CLI calls the API), its JSON.
+    pub async fn call(&self, args: &[&str]) -> serde_json::Value {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/aws/distribution_call.py"
+        );
+        let out = tokio::process::Command::new(&self.python)
+            .arg(script)
+            .arg(&self.endpoint)
+            .args(args)
+            .envs(test_env(dir.path()))
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::time::timeout(Duration::from_secs(60), out)
+            .await
+            .expect("boto3 finished within 60 s")
+            .expect("run boto3 helper");
+        assert!(
+            out.status.success(),
+            "boto3 {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("boto3 answer as JSON")
+    }
+
+    /// `get-distribution-config`: the ETag and the config.
+    pub async fn config(&self, id: &str) -> (String, serde_json::Value) {
+        let out = self.call(&["get", id]).await;
+        let etag = out["ETag"].as_str().expect("ETag").to_string();
+        (etag, out["DistributionConfig"].clone())
     }
 }

@@ -1,0 +1,100 @@
+//! `--apply` on a terminal: a real pseudo-terminal (util-linux `script`) in front of the binary,
+//! the answers typed into it.
+
+use crate::aws::{args, strings};
+use crate::aws_apply::{expected_edit, setup};
+use crate::cloudfront::SECRET;
+use crate::support::moto::test_env;
+
+/// On a terminal, `--apply` asks once per distribution: `y` updates it, `n` leaves it as it was.
+/// The terminal is a real pseudo-terminal (`script` from util-linux); the answers are typed
+/// into it.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_each_distribution_is_confirmed() {
+    use tokio::io::AsyncWriteExt;
+
+    let Some((moto, fleet, ids)) = setup("on_a_terminal_each_distribution_is_confirmed", 2).await
+    else {
+        return;
+    };
+    let Ok(script) = which("script") else {
+        crate::support::legacy::skip_note(
+            "on_a_terminal_each_distribution_is_confirmed",
+            "util-linux script not found",
+        );
+        return;
+    };
+    let mut originals = Vec::new();
+    for id in &ids {
+        originals.push(moto.config(id).await.1);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut extra = strings(&["--aws", "--apply", "--no-progress", "--output"]);
+    extra.push(dir.path().join("report.json").display().to_string());
+    extra.extend([
+        "--rollback-dir".to_string(),
+        dir.path().join("rb").display().to_string(),
+    ]);
+    extra.extend(moto.endpoint_args());
+    let mut command = vec![env!("CARGO_BIN_EXE_origin-probe").to_string()];
+    command.extend(args(&fleet, &extra));
+    let line = command
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = tokio::process::Command::new(script);
+    for name in crate::support::moto::CLEARED {
+        cmd.env_remove(name);
+    }
+    cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
+        .envs(test_env(dir.path()))
+        .env("NO_COLOR", "1")
+        .env(
+            "ORIGIN_PROBE_DANGER_BUILTIN_ROOTS",
+            crate::support::fixture_path("test-roots.pem"),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("spawn script");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Typed ahead: the terminal keeps the lines until each question reads one.
+    stdin.write_all(b"y\nn\n").await.expect("type the answers");
+    let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
+        .await
+        .expect("finished in time")
+        .expect("wait");
+    drop(stdin);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+    assert_eq!(
+        text.matches("? [y/N]").count(),
+        2,
+        "one question per distribution: {text}"
+    );
+    assert!(text.contains("skipped, nothing written"), "{text}");
+    assert!(text.contains("1 distribution updated, 0 not"), "{text}");
+    let mut changed = 0;
+    for (id, original) in ids.iter().zip(&originals) {
+        let after = moto.config(id).await.1;
+        if after == *original {
+            continue;
+        }
+        assert_eq!(after, expected_edit(original), "{id}");
+        changed += 1;
+    }
+    assert_eq!(changed, 1, "the one answered y: {text}");
+}
+
+/// `name` on `PATH`.
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
