@@ -173,3 +173,19 @@ pub(crate) async fn cache_policy(
         .map_err(|e| classify("cloudfront:GetCachePolicy", Some(id), &e))?;
     Ok(out.cache_policy)
 }
+
+/// A VPC origin's endpoint settings (`GetVpcOrigin`, fact 43), and the `ETag` that
+/// `update-vpc-origin --if-match` needs.
+pub(crate) async fn vpc_origin(
+    client: &Client,
+    id: &str,
+) -> Result<(Option<aws_sdk_cloudfront::types::VpcOrigin>, Option<String>), ApiError> {
+    let out = client
+        .get_vpc_origin()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| classify("cloudfront:GetVpcOrigin", Some(id), &e))?;
+    let etag = out.e_tag().map(str::to_string);
+    Ok((out.vpc_origin, etag))
+}

@@ -5,6 +5,7 @@
 //! - `map`: pure, the SDK's types written as the AWS CLI's JSON and parsed by the file input's
 //!   own parser, so both inputs give the same [`Document`]; the custom policies' Host forwarding.
 //! - `error`: each failed call as one line naming the IAM action.
+//! - `vpc`: the VPC origins the distributions use, each read once (`GetVpcOrigin`, fact 43).
 //!
 //! This module does I/O (the API), like `resolve`; what it returns is the plain model.
 
@@ -13,6 +14,7 @@ mod error;
 mod map;
 #[cfg(test)]
 mod map_tests;
+mod vpc;
 
 use std::sync::Arc;
 
@@ -114,6 +116,7 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
     for doc in &mut read.documents {
         doc.known_policies = policies.clone();
     }
+    vpc::read(&client, &mut read.documents, &mut read.notes).await;
     Ok(read)
 }
 

@@ -115,6 +115,7 @@ pub fn parse_template(
         distributions,
         raw_config: None,
         known_policies,
+        known_vpc_origins: Vec::new(),
     };
     document.declare_forwards_host(&[]);
     Ok(Parsed {

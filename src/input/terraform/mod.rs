@@ -146,6 +146,7 @@ pub fn parse_terraform(bytes: &[u8], source: &str) -> Result<Parsed, TerraformEr
         distributions,
         raw_config: None,
         known_policies,
+        known_vpc_origins: Vec::new(),
     };
     // Decide Host forwarding again, now knowing the policies of the same input.
     document.declare_forwards_host(&[]);
