@@ -67,7 +67,7 @@ fn unknown(
             s(vpc_origin_id)
         ),
         Some(_) => format!(
-            "grant the identity cloudfront:GetVpcOrigin (for a VPC origin shared from another account, read it there), or check it with `aws cloudfront get-vpc-origin --id {}`",
+            "make the read work (access denied: grant the identity cloudfront:GetVpcOrigin; not found: check the VpcOriginId, or read a VPC origin shared from another account in that account), or check it with `aws cloudfront get-vpc-origin --id {}`",
             s(vpc_origin_id)
         ),
     };
@@ -155,7 +155,7 @@ fn legacy_tls(origin: &CfOrigin, k: &KnownVpcOrigin) -> Option<Finding> {
         Confidence::Documented,
         43,
         format!(
-            "origin {} is VPC origin {} ({}{}), which allows {} (OriginSslProtocols: {}); SSLv3, TLS 1.0 and 1.1 are deprecated (RFC 8996){sslv3}. The endpoint is private and was not probed, so the version it negotiates is not known",
+            "origin {} is VPC origin {} with OriginProtocolPolicy {}{}, which allows {} (OriginSslProtocols: {}); SSLv3, TLS 1.0 and 1.1 are deprecated (RFC 8996){sslv3}. The endpoint is private and was not probed, so the version it negotiates is not known",
             s(&origin.id),
             named(k),
             k.protocol_policy.as_str(),

@@ -8,6 +8,7 @@
 mod attempts;
 mod aws;
 mod aws_relay;
+mod aws_vpc;
 mod bad_input;
 mod cli;
 mod cloudfront;
