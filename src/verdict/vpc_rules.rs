@@ -280,9 +280,13 @@ fn read_from(k: &KnownVpcOrigin) -> String {
     format!(", read with {}{status}", s(&k.source))
 }
 
-/// The `aws cloudfront update-vpc-origin` command that sets https-only and TLSv1.2, keeping
-/// the other endpoint settings as they are.
+/// The change that sets https-only and TLSv1.2 on the VPC origin: the input's own edit for
+/// infrastructure as code, else the `aws cloudfront update-vpc-origin` command, keeping the other
+/// endpoint settings as they are.
 fn update_command(k: &KnownVpcOrigin) -> String {
+    if let Some(edit) = &k.edit {
+        return s(edit);
+    }
     let config = serde_json::json!({
         "Name": s(&k.name),
         "Arn": s(&k.endpoint_arn),

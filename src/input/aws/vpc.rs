@@ -108,6 +108,7 @@ pub(super) fn known(id: &str, v: &VpcOrigin, etag: Option<&str>) -> Result<Known
         ssl_protocols,
         status: Some(v.status().to_string()).filter(|st| !st.trim().is_empty()),
         etag: etag.map(str::to_string).filter(|e| !e.is_empty()),
+        edit: None,
     })
 }
 

@@ -46,6 +46,9 @@ pub struct KnownVpcOrigin {
     pub status: Option<String>,
     /// The `ETag` of the read, which `update-vpc-origin --if-match` needs; `None` from IaC.
     pub etag: Option<String>,
+    /// Where the input itself is changed, for an infrastructure-as-code input (the resource
+    /// and its attribute paths); `None` when the change is an API call (`update-vpc-origin`).
+    pub edit: Option<String>,
 }
 
 impl Document {
@@ -120,6 +123,7 @@ pub(crate) mod tests {
             ssl_protocols: protocols.to_vec(),
             status: Some("Deployed".to_string()),
             etag: Some("E2VPCETAG".to_string()),
+            edit: None,
         }
     }
 

@@ -281,6 +281,16 @@ fn a_vpc_origin_resource_of_the_same_state_reaches_the_origin_using_it() {
     );
     assert_eq!(k.ssl_protocols, [SslProtocol::Tls11, SslProtocol::Tls12]);
     assert_eq!(settings("elsewhere"), VpcOriginSettings::NotRead);
+    let fixes: String =
+        crate::verdict::config_rules::config_findings(d, d.origin("private").expect("origin"))
+            .iter()
+            .map(|f| f.fix.clone())
+            .collect();
+    assert!(
+        fixes.contains("in aws_cloudfront_vpc_origin.app, set vpc_origin_endpoint_config.origin_protocol_policy = \"https-only\"")
+            && !fixes.contains("update-vpc-origin --id"),
+        "{fixes}"
+    );
     let rules: Vec<_> =
         crate::verdict::config_rules::config_findings(d, d.origin("private").expect("origin"))
             .into_iter()

@@ -64,6 +64,10 @@ pub(super) fn known_vpc_origins(resources: &[Resource<'_>]) -> Vec<KnownVpcOrigi
             ssl_protocols,
             status: r.values.get("status").str().map(str::to_string),
             etag: r.values.get("etag").str().map(str::to_string),
+            edit: Some(format!(
+                "in {}, set vpc_origin_endpoint_config.origin_protocol_policy = \"https-only\" and vpc_origin_endpoint_config.origin_ssl_protocols {{ items = [\"TLSv1.2\"], quantity = 1 }}",
+                crate::sanitize::text(&r.address)
+            )),
         });
     }
     out
