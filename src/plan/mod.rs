@@ -273,7 +273,7 @@ fn unchanged_reason(document: &Document, origin_id: &str) -> String {
 
 /// Fact 43: a VPC origin has no `CustomOriginConfig`; its protocol policy is on the VPC origin
 /// resource, which `update-distribution` does not change. Says what that policy is, when known.
-fn vpc_unchanged(vpc_origin_id: &str, settings: &VpcOriginSettings) -> String {
+pub(crate) fn vpc_unchanged(vpc_origin_id: &str, settings: &VpcOriginSettings) -> String {
     let id = crate::sanitize::text(vpc_origin_id);
     let base = format!(
         "VPC origin {id}: the distribution has no CustomOriginConfig to switch; its protocol policy is on the VPC origin resource"
@@ -282,10 +282,16 @@ fn vpc_unchanged(vpc_origin_id: &str, settings: &VpcOriginSettings) -> String {
         VpcOriginSettings::Known(k) if k.protocol_policy == OriginProtocolPolicy::HttpsOnly => {
             format!("{base}, which is already https-only")
         }
-        VpcOriginSettings::Known(k) => format!(
-            "{base}, which is {}: change it there with `aws cloudfront update-vpc-origin` (see config.vpc-origin-not-https-only)",
-            k.protocol_policy.as_str()
-        ),
+        VpcOriginSettings::Known(k) => {
+            let how = match &k.edit {
+                Some(edit) => crate::sanitize::text(edit),
+                None => "change it there with `aws cloudfront update-vpc-origin`".to_string(),
+            };
+            format!(
+                "{base}, which is {}: {how} (see config.vpc-origin-not-https-only)",
+                k.protocol_policy.as_str()
+            )
+        }
         _ => format!("{base} (read it with `aws cloudfront get-vpc-origin --id {id}`)"),
     }
 }

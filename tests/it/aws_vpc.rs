@@ -3,6 +3,7 @@
 //! the real API's XML for a distribution of VPC origins and for each VPC origin
 //! (`support::vpc_api`): http-only, https-only with TLSv1.2, https-only with TLSv1, access denied,
 //! not found. The fleet's distribution comes from moto itself, read in the same run.
+//! And the same rules from a CloudFormation template holding the VPC origin resource.
 
 use crate::aws::{args, fleet_with, rows, strings};
 use crate::support::aws_proxy::{Relay, Rule};
@@ -195,5 +196,61 @@ async fn vpc_origins_are_read_once_each_and_judged_without_a_probe() {
             .contains("http: internal-http.elb.amazonaws.com:443 [now http-only]"),
         "{}",
         t.stdout
+    );
+}
+
+/// The same rules from a template that holds the VPC origin resource, and `--plan` saying why
+/// the VPC origin is not switched (its edit is on the resource).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_s_vpc_origin_resource_is_judged_and_the_plan_names_its_edit() {
+    let template = r#"Resources:
+  AppVpcOrigin:
+    Type: AWS::CloudFront::VpcOrigin
+    Properties:
+      VpcOriginEndpointConfig:
+        Name: app-alb
+        Arn: arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/app/1
+        OriginProtocolPolicy: http-only
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: internal-app.elb.amazonaws.com
+            VpcOriginConfig:
+              VpcOriginId: !GetAtt AppVpcOrigin.Id
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vpc.yaml");
+    std::fs::write(&path, template).expect("write template");
+    let r = crate::support::run(&strings(&[
+        "cloudformation",
+        &path.display().to_string(),
+        "--format",
+        "json",
+        "--plan",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "a warning is not a failure: {}", r.stderr);
+    let report = r.json();
+    let all = rows(&report);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].2, "warn");
+    assert_eq!(
+        all[0].3,
+        ["config.vpc-origin-not-https-only", "origin.not-probed"]
+    );
+    let plan: Vec<&str> = r.stderr.lines().filter(|l| l.contains("plan:")).collect();
+    assert!(
+        plan.iter().any(|l| l.contains("origin app: unchanged: VPC origin AppVpcOrigin")
+            && l.contains("which is http-only: in AppVpcOrigin (line 3), set VpcOriginEndpointConfig.OriginProtocolPolicy: https-only")),
+        "{plan:#?}\n{}",
+        r.stderr
     );
 }
