@@ -22,17 +22,9 @@ pub(super) async fn read(
     documents: &mut [Document],
     notes: &mut Vec<String>,
 ) {
-    let mut ids: Vec<String> = Vec::new();
-    for doc in documents.iter() {
-        for id in doc.vpc_origin_ids() {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
     let mut found = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();
-    for id in ids {
+    for id in distinct_ids(documents) {
         let result = match client::vpc_origin(client, &id).await {
             Ok((Some(v), etag)) => known(&id, &v, etag.as_deref()),
             Ok((None, _)) => Err(format!(
@@ -57,6 +49,18 @@ pub(super) async fn read(
         doc.known_vpc_origins = found.clone();
         doc.attach_vpc_origins(&failures);
     }
+}
+
+/// Every `VpcOriginId` the documents use, each once (many origins, of many distributions, may
+/// share one VPC origin), in document order.
+fn distinct_ids(documents: &[Document]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in documents.iter().flat_map(Document::vpc_origin_ids) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// A VPC origin as the model holds it, or why the answer cannot be used (one line).
@@ -145,6 +149,31 @@ mod tests {
             .vpc_origin_endpoint_config(endpoint.build().expect("endpoint"))
             .build()
             .expect("vpc origin")
+    }
+
+    #[test]
+    fn each_vpc_origin_is_read_once() {
+        let doc = crate::input::cloudfront::fixtures::load(
+            "get-distribution-config-special-origins.json",
+        );
+        let mut twice = doc.clone();
+        let extra = twice.distributions[0]
+            .origins
+            .iter()
+            .find(|o| o.id == "vpc-origin")
+            .cloned()
+            .map(|mut o| {
+                o.id = "vpc-origin-2".into();
+                o
+            })
+            .expect("the fixture's VPC origin");
+        twice.distributions[0].origins.push(extra);
+        assert_eq!(twice.vpc_origin_ids().len(), 1);
+        assert_eq!(
+            distinct_ids(&[doc, twice]),
+            ["vo_ABCDEFGHIJ0123456789ab"],
+            "two documents, three origins, one read"
+        );
     }
 
     #[test]
