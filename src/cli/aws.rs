@@ -11,6 +11,8 @@ use clap::Args;
 pub(crate) struct AwsArgs {
     /// Read the distributions from the AWS API instead of FILE: every distribution of the
     /// account (or those of --distribution-id), with credentials found as the AWS CLI finds them.
+    /// The custom policies and VPC origins they use are read too (GetVpcOrigin: a VPC origin's
+    /// protocol policy is judged, its private endpoint is not probed).
     #[arg(long, conflicts_with = "files")]
     pub aws: bool,
 

@@ -19,7 +19,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::input::cloudfront::{CfOrigin, CfOriginKind, Document, DocumentKind, SslProtocol};
+use crate::input::cloudfront::{
+    CfOrigin, CfOriginKind, Document, DocumentKind, OriginProtocolPolicy, SslProtocol,
+    VpcOriginSettings,
+};
 pub use behaviors::PlannedBehavior;
 
 /// What to do with one origin, decided from its verdict by the caller.
@@ -236,7 +239,9 @@ pub fn plan(document: &Document, decisions: &[PlanDecision]) -> Result<Plan, Pla
 fn not_switchable(origin: &CfOrigin) -> Option<&'static str> {
     match &origin.kind {
         CfOriginKind::S3Rest => Some("it is an S3 REST origin (no protocol policy)"),
-        CfOriginKind::Vpc { .. } => Some("it is a VPC origin (the policy is on the VPC origin)"),
+        CfOriginKind::Vpc { .. } => Some(
+            "it is a VPC origin: no CustomOriginConfig, its protocol policy is on the VPC origin resource (aws cloudfront update-vpc-origin)",
+        ),
         CfOriginKind::Custom(_) if origin.is_s3_website() => {
             Some("S3 website endpoints serve HTTP only (fact 28)")
         }
@@ -257,10 +262,37 @@ fn unchanged_reason(document: &Document, origin_id: &str) -> String {
         Some(CfOriginKind::S3Rest) => {
             "S3 REST origin: no origin protocol policy (the viewer protocol policy of the behaviors that reach it decides)".to_string()
         }
-        Some(CfOriginKind::Vpc { .. }) => {
-            "VPC origin: its protocol policy is on the VPC origin resource".to_string()
-        }
+        Some(CfOriginKind::Vpc {
+            vpc_origin_id,
+            settings,
+            ..
+        }) => vpc_unchanged(vpc_origin_id, settings),
         _ => "no verdict for this origin".to_string(),
+    }
+}
+
+/// Fact 43: a VPC origin has no `CustomOriginConfig`; its protocol policy is on the VPC origin
+/// resource, which `update-distribution` does not change. Says what that policy is, when known.
+pub(crate) fn vpc_unchanged(vpc_origin_id: &str, settings: &VpcOriginSettings) -> String {
+    let id = crate::sanitize::text(vpc_origin_id);
+    let base = format!(
+        "VPC origin {id}: the distribution has no CustomOriginConfig to switch; its protocol policy is on the VPC origin resource"
+    );
+    match settings {
+        VpcOriginSettings::Known(k) if k.protocol_policy == OriginProtocolPolicy::HttpsOnly => {
+            format!("{base}, which is already https-only")
+        }
+        VpcOriginSettings::Known(k) => {
+            let how = match &k.edit {
+                Some(edit) => crate::sanitize::text(edit),
+                None => "change it there with `aws cloudfront update-vpc-origin`".to_string(),
+            };
+            format!(
+                "{base}, which is {}: {how} (see config.vpc-origin-not-https-only)",
+                k.protocol_policy.as_str()
+            )
+        }
+        _ => format!("{base} (read it with `aws cloudfront get-vpc-origin --id {id}`)"),
     }
 }
 

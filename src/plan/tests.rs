@@ -360,3 +360,52 @@ fn group_members_planned_apart_are_explained() {
     .expect("plans");
     assert!(same.group_notes.is_empty());
 }
+
+#[test]
+fn a_vpc_origin_is_never_switched_and_the_plan_says_why() {
+    let mut doc = load("get-distribution-config-special-origins.json");
+    let reason = |doc: &Document| {
+        let plan = plan(doc, &[]).expect("plan");
+        let vpc = plan
+            .origins
+            .iter()
+            .find(|o| o.origin_id == "vpc-origin")
+            .expect("the VPC origin is in the plan");
+        match &vpc.change {
+            PlannedChange::Unchanged { reason } => reason.clone(),
+            other => panic!("a VPC origin changed: {other:?}"),
+        }
+    };
+    let unknown = reason(&doc);
+    assert!(
+        unknown.contains("no CustomOriginConfig to switch")
+            && unknown.contains("get-vpc-origin --id vo_ABCDEFGHIJ0123456789ab"),
+        "{unknown}"
+    );
+    let id = "vo_ABCDEFGHIJ0123456789ab";
+    for (policy, expect) in [
+        (
+            OriginProtocolPolicy::HttpOnly,
+            "which is http-only: change it there with `aws cloudfront update-vpc-origin`",
+        ),
+        (
+            OriginProtocolPolicy::HttpsOnly,
+            "which is already https-only",
+        ),
+    ] {
+        doc.known_vpc_origins = vec![crate::input::cloudfront::known_vpc_origin(id, policy, &[])];
+        doc.attach_vpc_origins(&[]);
+        let text = reason(&doc);
+        assert!(text.contains(expect), "{text}");
+        // The origin itself is untouched: the change belongs on the VPC origin resource.
+        let plan = plan(&doc, &[]).expect("plan");
+        let vpc_item = |config: &Value| {
+            config["Origins"]["Items"]
+                .as_array()
+                .and_then(|items| items.iter().find(|o| o["Id"] == "vpc-origin").cloned())
+                .expect("the VPC origin's item")
+        };
+        let original = raw_config("get-distribution-config-special-origins.json");
+        assert_eq!(vpc_item(&plan.config.0), vpc_item(&original));
+    }
+}

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use super::say;
 use crate::document::OriginReport;
 use crate::finding::{Impact, Verdict};
-use crate::input::cloudfront::{Distribution, Document, needs_probe};
+use crate::input::cloudfront::{CfOriginKind, Distribution, Document, needs_probe};
 use crate::output;
 use crate::plan::{self, Plan, PlanDecision, PlannedChange};
 use crate::record::TlsVersion;
@@ -114,6 +114,21 @@ pub(super) fn print_edits(documents: &[Document], verdicts: &RowVerdicts) {
                     sanitize::text(&origin.id),
                     sanitize::text(&unknown.join("; "))
                 ));
+            }
+            // VPC origins are never switched here: their policy is on the VPC origin resource.
+            for origin in &dist.origins {
+                if let CfOriginKind::Vpc {
+                    vpc_origin_id,
+                    settings,
+                    ..
+                } = &origin.kind
+                {
+                    say::plan(format!(
+                        "origin {}: unchanged: {}",
+                        sanitize::text(&origin.id),
+                        plan::vpc_unchanged(vpc_origin_id, settings)
+                    ));
+                }
             }
             for origin in dist.origins.iter().filter(|o| needs_probe(o)) {
                 let decision = decide(

@@ -32,12 +32,15 @@ pub fn config_findings(dist: &Distribution, origin: &CfOrigin) -> Vec<Finding> {
         CfOriginKind::Vpc {
             vpc_origin_id,
             owner_account_id,
+            settings,
         } => {
-            return [
-                vec![vpc(origin, vpc_origin_id, owner_account_id.as_deref())],
-                more,
-            ]
-            .concat();
+            let vpc = super::vpc_rules::config_findings(
+                origin,
+                vpc_origin_id,
+                owner_account_id.as_deref(),
+                settings,
+            );
+            return [vpc, more].concat();
         }
         CfOriginKind::Custom(c) => c,
     };
@@ -105,26 +108,6 @@ fn s3_rest(origin: &CfOrigin) -> Finding {
             s(&origin.domain_name)
         ),
         "nothing to switch on the origin; the behaviors' viewer protocol policy decides the protocol to S3 (see config.s3-viewer-http)",
-    )
-}
-
-/// Fact 43: a VPC origin's protocol settings are on the VPC origin resource, not here.
-fn vpc(origin: &CfOrigin, vpc_origin_id: &str, owner: Option<&str>) -> Finding {
-    let owner = owner.map_or(String::new(), |a| format!(", owned by account {}", s(a)));
-    finding(
-        "config.vpc-origin",
-        Impact::Info,
-        Confidence::Documented,
-        43,
-        format!(
-            "origin {} is a VPC origin (VpcOriginId {}{owner}): its OriginProtocolPolicy, OriginSslProtocols and HTTPS port are set on the VPC origin resource, not in the distribution; nothing to switch here",
-            s(&origin.id),
-            s(vpc_origin_id)
-        ),
-        format!(
-            "check the VPC origin's OriginProtocolPolicy with `aws cloudfront get-vpc-origin --id {}`",
-            s(vpc_origin_id)
-        ),
     )
 }
 

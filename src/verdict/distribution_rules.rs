@@ -23,7 +23,15 @@ pub(crate) fn origin_findings(origin: &CfOrigin) -> Vec<Finding> {
             out.extend(s3_viewer_http(origin));
             out.push(not_probed_s3(origin));
         }
-        CfOriginKind::Vpc { vpc_origin_id, .. } => out.push(not_probed_vpc(origin, vpc_origin_id)),
+        CfOriginKind::Vpc {
+            vpc_origin_id,
+            settings,
+            ..
+        } => out.push(super::vpc_rules::not_probed(
+            origin,
+            vpc_origin_id,
+            settings,
+        )),
         CfOriginKind::Custom(c) => {
             if let Some(arn) = &c.mtls_certificate_arn {
                 out.push(mtls_configured(origin, arn));
@@ -108,27 +116,6 @@ fn not_probed_s3(origin: &CfOrigin) -> Finding {
             s(&origin.id)
         ),
         "nothing to probe; the viewer protocol policies decide whether the CloudFront->S3 hop is HTTPS",
-    )
-}
-
-/// Fact 43: a VPC origin is private and its TLS settings live on the VPC origin resource; a
-/// probe from here would test some other path, so it is never probed (inferred).
-fn not_probed_vpc(origin: &CfOrigin, vpc_origin_id: &str) -> Finding {
-    finding(
-        NOT_PROBED,
-        Impact::Info,
-        Confidence::Inferred,
-        43,
-        format!(
-            "origin {} was not probed: it is VPC origin {}, a private endpoint CloudFront reaches inside the VPC, so a probe of {} from here would not test CloudFront's path. Checked: nothing about its TLS. Not checked: the VPC origin's OriginProtocolPolicy, OriginSslProtocols, HTTPS port and certificate, which are set on the VPC origin resource",
-            s(&origin.id),
-            s(vpc_origin_id),
-            s(&origin.domain_name)
-        ),
-        format!(
-            "read its settings with `aws cloudfront get-vpc-origin --id {}` (VpcOriginEndpointConfig), and probe the endpoint from inside the VPC with `origin-probe check NAME:HTTPS_PORT --origin-ssl-protocols ...`",
-            s(vpc_origin_id)
-        ),
     )
 }
 

@@ -21,6 +21,7 @@ pub(crate) mod signature_rules;
 pub(crate) mod tls_rules;
 pub(crate) mod tls_words;
 pub(crate) mod version_scan;
+pub(crate) mod vpc_rules;
 
 use std::time::Duration;
 

@@ -147,6 +147,7 @@ const RULE_FILES: &[&str] = &[
     "verdict/mod.rs",
     "verdict/config_rules.rs",
     "verdict/config_host_rules.rs",
+    "verdict/vpc_rules.rs",
 ];
 
 /// Every fact number a rule cites: the number argument of each `finding(rule, impact,

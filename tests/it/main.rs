@@ -10,6 +10,7 @@ mod aws;
 mod aws_apply;
 mod aws_confirm;
 mod aws_relay;
+mod aws_vpc;
 mod aws_wait;
 mod bad_input;
 mod cli;

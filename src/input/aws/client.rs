@@ -1,6 +1,8 @@
-//! Every call to the AWS API, and nothing else: the SDK client as the AWS CLI would configure
+//! Every read of the AWS API, and nothing else: the SDK client as the AWS CLI would configure
 //! it, then `ListDistributions`, `GetDistributionConfig` (or `GetDistribution` for a
-//! `--distribution-id`), `GetOriginRequestPolicy` and `GetCachePolicy`. Each failure becomes an [`ApiError`] naming the IAM action.
+//! `--distribution-id`), `GetOriginRequestPolicy`, `GetCachePolicy`, `GetVpcOrigin`
+//! (`--apply`'s `UpdateDistribution` and `--wait`'s polling are in `apply.rs`). Each failure becomes an [`ApiError`] naming
+//! the IAM action.
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudfront::Client;
@@ -189,4 +191,20 @@ pub(crate) async fn cache_policy(
         .await
         .map_err(|e| classify("cloudfront:GetCachePolicy", Some(id), &e))?;
     Ok(out.cache_policy)
+}
+
+/// A VPC origin's endpoint settings (`GetVpcOrigin`, fact 43), and the `ETag` that
+/// `update-vpc-origin --if-match` needs.
+pub(crate) async fn vpc_origin(
+    client: &Client,
+    id: &str,
+) -> Result<(Option<aws_sdk_cloudfront::types::VpcOrigin>, Option<String>), ApiError> {
+    let out = client
+        .get_vpc_origin()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| classify("cloudfront:GetVpcOrigin", Some(id), &e))?;
+    let etag = out.e_tag().map(str::to_string);
+    Ok((out.vpc_origin, etag))
 }

@@ -18,7 +18,7 @@ pub(crate) enum Failure {
     /// Still throttled after the SDK's retries with backoff.
     Throttled { code: String, message: String },
     /// The resource does not exist (a distribution deleted since it was listed, an unknown
-    /// `--distribution-id`, a policy removed).
+    /// `--distribution-id`, a policy removed, a VPC origin's `EntityNotFound`).
     NotFound { code: String, message: String },
     /// The endpoint could not be reached, or answered something that is not the API.
     Unreachable(String),
@@ -146,7 +146,7 @@ pub(crate) fn failure_for_code(code: String, message: String) -> Failure {
         || code == "UnrecognizedClientException"
     {
         Failure::Denied { code, message }
-    } else if code.starts_with("NoSuch") || code == "NotFound" {
+    } else if code.starts_with("NoSuch") || code == "NotFound" || code == "EntityNotFound" {
         Failure::NotFound { code, message }
     } else {
         Failure::Other { code, message }

@@ -10,6 +10,7 @@
 //! - `unwritten`: the fields of an answer the SDK could not read, which a plan or update from
 //!   its config would drop.
 //! - `error`: each failed call as one line naming the IAM action.
+//! - `vpc`: the VPC origins the distributions use, each read once (`GetVpcOrigin`, fact 43).
 //!
 //! This module does I/O (the API), like `resolve`; what it returns is the plain model.
 
@@ -21,6 +22,7 @@ mod map;
 #[cfg(test)]
 mod map_tests;
 mod unwritten;
+mod vpc;
 
 use std::sync::Arc;
 
@@ -135,6 +137,7 @@ pub(crate) async fn read(request: &Request) -> Result<AccountRead, ApiError> {
     for doc in &mut read.documents {
         doc.known_policies = policies.clone();
     }
+    vpc::read(&client, &mut read.documents, &mut read.notes).await;
     Ok(read)
 }
 

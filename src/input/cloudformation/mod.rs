@@ -8,6 +8,8 @@
 //! - `distribution`: `DistributionConfig` in the CLI shape, then the model through
 //!   `input::cloudfront`; each origin's line and unresolved settings.
 //! - `policy`: origin request and cache policy resources of the same template.
+//! - `vpc_origin`: VPC origin resources of the same template (fact 43): the protocol settings of
+//!   the VPC origins the distribution uses.
 //!
 //! Pure: takes bytes and the `--parameter` values, never calls AWS, never reads files.
 
@@ -15,6 +17,7 @@ mod distribution;
 mod intrinsic;
 mod policy;
 mod show;
+mod vpc_origin;
 mod yaml;
 
 use thiserror::Error;
@@ -91,8 +94,11 @@ pub fn parse_template(
     else {
         return Err(TemplateError::NotTemplate { source_name });
     };
-    let mut ctx = intrinsic::Context::new(&template, parameters, policy::symbols(resources));
+    let mut symbols = policy::symbols(resources);
+    symbols.extend(vpc_origin::symbols(resources));
+    let mut ctx = intrinsic::Context::new(&template, parameters, symbols);
     let known_policies = policy::known_policies(resources, &mut ctx);
+    let known_vpc_origins = vpc_origin::known_vpc_origins(resources, &mut ctx);
     let mut distributions = Vec::new();
     let mut bad = Vec::new();
     for (id, resource) in resources.entries() {
@@ -115,8 +121,10 @@ pub fn parse_template(
         distributions,
         raw_config: None,
         known_policies,
+        known_vpc_origins,
     };
     document.declare_forwards_host(&[]);
+    document.attach_vpc_origins(&[]);
     Ok(Parsed {
         document,
         bad_distributions: bad,

@@ -187,3 +187,77 @@ fn bad_templates_are_one_line_naming_the_file() {
         ]
     );
 }
+
+#[test]
+fn a_vpc_origin_resource_of_the_same_template_reaches_the_origin_using_it() {
+    let template = r#"
+Resources:
+  AppVpcOrigin:
+    Type: AWS::CloudFront::VpcOrigin
+    Properties:
+      VpcOriginEndpointConfig:
+        Name: app-alb
+        Arn: !GetAtt AppLoadBalancer.LoadBalancerArn
+        HTTPSPort: "8443"
+        OriginProtocolPolicy: https-only
+        OriginSSLProtocols: [TLSv1, TLSv1.2]
+  Unsettled:
+    Type: AWS::CloudFront::VpcOrigin
+    Properties:
+      VpcOriginEndpointConfig:
+        Name: other
+        Arn: arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/o/1
+        OriginProtocolPolicy: !ImportValue SharedPolicy
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: internal-app.elb.amazonaws.com
+            VpcOriginConfig:
+              VpcOriginId: !GetAtt AppVpcOrigin.Id
+          - Id: other
+            DomainName: internal-other.elb.amazonaws.com
+            VpcOriginConfig:
+              VpcOriginId: !Ref Unsettled
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+"#;
+    let parsed = parse_template(template.as_bytes(), "t.yaml", &[]).expect("parses");
+    let d = &parsed.document.distributions[0];
+    let settings = |id: &str| match &d.origin(id).expect("origin").kind {
+        CfOriginKind::Vpc { settings, .. } => settings.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let crate::input::cloudfront::VpcOriginSettings::Known(k) = settings("app") else {
+        panic!("{:?}", settings("app"));
+    };
+    assert_eq!(
+        (k.id.as_str(), k.protocol_policy, k.http_port, k.https_port),
+        ("AppVpcOrigin", OriginProtocolPolicy::HttpsOnly, 80, 8443)
+    );
+    assert_eq!(k.ssl_protocols, [SslProtocol::Tls1, SslProtocol::Tls12]);
+    assert_eq!(k.endpoint_arn, "(unresolved)");
+    assert_eq!(
+        settings("other"),
+        crate::input::cloudfront::VpcOriginSettings::NotRead,
+        "an unresolved policy leaves the VPC origin unknown"
+    );
+    let findings =
+        crate::verdict::config_rules::config_findings(d, d.origin("app").expect("origin"));
+    let f = findings
+        .iter()
+        .find(|f| f.rule == "config.vpc-origin-legacy-tls")
+        .expect("legacy TLS");
+    assert!(
+        f.fix.contains(
+            "in AppVpcOrigin (line 4), set VpcOriginEndpointConfig.OriginProtocolPolicy: https-only"
+        ),
+        "{}",
+        f.fix
+    );
+}

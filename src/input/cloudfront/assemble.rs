@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use super::host::{BehaviorPolicies, host_forwarding};
 use super::model::{BehaviorUse, CfOrigin, CfOriginKind, CustomOrigin, Distribution, OriginGroup};
+use super::vpc_origin::VpcOriginSettings;
 use super::wire::{self, BehaviorWire, DistributionBody, OriginGroupWire, OriginWire};
 
 /// A document that parses but does not make sense: `path` is the JSON path of the culprit.
@@ -146,6 +147,7 @@ fn origin(o: OriginWire, path: &str) -> Result<CfOrigin, Inconsistency> {
         (None, Some(v)) => CfOriginKind::Vpc {
             vpc_origin_id: v.vpc_origin_id,
             owner_account_id: v.owner_account_id.filter(|a| !a.trim().is_empty()),
+            settings: VpcOriginSettings::NotRead,
         },
         (None, None) if configs[1] => CfOriginKind::S3Rest,
         (None, None) => {
@@ -241,7 +243,7 @@ mod tests {
     use crate::input::cloudfront::fixtures::load;
     use crate::input::cloudfront::{
         CfOriginKind, CloudFrontError, Document, HostForwarding, OriginProtocolPolicy, SslProtocol,
-        ViewerProtocolPolicy, parse_document,
+        ViewerProtocolPolicy, VpcOriginSettings, parse_document,
     };
 
     fn err(text: &str) -> CloudFrontError {
@@ -382,6 +384,7 @@ mod tests {
             CfOriginKind::Vpc {
                 vpc_origin_id: "vo_ABCDEFGHIJ0123456789ab".into(),
                 owner_account_id: None,
+                settings: VpcOriginSettings::NotRead,
             }
         );
         assert!(matches!(kind("website-dash"), CfOriginKind::Custom(_)));

@@ -13,6 +13,8 @@
 //! - `iac`: the door for the Terraform and CloudFormation readers (the CLI shape in, the
 //!   model out; what a custom policy's headers say about Host).
 //! - `viewers`: the names viewers send as `Host`, and the probe targets that follow.
+//! - `vpc_origin`: VPC origin resources whose endpoint settings the input holds (fact 43), handed
+//!   to the origins that use them.
 //!
 //! Pure: takes bytes, never reads files, never talks to AWS or an origin. Custom header values
 //! are [`crate::secret::Redacted`] from the moment they are parsed.
@@ -26,6 +28,7 @@ mod iac;
 mod model;
 mod parse;
 mod viewers;
+mod vpc_origin;
 mod wire;
 
 pub use host::{
@@ -39,6 +42,9 @@ pub use model::{
     SslProtocol, Unresolved, ViewerProtocolPolicy, is_s3_website_host,
 };
 pub use parse::{CloudFrontError, parse_document};
+#[cfg(test)]
+pub(crate) use vpc_origin::tests::known as known_vpc_origin;
+pub use vpc_origin::{KnownVpcOrigin, VpcOriginSettings};
 
 /// The largest distribution document read. A `list-distributions` page holds at most 100
 /// distributions, a few MiB of JSON; anything far larger is not AWS CLI output, and reading it

@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use super::host::{BehaviorPolicies, HostForwarding};
+use super::vpc_origin::{KnownVpcOrigin, VpcOriginSettings};
 use crate::secret::Redacted;
 
 /// Which AWS CLI command printed a document, detected by its shape.
@@ -79,6 +80,10 @@ pub struct Document {
     /// forwarding is known (fact 33).
     #[serde(skip)]
     pub known_policies: Vec<KnownPolicy>,
+    /// VPC origin resources whose endpoint settings the input holds (those `--aws` read with
+    /// `GetVpcOrigin`); [`Document::attach_vpc_origins`] hands them to the origins (fact 43).
+    #[serde(skip)]
+    pub known_vpc_origins: Vec<KnownVpcOrigin>,
 }
 
 /// A `DistributionConfig` JSON tree. It contains custom header values, so it has no printable
@@ -280,6 +285,8 @@ pub enum CfOriginKind {
         vpc_origin_id: String,
         /// `OwnerAccountId`, when the VPC origin is shared from another account.
         owner_account_id: Option<String>,
+        /// What the input holds about the VPC origin resource (its endpoint settings).
+        settings: VpcOriginSettings,
     },
 }
 

@@ -157,6 +157,7 @@ pub fn parse_document(bytes: &[u8], source: &str) -> Result<Document, CloudFront
         distributions,
         raw_config: raw_config.map(RawConfig),
         known_policies: Vec::new(),
+        known_vpc_origins: Vec::new(),
     })
 }
 

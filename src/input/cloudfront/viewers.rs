@@ -4,7 +4,8 @@
 //! Pure: builds `Target`s, never resolves or connects. Wildcard aliases are listed, never probed.
 
 use super::host::HostForwarding;
-use super::model::{CfOrigin, Distribution};
+use super::model::{CfOrigin, CfOriginKind, Distribution};
+use super::vpc_origin::VpcOriginSettings;
 use crate::document::CloudFrontRef;
 use crate::finding::Finding;
 use crate::input::domains::{TargetError, normalize_host};
@@ -159,9 +160,15 @@ pub fn reference(
         distribution_id: dist.id.as_deref().map(s),
         distribution_domain: dist.domain_name.as_deref().map(s),
         origin_id: s(&origin.id),
-        origin_protocol_policy: origin
-            .custom()
-            .map(|c| c.protocol_policy.as_str().to_string()),
+        // A VPC origin's is on its resource (fact 43), when the input holds it.
+        origin_protocol_policy: match &origin.kind {
+            CfOriginKind::Custom(c) => Some(c.protocol_policy.as_str().to_string()),
+            CfOriginKind::Vpc {
+                settings: VpcOriginSettings::Known(k),
+                ..
+            } => Some(k.protocol_policy.as_str().to_string()),
+            _ => None,
+        },
         viewer_name,
         location: origin.location.clone(),
     }

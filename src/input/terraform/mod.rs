@@ -9,6 +9,8 @@
 //!   `input::cloudfront`; each origin's place and unknown settings.
 //! - `policy`: origin request and cache policy resources of the same input (Host forwarding).
 //! - `refs`: the plan's `configuration`, to tie an unknown policy ID to its resource.
+//! - `vpc_origin`: `aws_cloudfront_vpc_origin` resources of the same input (fact 43): the
+//!   protocol settings of the VPC origins the distribution uses.
 //!
 //! Pure: takes bytes, never runs Terraform, never reads files. Custom header values are
 //! [`crate::secret::Redacted`] from the moment the model holds them.
@@ -18,6 +20,7 @@ mod node;
 mod policy;
 mod refs;
 mod shape;
+mod vpc_origin;
 
 use serde_json::Value;
 use thiserror::Error;
@@ -146,9 +149,12 @@ pub fn parse_terraform(bytes: &[u8], source: &str) -> Result<Parsed, TerraformEr
         distributions,
         raw_config: None,
         known_policies,
+        known_vpc_origins: vpc_origin::known_vpc_origins(&policy_sources),
     };
     // Decide Host forwarding again, now knowing the policies of the same input.
     document.declare_forwards_host(&[]);
+    // And hand the VPC origins what the same input says of their resources.
+    document.attach_vpc_origins(&[]);
     Ok(Parsed {
         document,
         bad_distributions: bad,

@@ -2,7 +2,10 @@
 //! (`tests/fixtures/terraform/`, see the README there).
 
 use super::*;
-use crate::input::cloudfront::{CfOriginKind, HostForwarding, OriginProtocolPolicy, SslProtocol};
+use crate::input::cloudfront::{
+    CfOriginKind, HostForwarding, OriginProtocolPolicy, SslProtocol, VpcOriginSettings,
+};
+use serde_json::Value;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
@@ -276,5 +279,85 @@ fn an_unknown_target_is_the_origin_written_with_the_same_expression() {
         parsed.bad_distributions[0].contains("target_origin_id is (known after apply)"),
         "{:?}",
         parsed.bad_distributions
+    );
+}
+
+#[test]
+fn a_vpc_origin_resource_of_the_same_state_reaches_the_origin_using_it() {
+    let mut state: Value = serde_json::from_slice(&fixture("state-root.json")).expect("json");
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array_mut()
+        .expect("resources");
+    let dist = resources
+        .iter_mut()
+        .find(|r| r["type"] == "aws_cloudfront_distribution")
+        .expect("distribution");
+    let origins = dist["values"]["origin"].as_array_mut().expect("origins");
+    for (id, vo) in [
+        ("private", "vo_StateKnown0000000001"),
+        ("elsewhere", "vo_NotInThisState01"),
+    ] {
+        origins.push(serde_json::json!({
+            "connection_attempts": 3, "connection_timeout": 10, "custom_header": [],
+            "custom_origin_config": [], "origin_access_control_id": "", "origin_id": id,
+            "origin_path": "", "origin_shield": [], "s3_origin_config": [],
+            "vpc_origin_config": [{"vpc_origin_id": vo, "origin_keepalive_timeout": 5, "origin_read_timeout": 30, "owner_account_id": ""}],
+            "domain_name": format!("{id}.internal.test")
+        }));
+    }
+    resources.push(serde_json::json!({
+        "address": "aws_cloudfront_vpc_origin.app", "mode": "managed",
+        "type": "aws_cloudfront_vpc_origin", "name": "app",
+        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+        "values": {
+            "id": "vo_StateKnown0000000001", "etag": "E3STATEETAG",
+            "arn": "arn:aws:cloudfront::123456789012:vpcorigin/vo_StateKnown0000000001",
+            "vpc_origin_endpoint_config": [{
+                "name": "app-alb",
+                "arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/app/1",
+                "http_port": 80, "https_port": 8443, "origin_protocol_policy": "match-viewer",
+                "origin_ssl_protocols": [{"items": ["TLSv1.1", "TLSv1.2"], "quantity": 2}]
+            }]
+        }
+    }));
+    let bytes = serde_json::to_vec(&state).expect("json");
+    let parsed = parse_terraform(&bytes, "state.json").expect("parses");
+    let d = &parsed.document.distributions[0];
+    let settings = |id: &str| match &d.origin(id).expect("origin").kind {
+        CfOriginKind::Vpc { settings, .. } => settings.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let VpcOriginSettings::Known(k) = settings("private") else {
+        panic!("{:?}", settings("private"));
+    };
+    assert_eq!(k.source, "aws_cloudfront_vpc_origin.app");
+    assert_eq!(
+        (k.protocol_policy, k.https_port, k.etag.as_deref()),
+        (OriginProtocolPolicy::MatchViewer, 8443, Some("E3STATEETAG"))
+    );
+    assert_eq!(k.ssl_protocols, [SslProtocol::Tls11, SslProtocol::Tls12]);
+    assert_eq!(settings("elsewhere"), VpcOriginSettings::NotRead);
+    let fixes: String =
+        crate::verdict::config_rules::config_findings(d, d.origin("private").expect("origin"))
+            .iter()
+            .map(|f| f.fix.clone())
+            .collect();
+    assert!(
+        fixes.contains("in aws_cloudfront_vpc_origin.app, set vpc_origin_endpoint_config.origin_protocol_policy = \"https-only\"")
+            && !fixes.contains("update-vpc-origin --id"),
+        "{fixes}"
+    );
+    let rules: Vec<_> =
+        crate::verdict::config_rules::config_findings(d, d.origin("private").expect("origin"))
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+    assert_eq!(
+        rules,
+        [
+            "config.vpc-origin-not-https-only",
+            "config.vpc-origin-legacy-tls",
+            "origin.not-probed"
+        ]
     );
 }

@@ -9,6 +9,7 @@ pub mod legacy;
 pub mod moto;
 pub mod promtool;
 pub mod relay;
+pub mod vpc_api;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::Stdio;
