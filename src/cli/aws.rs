@@ -44,20 +44,38 @@ pub(crate) struct AwsArgs {
 
     /// With --apply: where to write the rollback files (the previous DistributionConfig of each
     /// updated distribution, mode 0600, as `ID-ETAG.json`). Created if missing (mode 0700).
-    #[arg(long, value_name = "DIR", default_value = "origin-probe-rollback")]
-    pub rollback_dir: PathBuf,
+    /// Default: ./origin-probe-rollback.
+    #[arg(long, value_name = "DIR")]
+    pub rollback_dir: Option<PathBuf>,
 
     /// With --apply: wait until every updated distribution is Deployed (GetDistribution), then
     /// probe its switched origins again and say whether the prediction held (exit 3 if not).
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up waiting after this long (a duration such as 90s, 20m).
-    #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration, default_value = "30m")]
-    pub wait_timeout: Duration,
+    /// With --wait: give up waiting after this long (a duration such as 90s, 20m). Default: 30m.
+    #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration)]
+    pub wait_timeout: Option<Duration>,
 }
 
+/// `--rollback-dir` when not given.
+const ROLLBACK_DIR: &str = "origin-probe-rollback";
+/// `--wait-timeout` when not given.
+const WAIT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
 impl AwsArgs {
+    /// Where the rollback files go.
+    pub(crate) fn rollback_dir(&self) -> PathBuf {
+        self.rollback_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(ROLLBACK_DIR))
+    }
+
+    /// How long `--wait` waits.
+    pub(crate) fn wait_timeout(&self) -> Duration {
+        self.wait_timeout.unwrap_or(WAIT_TIMEOUT)
+    }
+
     /// The API flags without `--aws` are a mistake (clap's `requires` cannot see it: a flag
     /// always has a value).
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -72,13 +90,20 @@ impl AwsArgs {
         if self.apply && !self.aws {
             return Err("--apply updates distributions through the AWS API: it works only with --aws (for a file, apply the --plan file with the aws cloudfront update-distribution command it prints)".to_string());
         }
-        let needs_apply = [("--yes", self.yes), ("--wait", self.wait)];
+        let needs_apply = [
+            ("--yes", self.yes),
+            ("--wait", self.wait),
+            ("--rollback-dir", self.rollback_dir.is_some()),
+        ];
         if let Some((flag, _)) = needs_apply
             .iter()
             .find(|(_, set)| *set)
             .filter(|_| !self.apply)
         {
             return Err(format!("{flag} is for --apply"));
+        }
+        if self.wait_timeout.is_some() && !self.wait {
+            return Err("--wait-timeout is for --wait".to_string());
         }
         Ok(())
     }

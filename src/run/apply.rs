@@ -258,7 +258,7 @@ fn apply_one(steps: &Steps<'_>, client: &aws_sdk_cloudfront::Client, plan: &Plan
         say::apply(format!("{shown}: skipped, nothing written"));
         return Ok(false);
     }
-    let rollback = rollback_path(&steps.aws.rollback_dir, id, &plan.etag)?;
+    let rollback = rollback_path(&steps.aws.rollback_dir(), id, &plan.etag)?;
     let contents = format!(
         "{}\n",
         serde_json::to_string_pretty(&before).context("writing the rollback file")?

@@ -24,7 +24,7 @@ pub(super) fn wait_and_reprobe(steps: &Steps<'_>, applied: &[Applied]) -> Result
     let connection = &steps.account.connection;
     let client =
         block_on(aws::connect(connection))?.map_err(|e| anyhow::anyhow!("{}: {e}", aws::SOURCE))?;
-    let deadline = Instant::now() + steps.aws.wait_timeout;
+    let deadline = Instant::now() + steps.aws.wait_timeout();
     let terminal = std::io::stderr().is_terminal();
     let mut deployed = Vec::new();
     let mut held = true;
@@ -54,7 +54,7 @@ pub(super) fn wait_and_reprobe(steps: &Steps<'_>, applied: &[Applied]) -> Result
                     "{}: {id}: still {} when --wait-timeout ({}s) ran out; its origins were not probed again",
                     aws::SOURCE,
                     sanitize::text(&status),
-                    steps.aws.wait_timeout.as_secs()
+                    steps.aws.wait_timeout().as_secs()
                 ));
             }
             Err(e) => {

@@ -350,6 +350,21 @@ async fn apply_flags_are_refused_in_one_line_before_any_call() {
             "--wait is for --apply",
         ),
         (
+            vec!["cloudfront", "--aws", "--rollback-dir", "/tmp/x"],
+            "--rollback-dir is for --apply",
+        ),
+        (
+            vec![
+                "cloudfront",
+                "--aws",
+                "--apply",
+                "--yes",
+                "--wait-timeout",
+                "5m",
+            ],
+            "--wait-timeout is for --wait",
+        ),
+        (
             vec!["cloudfront", "--aws", "--apply", "--yes", "--shard", "1/2"],
             "without --shard",
         ),
