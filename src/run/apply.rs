@@ -268,8 +268,15 @@ fn apply_one(steps: &Steps<'_>, client: &aws_sdk_cloudfront::Client, plan: &Plan
     let updated = block_on(aws::update(client, id, &plan.etag, edited))?;
     let updated = match updated {
         Ok(u) => u,
+        Err(e) if !refused(&e.failure) => {
+            // The request may have reached CloudFront: keep what restores it.
+            anyhow::bail!(
+                "{e}; whether the update was made is unknown: check with `aws cloudfront get-distribution-config --id {shown}`; the previous config is kept in {} (mode 0600)",
+                rollback.display()
+            );
+        }
         Err(e) => {
-            // Nothing was written to the distribution: its rollback file restores nothing.
+            // The API refused it, so nothing was written: its rollback file restores nothing.
             let _ = std::fs::remove_file(&rollback);
             let hint = match &e.failure {
                 Failure::Other { code, .. } if code == "PreconditionFailed" => {
@@ -291,6 +298,21 @@ fn apply_one(steps: &Steps<'_>, client: &aws_sdk_cloudfront::Client, plan: &Plan
         plan::restore_command(id, &rollback.display().to_string(), &new_etag)
     ));
     Ok(true)
+}
+
+/// Whether the API refused the update outright, so that nothing was written. A request that
+/// got no answer (a dropped connection, a timeout) or a server error after the SDK's retries may
+/// still have been carried out.
+fn refused(failure: &Failure) -> bool {
+    match failure {
+        Failure::Denied { .. } | Failure::Throttled { .. } | Failure::NotFound { .. } => true,
+        Failure::NoCredentials(_) => true,
+        Failure::Unreachable(_) => false,
+        Failure::Other { code, .. } => !matches!(
+            code.as_str(),
+            "InternalError" | "InternalFailure" | "ServiceUnavailable" | "Unknown"
+        ),
+    }
 }
 
 /// `DIR/ID-ETAG.json` as an absolute path (so the printed command works from any directory),

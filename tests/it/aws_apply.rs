@@ -207,6 +207,55 @@ async fn a_concurrent_change_is_precondition_failed_and_nothing_is_written_there
     assert_eq!(mode(&rollback), 0o700);
 }
 
+/// An update answered with a server error (after the SDK's retries): CloudFront may have made
+/// it, so the rollback file is kept and the line says the outcome is unknown.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_with_an_unknown_outcome_keeps_its_rollback_file() {
+    let Some((moto, fleet, ids)) = setup("an_update_with_an_unknown_outcome", 1).await else {
+        return;
+    };
+    let id = &ids[0];
+    let mut rule = Rule::error(
+        &format!("/2020-05-31/distribution/{id}/config"),
+        500,
+        "InternalError",
+        "We encountered an internal error. Please try again.",
+    );
+    rule.method = Some("PUT".into());
+    let relay = Relay::start(&moto.endpoint, vec![rule]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rollback = dir.path().join("rb");
+    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
+    extra.push(relay.endpoint());
+    extra.push("--rollback-dir".into());
+    extra.push(rollback.display().to_string());
+    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    no_secret(&r);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("origin-probe: error:") && l.contains(id.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains("InternalError") && errors[0].contains("is unknown"),
+        "{}",
+        errors[0]
+    );
+    let files: Vec<_> = std::fs::read_dir(&rollback)
+        .expect("rollback dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "the rollback file is kept: {files:?}");
+    assert!(
+        errors[0].contains(&files[0].display().to_string()),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(mode(&files[0]), 0o600);
+}
+
 /// A field this SDK cannot read (botocore has `OriginHttpVersion`, SDK 1.141 does not; moto does
 /// not keep it, so the relay adds it to moto's answer): the distribution is probed, but neither
 /// planned nor updated, since its config as read would drop the field.
