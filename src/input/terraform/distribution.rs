@@ -12,6 +12,7 @@ use super::node::Node;
 use super::policy::{CACHE, ORIGIN_REQUEST};
 use super::refs;
 use super::shape::Resource;
+use super::vpc_origin::VPC_ORIGIN;
 use crate::input::cloudfront::{self, Distribution, SourceLocation, Unresolved};
 use crate::sanitize;
 
@@ -30,6 +31,7 @@ pub(super) fn distribution(
     doc: &Value,
     source: &str,
     r: &Resource<'_>,
+    new_vpc_origins: &[String],
 ) -> Result<Distribution, String> {
     let v = &r.values;
     let address = sanitize::text(&r.address);
@@ -54,13 +56,14 @@ pub(super) fn distribution(
         origins.push(origin);
         extras.push(extra);
     }
+    let expressions = refs::expressions(doc, &r.module, &r.address);
+    tie_new_vpc_origin(&mut origins, expressions, &r.module, new_vpc_origins);
     config.insert("Origins".into(), json!({ "Items": origins }));
     let groups: Vec<Value> = v.get("origin_group").items().iter().map(group).collect();
     config.insert("OriginGroups".into(), json!({ "Items": groups }));
     let Some(default) = v.block("default_cache_behavior") else {
         return Err(format!("{address}: no default_cache_behavior"));
     };
-    let expressions = refs::expressions(doc, &r.module, &r.address);
     let behavior_of = |b: &Node<'_>, block: &str, index: usize| {
         let reaches = || reached_origin(&extras, groups.is_empty(), expressions, block, index);
         behavior(b, reaches, |attr, target| {
@@ -253,6 +256,48 @@ fn group(g: &Node<'_>) -> Value {
         "FailoverCriteria": { "StatusCodes": { "Items": codes } },
         "Members": { "Items": members },
     })
+}
+
+/// A VPC origin this plan creates has no ID until apply, so the origin using it has an unknown
+/// `vpc_origin_id`. It is tied to the resource (its address stands for the ID) where that is
+/// certain: one origin has an unknown `vpc_origin_id`, and the configuration's origins refer to
+/// exactly one VPC origin resource, which this plan creates (planned origins are a set, in hash
+/// order, so a configuration block is tied to an origin only through what is unknown).
+fn tie_new_vpc_origin(
+    origins: &mut [Value],
+    expressions: Option<&Value>,
+    module: &str,
+    new_vpc_origins: &[String],
+) {
+    let unknown: Vec<usize> = (0..origins.len())
+        .filter(|&i| origins[i]["VpcOriginConfig"]["VpcOriginId"] == KNOWN_AFTER_APPLY)
+        .collect();
+    let [only] = unknown.as_slice() else {
+        return;
+    };
+    let Some(written) = expressions
+        .and_then(|e| e.get("origin"))
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let referred: Vec<String> = written
+        .iter()
+        .filter_map(|o| {
+            let id = o.get("vpc_origin_config")?.get(0)?.get("vpc_origin_id")?;
+            refs::resource_in(id, module, VPC_ORIGIN)
+        })
+        .collect();
+    let [address] = referred.as_slice() else {
+        return;
+    };
+    let created: Vec<&String> = new_vpc_origins
+        .iter()
+        .filter(|a| refs::without_keys(a) == refs::without_keys(address))
+        .collect();
+    if let [created] = created.as_slice() {
+        origins[*only]["VpcOriginConfig"]["VpcOriginId"] = json!(created);
+    }
 }
 
 /// The origin a behavior reaches when its `target_origin_id` is known only after apply, where

@@ -118,8 +118,9 @@ pub fn parse_terraform(bytes: &[u8], source: &str) -> Result<Parsed, TerraformEr
     let managed = resources
         .iter()
         .filter(|r| r.kind == DISTRIBUTION && r.mode == "managed");
+    let new_vpc_origins = vpc_origin::new_vpc_origins(&resources);
     for r in managed {
-        match distribution::distribution(&doc, &source_name, r) {
+        match distribution::distribution(&doc, &source_name, r, &new_vpc_origins) {
             Ok(d) => distributions.push(d),
             Err(e) => bad.push(format!("{source_name}: {e}")),
         }

@@ -76,12 +76,16 @@ pub(super) fn referenced(
     attr: &str,
     target: &str,
 ) -> Option<String> {
-    let references = expressions(doc, module, address)?
+    let expression = expressions(doc, module, address)?
         .get(block)?
         .get(index)?
-        .get(attr)?
-        .get("references")?
-        .as_array()?;
+        .get(attr)?;
+    resource_in(expression, module, target)
+}
+
+/// The resource of type `target` an expression of module `module` refers to, as a full address.
+pub(super) fn resource_in(expression: &Value, module: &str, target: &str) -> Option<String> {
+    let references = expression.get("references")?.as_array()?;
     let prefix = format!("{target}.");
     let reference = references
         .iter()

@@ -361,3 +361,72 @@ fn a_vpc_origin_resource_of_the_same_state_reaches_the_origin_using_it() {
         ]
     );
 }
+
+/// A plan that creates a VPC origin and the distribution using it: the origin's
+/// `vpc_origin_id` is known only after apply, the configuration ties it to the resource, so its
+/// settings are judged now. With a second origin of unknown VPC origin ID it cannot be told
+/// which is which, and both stay unknown.
+#[test]
+fn a_vpc_origin_created_by_the_same_plan_reaches_the_origin_using_it() {
+    let plan = |second: bool| {
+        let mut origins = vec![
+            serde_json::json!({"origin_id": "private", "domain_name": "app.internal.test",
+            "vpc_origin_config": [{"origin_keepalive_timeout": 5, "origin_read_timeout": 30}]}),
+        ];
+        let mut unknown = vec![serde_json::json!({"vpc_origin_config": [{"vpc_origin_id": true}]})];
+        let mut written = vec![
+            serde_json::json!({"vpc_origin_config": [{"vpc_origin_id": {"references": ["aws_cloudfront_vpc_origin.app.id", "aws_cloudfront_vpc_origin.app"]}}]}),
+        ];
+        if second {
+            origins.push(
+                serde_json::json!({"origin_id": "other", "domain_name": "other.internal.test",
+                "vpc_origin_config": [{"origin_keepalive_timeout": 5, "origin_read_timeout": 30}]}),
+            );
+            unknown.push(serde_json::json!({"vpc_origin_config": [{"vpc_origin_id": true}]}));
+            written.push(serde_json::json!({"vpc_origin_config": [{"vpc_origin_id": {"references": ["module.net.vpc_origin_id", "module.net"]}}]}));
+        }
+        serde_json::json!({"format_version": "1.2",
+          "planned_values": {"root_module": {}},
+          "resource_changes": [
+            {"address": "aws_cloudfront_vpc_origin.app", "mode": "managed", "type": "aws_cloudfront_vpc_origin",
+             "change": {"actions": ["create"],
+               "after": {"vpc_origin_endpoint_config": [{"name": "app-alb", "http_port": 80, "https_port": 443,
+                 "origin_protocol_policy": "http-only", "origin_ssl_protocols": [{"items": ["TLSv1.2"], "quantity": 1}]}]},
+               "after_unknown": {"id": true, "arn": true, "etag": true, "vpc_origin_endpoint_config": [{"arn": true}]}}},
+            {"address": "aws_cloudfront_distribution.d", "mode": "managed", "type": "aws_cloudfront_distribution",
+             "change": {"actions": ["create"],
+               "after": {"origin": origins,
+                 "default_cache_behavior": [{"target_origin_id": "private", "viewer_protocol_policy": "https-only"}]},
+               "after_unknown": {"origin": unknown}}}],
+          "configuration": {"root_module": {"resources": [{"address": "aws_cloudfront_distribution.d",
+            "expressions": {"origin": written}}]}}})
+    };
+    let parsed = parse_terraform(plan(false).to_string().as_bytes(), "v.json").expect("plan");
+    let d = &parsed.document.distributions[0];
+    let CfOriginKind::Vpc { settings, .. } = &d.origin("private").expect("origin").kind else {
+        panic!("{:?}", d.origin("private"));
+    };
+    let VpcOriginSettings::Known(k) = settings else {
+        panic!("{settings:?}");
+    };
+    assert_eq!(k.source, "aws_cloudfront_vpc_origin.app");
+    assert_eq!(k.protocol_policy, OriginProtocolPolicy::HttpOnly);
+    let rules: Vec<_> =
+        crate::verdict::config_rules::config_findings(d, d.origin("private").expect("origin"))
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+    assert!(
+        rules.contains(&"config.vpc-origin-not-https-only"),
+        "{rules:?}"
+    );
+
+    let parsed = parse_terraform(plan(true).to_string().as_bytes(), "v.json").expect("plan");
+    let d = &parsed.document.distributions[0];
+    for id in ["private", "other"] {
+        let CfOriginKind::Vpc { settings, .. } = &d.origin(id).expect("origin").kind else {
+            panic!("{id}");
+        };
+        assert_eq!(*settings, VpcOriginSettings::NotRead, "{id}");
+    }
+}

@@ -1,20 +1,34 @@
 //! `aws_cloudfront_vpc_origin` resources of the same plan or state (fact 43): their
 //! `vpc_origin_endpoint_config` holds the protocol policy and SSL protocols of the VPC origins
 //! the distribution's `vpc_origin_config` blocks name, so those are judged as `--aws` judges
-//! what `GetVpcOrigin` returns. A resource whose ID or settings are unknown until apply is left
-//! out: its VPC origin stays unknown (`config.vpc-origin`). Pure.
+//! what `GetVpcOrigin` returns. A resource the plan creates goes by its address until it has an
+//! ID; one whose settings are unknown until apply is left out: its VPC origin stays unknown
+//! (`config.vpc-origin`). Pure.
 
 use super::shape::Resource;
 use crate::input::cloudfront::{KnownVpcOrigin, OriginProtocolPolicy, SslProtocol};
 
 pub(super) const VPC_ORIGIN: &str = "aws_cloudfront_vpc_origin";
 
+/// The addresses of the VPC origins this plan creates (their ID is known only after apply).
+pub(super) fn new_vpc_origins(resources: &[Resource<'_>]) -> Vec<String> {
+    resources
+        .iter()
+        .filter(|r| r.kind == VPC_ORIGIN && r.values.get("id").is_unknown())
+        .map(|r| r.address.clone())
+        .collect()
+}
+
 /// The VPC origins among `resources` whose ID and endpoint settings are known.
 pub(super) fn known_vpc_origins(resources: &[Resource<'_>]) -> Vec<KnownVpcOrigin> {
     let mut out: Vec<KnownVpcOrigin> = Vec::new();
     for r in resources.iter().filter(|r| r.kind == VPC_ORIGIN) {
-        let Some(id) = r.values.get("id").str().filter(|i| !i.trim().is_empty()) else {
-            continue;
+        // A VPC origin this plan creates has no ID yet: it goes by its address, which
+        // `distribution::tie_new_vpc_origin` gives the origin that uses it.
+        let id = match r.values.get("id").str().filter(|i| !i.trim().is_empty()) {
+            Some(id) => id,
+            None if r.values.get("id").is_unknown() => r.address.as_str(),
+            None => continue,
         };
         let Some(e) = r.values.block("vpc_origin_endpoint_config") else {
             continue;
