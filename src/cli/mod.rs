@@ -394,7 +394,8 @@ pub(crate) struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Do not draw a progress bar (it is only drawn when stderr is a terminal anyway).
+    /// Do not draw a progress bar, nor `cloudfront --wait`'s progress line (both are only drawn
+    /// when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
 

@@ -42,6 +42,8 @@ pub(super) struct Steps<'a> {
     pub account: &'a Account,
     pub forwards_host: &'a [String],
     pub again: Reprobe,
+    /// `--no-progress` not given: `--wait` may draw its progress line on a terminal.
+    pub progress: bool,
 }
 
 /// One distribution updated.

@@ -25,7 +25,7 @@ pub(super) fn wait_and_reprobe(steps: &Steps<'_>, applied: &[Applied]) -> Result
     let client =
         block_on(aws::connect(connection))?.map_err(|e| anyhow::anyhow!("{}: {e}", aws::SOURCE))?;
     let deadline = Instant::now() + steps.aws.wait_timeout();
-    let terminal = std::io::stderr().is_terminal();
+    let terminal = steps.progress && std::io::stderr().is_terminal();
     let mut deployed = Vec::new();
     let mut held = true;
     for a in applied {

@@ -79,6 +79,7 @@ pub(super) fn run_distributions(
     read: impl Fn(&Path) -> Result<Loaded>,
 ) -> Result<ExitCode> {
     let output = run.output.into_config();
+    let progress = output.progress;
     // Whether Host is forwarded is read from each cache behavior, so there is no --host-header.
     let (probe, resolve, roots_path) = run.probe.into_config(None)?;
     check_output(&output)?;
@@ -162,6 +163,7 @@ pub(super) fn run_distributions(
             account: &account,
             forwards_host: run.forwards_host,
             again,
+            progress,
         };
         if let Some(after) = super::apply::after_run(steps, &documents, &verdicts)? {
             code = after;

@@ -4,6 +4,7 @@
 use crate::aws::{args, strings};
 use crate::aws_apply::{expected_edit, setup};
 use crate::cloudfront::SECRET;
+use crate::support::aws_proxy::{Relay, Rule};
 use crate::support::moto::test_env;
 
 /// On a terminal, `--apply` asks once per distribution: `y` updates it, `n` leaves it as it was.
@@ -11,8 +12,6 @@ use crate::support::moto::test_env;
 /// into it.
 #[tokio::test(flavor = "multi_thread")]
 async fn on_a_terminal_each_distribution_is_confirmed() {
-    use tokio::io::AsyncWriteExt;
-
     let Some((moto, fleet, ids)) = setup("on_a_terminal_each_distribution_is_confirmed", 2).await
     else {
         return;
@@ -36,39 +35,8 @@ async fn on_a_terminal_each_distribution_is_confirmed() {
         dir.path().join("rb").display().to_string(),
     ]);
     extra.extend(moto.endpoint_args());
-    let mut command = vec![env!("CARGO_BIN_EXE_origin-probe").to_string()];
-    command.extend(args(&fleet, &extra));
-    let line = command
-        .iter()
-        .map(|w| format!("'{w}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = tokio::process::Command::new(script);
-    for name in crate::support::moto::CLEARED {
-        cmd.env_remove(name);
-    }
-    cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
-        .envs(test_env(dir.path()))
-        .env("NO_COLOR", "1")
-        .env(
-            "ORIGIN_PROBE_DANGER_BUILTIN_ROOTS",
-            crate::support::fixture_path("test-roots.pem"),
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = cmd.spawn().expect("spawn script");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // Typed ahead: the terminal keeps the lines until each question reads one.
-    stdin.write_all(b"y\nn\n").await.expect("type the answers");
-    let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
-        .await
-        .expect("finished in time")
-        .expect("wait");
-    drop(stdin);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let (code, text) = on_a_terminal(&script, &args(&fleet, &extra), dir.path(), b"y\nn\n").await;
+    assert_eq!(code, Some(1), "{text}");
     assert!(!text.contains(SECRET), "{text}");
     assert_eq!(
         text.matches("? [y/N]").count(),
@@ -87,6 +55,106 @@ async fn on_a_terminal_each_distribution_is_confirmed() {
         changed += 1;
     }
     assert_eq!(changed, 1, "the one answered y: {text}");
+}
+
+/// Runs origin-probe with `args` on a real pseudo-terminal (`script`), `typed` typed ahead
+/// (the terminal keeps the lines until each question reads one): its exit code and everything
+/// the terminal showed.
+async fn on_a_terminal(
+    script: &std::path::Path,
+    args: &[String],
+    home: &std::path::Path,
+    typed: &[u8],
+) -> (Option<i32>, String) {
+    use tokio::io::AsyncWriteExt;
+
+    let mut command = vec![env!("CARGO_BIN_EXE_origin-probe").to_string()];
+    command.extend(args.iter().cloned());
+    let line = command
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = tokio::process::Command::new(script);
+    for name in crate::support::moto::CLEARED {
+        cmd.env_remove(name);
+    }
+    cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
+        .envs(test_env(home))
+        .env("NO_COLOR", "1")
+        .env(
+            "ORIGIN_PROBE_DANGER_BUILTIN_ROOTS",
+            crate::support::fixture_path("test-roots.pem"),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("spawn script");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(typed).await.expect("type the answers");
+    let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
+        .await
+        .expect("finished in time")
+        .expect("wait");
+    drop(stdin);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// `--wait` on a terminal: a progress line (rewritten in place) while the distribution is
+/// `InProgress`, then the line that it is deployed.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_wait_shows_its_progress() {
+    let Ok(script) = which("script") else {
+        crate::support::legacy::skip_note(
+            "on_a_terminal_wait_shows_its_progress",
+            "util-linux script not found",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A fresh account per run (each run switches its distribution), the second with
+    // --no-progress.
+    for (name, progress_flag) in [
+        ("on_a_terminal_wait_shows_its_progress", None),
+        ("on_a_terminal_wait_without_progress", Some("--no-progress")),
+    ] {
+        let Some((moto, fleet, ids)) = setup(name, 1).await else {
+            return;
+        };
+        let id = &ids[0];
+        let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, Some(2))]).await;
+        let mut extra = strings(&[
+            "--aws",
+            "--apply",
+            "--yes",
+            "--wait",
+            "--wait-timeout",
+            "20s",
+            "--output",
+        ]);
+        extra.push(dir.path().join("report.json").display().to_string());
+        extra.extend([
+            "--rollback-dir".to_string(),
+            dir.path().join("rb").display().to_string(),
+            "--endpoint-url".to_string(),
+            relay.endpoint(),
+        ]);
+        extra.extend(progress_flag.map(str::to_string));
+        let (code, text) = on_a_terminal(&script, &args(&fleet, &extra), dir.path(), b"").await;
+        assert_eq!(code, Some(1), "{text}");
+        assert!(!text.contains(SECRET), "{text}");
+        let progress = format!("\r\x1b[2Korigin-probe: wait: {id}: InProgress (");
+        assert_eq!(
+            text.contains(&progress),
+            progress_flag.is_none(),
+            "{progress_flag:?}: {text:?}"
+        );
+        assert!(text.contains(&format!("{id}: Deployed after")), "{text}");
+    }
 }
 
 /// `name` on `PATH`.
