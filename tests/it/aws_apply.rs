@@ -65,6 +65,27 @@ fn restore_command(stderr: &str, id: &str) -> (String, String) {
     (path.to_string(), etag.to_string())
 }
 
+/// `--apply --yes` through `relay`, the rollback files in `home/rb`: the run and that directory.
+async fn apply_yes(fleet: &Fleet, relay: &Relay, home: &Path) -> (Run, std::path::PathBuf) {
+    let rollback = home.join("rb");
+    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
+    extra.push(relay.endpoint());
+    extra.push("--rollback-dir".into());
+    extra.push(rollback.display().to_string());
+    (
+        run_env(&args(fleet, &extra), &test_env(home)).await,
+        rollback,
+    )
+}
+
+/// The error lines that name distribution `id`.
+fn errors_naming<'a>(r: &'a Run, id: &str) -> Vec<&'a str> {
+    r.stderr
+        .lines()
+        .filter(|l| l.starts_with("origin-probe: error:") && l.contains(id))
+        .collect()
+}
+
 pub(crate) async fn setup(test: &str, count: usize) -> Option<(Moto, Fleet, Vec<String>)> {
     let moto = Moto::start(&moto_server(test)?).await;
     let mut fleet = fleet_with(ALL_VIEWER).await;
@@ -165,19 +186,10 @@ async fn a_concurrent_change_is_precondition_failed_and_nothing_is_written_there
     let (_, other_before) = moto.config(other).await;
     let relay = Relay::start(&moto.endpoint, vec![Rule::precondition_failed(changed)]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let rollback = dir.path().join("rb");
-    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
-    extra.push(relay.endpoint());
-    extra.push("--rollback-dir".into());
-    extra.push(rollback.display().to_string());
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    let (r, rollback) = apply_yes(&fleet, &relay, dir.path()).await;
     assert_eq!(r.code, 2, "an update not made is exit 2: {}", r.stderr);
     no_secret(&r);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("origin-probe: error:") && l.contains(changed.as_str()))
-        .collect();
+    let errors = errors_naming(&r, changed);
     assert_eq!(errors.len(), 1, "{}", r.stderr);
     assert!(
         errors[0].contains("PreconditionFailed") && errors[0].contains("nothing was written"),
@@ -224,19 +236,10 @@ async fn an_update_with_an_unknown_outcome_keeps_its_rollback_file() {
     rule.method = Some("PUT".into());
     let relay = Relay::start(&moto.endpoint, vec![rule]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let rollback = dir.path().join("rb");
-    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
-    extra.push(relay.endpoint());
-    extra.push("--rollback-dir".into());
-    extra.push(rollback.display().to_string());
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    let (r, rollback) = apply_yes(&fleet, &relay, dir.path()).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     no_secret(&r);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("origin-probe: error:") && l.contains(id.as_str()))
-        .collect();
+    let errors = errors_naming(&r, id);
     assert_eq!(errors.len(), 1, "{}", r.stderr);
     assert!(
         errors[0].contains("InternalError") && errors[0].contains("is unknown"),
