@@ -120,8 +120,13 @@ pub(super) fn after_run(
         );
         return Ok(None);
     }
+    super::apply_interrupt::watch();
     let (applied, not_applied) = apply_all(&steps, &plans)?;
     let failed = failed + not_applied;
+    if super::apply_interrupt::requested() {
+        // Interrupted during an update: no wait, and the code says so.
+        return Ok(Some(crate::exit::code(crate::exit::INTERRUPTED)));
+    }
     let mut code = None;
     if steps.aws.wait && !applied.is_empty() {
         let held = super::apply_wait::wait_and_reprobe(&steps, &applied)?;
@@ -212,6 +217,14 @@ fn apply_all(steps: &Steps<'_>, plans: &[Plan]) -> Result<(Vec<Applied>, usize)>
     let mut applied = Vec::new();
     let mut failed = 0usize;
     for plan in changing {
+        if super::apply_interrupt::requested() {
+            say::interrupted(format!(
+                ": {} is not updated, nor any after it",
+                distribution_id(plan)
+            ));
+            failed += 1;
+            continue;
+        }
         match apply_one(steps, &client, plan) {
             Ok(true) => applied.push(Applied {
                 id: plan.distribution_id.clone().unwrap_or_default(),
@@ -267,7 +280,8 @@ fn apply_one(steps: &Steps<'_>, client: &aws_sdk_cloudfront::Client, plan: &Plan
     );
     output::write_private_atomically(&rollback, |w| w.write_all(contents.as_bytes()))
         .with_context(|| format!("writing the rollback file {}", rollback.display()))?;
-    let updated = block_on(aws::update(client, id, &plan.etag, edited))?;
+    let updated =
+        super::apply_interrupt::updating(|| block_on(aws::update(client, id, &plan.etag, edited)))?;
     let updated = match updated {
         Ok(u) => u,
         Err(e) if !refused(&e.failure) => {

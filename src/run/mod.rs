@@ -12,6 +12,7 @@
 //! to errors ("reading targets from FILE"). Never judges origins.
 
 mod apply;
+mod apply_interrupt;
 mod apply_wait;
 mod assemble;
 mod aws;

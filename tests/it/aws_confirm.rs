@@ -57,17 +57,12 @@ async fn on_a_terminal_each_distribution_is_confirmed() {
     assert_eq!(changed, 1, "the one answered y: {text}");
 }
 
-/// Runs origin-probe with `args` on a real pseudo-terminal (`script`), `typed` typed ahead
-/// (the terminal keeps the lines until each question reads one): its exit code and everything
-/// the terminal showed.
-async fn on_a_terminal(
+/// origin-probe with `args` started on a real pseudo-terminal (`script`).
+fn spawn_on_a_terminal(
     script: &std::path::Path,
     args: &[String],
     home: &std::path::Path,
-    typed: &[u8],
-) -> (Option<i32>, String) {
-    use tokio::io::AsyncWriteExt;
-
+) -> tokio::process::Child {
     let mut command = vec![env!("CARGO_BIN_EXE_origin-probe").to_string()];
     command.extend(args.iter().cloned());
     let line = command
@@ -90,7 +85,21 @@ async fn on_a_terminal(
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
-    let mut child = cmd.spawn().expect("spawn script");
+    cmd.spawn().expect("spawn script")
+}
+
+/// Runs origin-probe with `args` on a real pseudo-terminal, `typed` typed ahead (the terminal
+/// keeps the lines until each question reads one): its exit code and everything the terminal
+/// showed.
+async fn on_a_terminal(
+    script: &std::path::Path,
+    args: &[String],
+    home: &std::path::Path,
+    typed: &[u8],
+) -> (Option<i32>, String) {
+    use tokio::io::AsyncWriteExt;
+
+    let mut child = spawn_on_a_terminal(script, args, home);
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(typed).await.expect("type the answers");
     let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
@@ -102,6 +111,68 @@ async fn on_a_terminal(
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
+}
+
+/// Ctrl-C at the question: origin-probe stops at once (exit 130), nothing is written. The run's
+/// own Ctrl-C handler keeps SIGINT for the whole process, so this needs the apply step's own.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_ctrl_c_at_the_question_stops_the_apply() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let Ok(script) = which("script") else {
+        crate::support::legacy::skip_note(
+            "on_a_terminal_ctrl_c_at_the_question_stops_the_apply",
+            "util-linux script not found",
+        );
+        return;
+    };
+    let Some((moto, fleet, ids)) = setup("on_a_terminal_ctrl_c_at_the_question", 1).await else {
+        return;
+    };
+    let original = moto.config(&ids[0]).await.1;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut extra = strings(&["--aws", "--apply", "--no-progress", "--output"]);
+    extra.push(dir.path().join("report.json").display().to_string());
+    extra.extend([
+        "--rollback-dir".to_string(),
+        dir.path().join("rb").display().to_string(),
+    ]);
+    extra.extend(moto.endpoint_args());
+    let mut child = spawn_on_a_terminal(&script, &args(&fleet, &extra), dir.path());
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let asked = tokio::time::timeout(crate::support::RUN_DEADLINE, async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("? [y/N]") {
+            let n = stdout.read(&mut buf).await.expect("read the terminal");
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await;
+    assert!(
+        asked.is_ok(),
+        "no question: {}",
+        String::from_utf8_lossy(&seen)
+    );
+    // The terminal turns ^C into SIGINT for the program reading it.
+    stdin.write_all(b"\x03").await.expect("type ^C");
+    let mut rest = Vec::new();
+    let status = tokio::time::timeout(crate::support::RUN_DEADLINE, async {
+        stdout.read_to_end(&mut rest).await.expect("read the rest");
+        child.wait().await.expect("wait")
+    })
+    .await
+    .expect("stopped after ^C");
+    seen.extend_from_slice(&rest);
+    let text = String::from_utf8_lossy(&seen).into_owned();
+    assert_eq!(status.code(), Some(130), "{text}");
+    assert!(text.contains("nothing more is applied"), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+    assert_eq!(moto.config(&ids[0]).await.1, original, "nothing written");
 }
 
 /// `--wait` on a terminal: a progress line (rewritten in place) while the distribution is
