@@ -92,6 +92,21 @@ pub(crate) struct OutputConfig {
     pub sources: bool,
 }
 
+impl OutputConfig {
+    /// A run the program reads itself (serve's fleet, `--wait`'s second probe): `format`, kept
+    /// in memory, no progress bar, no baseline, the default `--fail-on`.
+    pub(crate) fn internal(format: Format) -> Self {
+        OutputConfig {
+            format,
+            path: None,
+            progress: false,
+            fail_on: FailOn::WouldFail,
+            baseline: None,
+            sources: false,
+        }
+    }
+}
+
 /// A flag value that parsed but makes no sense.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub(crate) enum ConfigError {

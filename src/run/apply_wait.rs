@@ -13,7 +13,7 @@ use super::cloudfront::collect_items;
 use super::spec::load_roots;
 use super::{RunSpec, block_on, execute, say};
 use crate::config::OutputConfig;
-use crate::document::{FailOn, Format};
+use crate::document::Format;
 use crate::input::aws::{self, Request, Waited};
 use crate::plan::PlannedChange;
 use crate::sanitize;
@@ -103,14 +103,7 @@ fn reprobe(steps: &Steps<'_>, deployed: &[&Applied]) -> Result<bool> {
         probe: again.probe.clone(),
         resolve: again.resolve.clone(),
         store: load_roots(again.roots.as_deref())?,
-        output: OutputConfig {
-            format: Format::Json,
-            path: None,
-            progress: false,
-            fail_on: FailOn::WouldFail,
-            baseline: None,
-            sources: false,
-        },
+        output: OutputConfig::internal(Format::Json),
         baseline: None,
     };
     let (report, _) = block_on(execute::report_all(spec, |_| Vec::new()))?;

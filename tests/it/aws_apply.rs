@@ -65,16 +65,25 @@ fn restore_command(stderr: &str, id: &str) -> (String, String) {
     (path.to_string(), etag.to_string())
 }
 
-/// `--apply --yes` through `relay`, the rollback files in `home/rb`: the run and that directory.
-async fn apply_yes(fleet: &Fleet, relay: &Relay, home: &Path) -> (Run, std::path::PathBuf) {
-    let rollback = home.join("rb");
-    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
-    extra.push(relay.endpoint());
-    extra.push("--rollback-dir".into());
-    extra.push(rollback.display().to_string());
+/// `flags`, the rollback files in `home/rb` and the API at `endpoint`: the arguments of an
+/// `--apply` run besides the fleet's (`args` adds those).
+pub(crate) fn apply_args(flags: &[&str], home: &Path, endpoint: &str) -> Vec<String> {
+    let mut extra = strings(flags);
+    extra.extend([
+        "--rollback-dir".to_string(),
+        home.join("rb").display().to_string(),
+        "--endpoint-url".to_string(),
+        endpoint.to_string(),
+    ]);
+    extra
+}
+
+/// `--aws --apply --yes` against the API at `endpoint`: the run and its rollback directory.
+async fn apply_yes(fleet: &Fleet, endpoint: &str, home: &Path) -> (Run, std::path::PathBuf) {
+    let extra = apply_args(&["--aws", "--apply", "--yes"], home, endpoint);
     (
         run_env(&args(fleet, &extra), &test_env(home)).await,
-        rollback,
+        home.join("rb"),
     )
 }
 
@@ -117,12 +126,8 @@ async fn apply_yes_changes_exactly_the_ready_origins_and_the_rollback_restores_t
         originals.push(moto.config(id).await);
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let rollback = dir.path().join("rollback");
-    let mut extra = strings(&["--aws", "--apply", "--yes", "--rollback-dir"]);
-    extra.push(rollback.display().to_string());
-    extra.extend(moto.endpoint_args());
     let started = Instant::now();
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    let (r, rollback) = apply_yes(&fleet, &moto.endpoint, dir.path()).await;
     let took = started.elapsed();
     // The run's own verdicts decide the code: `expired` would 502.
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -186,7 +191,7 @@ async fn a_concurrent_change_is_precondition_failed_and_nothing_is_written_there
     let (_, other_before) = moto.config(other).await;
     let relay = Relay::start(&moto.endpoint, vec![Rule::precondition_failed(changed)]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let (r, rollback) = apply_yes(&fleet, &relay, dir.path()).await;
+    let (r, rollback) = apply_yes(&fleet, &relay.endpoint(), dir.path()).await;
     assert_eq!(r.code, 2, "an update not made is exit 2: {}", r.stderr);
     no_secret(&r);
     let errors = errors_naming(&r, changed);
@@ -236,7 +241,7 @@ async fn an_update_with_an_unknown_outcome_keeps_its_rollback_file() {
     rule.method = Some("PUT".into());
     let relay = Relay::start(&moto.endpoint, vec![rule]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let (r, rollback) = apply_yes(&fleet, &relay, dir.path()).await;
+    let (r, rollback) = apply_yes(&fleet, &relay.endpoint(), dir.path()).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     no_secret(&r);
     let errors = errors_naming(&r, id);
@@ -280,13 +285,7 @@ async fn a_field_the_sdk_cannot_read_stops_the_update_of_that_distribution() {
     )
     .await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&["--aws", "--apply", "--yes", "--endpoint-url"]);
-    extra.push(relay.endpoint());
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
-    let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
+    let (r, _) = apply_yes(&fleet, &relay.endpoint(), dir.path()).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     let errors: Vec<&str> = r
         .stderr

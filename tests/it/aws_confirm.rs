@@ -1,8 +1,8 @@
 //! `--apply` on a terminal: a real pseudo-terminal (util-linux `script`) in front of the binary,
 //! the answers typed into it.
 
-use crate::aws::{args, strings};
-use crate::aws_apply::{expected_edit, setup};
+use crate::aws::args;
+use crate::aws_apply::{apply_args, expected_edit, setup};
 use crate::cloudfront::SECRET;
 use crate::support::aws_proxy::{Relay, Rule};
 use crate::support::moto::test_env;
@@ -16,26 +16,21 @@ async fn on_a_terminal_each_distribution_is_confirmed() {
     else {
         return;
     };
-    let Ok(script) = which("script") else {
-        crate::support::legacy::skip_note(
-            "on_a_terminal_each_distribution_is_confirmed",
-            "util-linux script not found",
-        );
+    if !script_runs("on_a_terminal_each_distribution_is_confirmed") {
         return;
-    };
+    }
     let mut originals = Vec::new();
     for id in &ids {
         originals.push(moto.config(id).await.1);
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&["--aws", "--apply", "--no-progress", "--output"]);
-    extra.push(dir.path().join("report.json").display().to_string());
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
-    extra.extend(moto.endpoint_args());
-    let (code, text) = on_a_terminal(&script, &args(&fleet, &extra), dir.path(), b"y\nn\n").await;
+    let mut extra = apply_args(
+        &["--aws", "--apply", "--no-progress"],
+        dir.path(),
+        &moto.endpoint,
+    );
+    extra.extend(report_to(dir.path()));
+    let (code, text) = on_a_terminal(&args(&fleet, &extra), dir.path(), b"y\nn\n").await;
     assert_eq!(code, Some(1), "{text}");
     assert!(!text.contains(SECRET), "{text}");
     assert_eq!(
@@ -58,11 +53,7 @@ async fn on_a_terminal_each_distribution_is_confirmed() {
 }
 
 /// origin-probe with `args` started on a real pseudo-terminal (`script`).
-fn spawn_on_a_terminal(
-    script: &std::path::Path,
-    args: &[String],
-    home: &std::path::Path,
-) -> tokio::process::Child {
+fn spawn_on_a_terminal(args: &[String], home: &std::path::Path) -> tokio::process::Child {
     let mut command = vec![env!("CARGO_BIN_EXE_origin-probe").to_string()];
     command.extend(args.iter().cloned());
     let line = command
@@ -70,7 +61,7 @@ fn spawn_on_a_terminal(
         .map(|w| format!("'{w}'"))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut cmd = tokio::process::Command::new(script);
+    let mut cmd = tokio::process::Command::new("script");
     for name in crate::support::moto::CLEARED {
         cmd.env_remove(name);
     }
@@ -92,14 +83,13 @@ fn spawn_on_a_terminal(
 /// keeps the lines until each question reads one): its exit code and everything the terminal
 /// showed.
 async fn on_a_terminal(
-    script: &std::path::Path,
     args: &[String],
     home: &std::path::Path,
     typed: &[u8],
 ) -> (Option<i32>, String) {
     use tokio::io::AsyncWriteExt;
 
-    let mut child = spawn_on_a_terminal(script, args, home);
+    let mut child = spawn_on_a_terminal(args, home);
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(typed).await.expect("type the answers");
     let out = tokio::time::timeout(crate::support::RUN_DEADLINE, child.wait_with_output())
@@ -119,26 +109,21 @@ async fn on_a_terminal(
 async fn on_a_terminal_ctrl_c_at_the_question_stops_the_apply() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let Ok(script) = which("script") else {
-        crate::support::legacy::skip_note(
-            "on_a_terminal_ctrl_c_at_the_question_stops_the_apply",
-            "util-linux script not found",
-        );
+    if !script_runs("on_a_terminal_ctrl_c_at_the_question_stops_the_apply") {
         return;
-    };
+    }
     let Some((moto, fleet, ids)) = setup("on_a_terminal_ctrl_c_at_the_question", 1).await else {
         return;
     };
     let original = moto.config(&ids[0]).await.1;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&["--aws", "--apply", "--no-progress", "--output"]);
-    extra.push(dir.path().join("report.json").display().to_string());
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
-    extra.extend(moto.endpoint_args());
-    let mut child = spawn_on_a_terminal(&script, &args(&fleet, &extra), dir.path());
+    let mut extra = apply_args(
+        &["--aws", "--apply", "--no-progress"],
+        dir.path(),
+        &moto.endpoint,
+    );
+    extra.extend(report_to(dir.path()));
+    let mut child = spawn_on_a_terminal(&args(&fleet, &extra), dir.path());
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = child.stdout.take().expect("stdout");
     let mut seen = Vec::new();
@@ -179,13 +164,9 @@ async fn on_a_terminal_ctrl_c_at_the_question_stops_the_apply() {
 /// `InProgress`, then the line that it is deployed.
 #[tokio::test(flavor = "multi_thread")]
 async fn on_a_terminal_wait_shows_its_progress() {
-    let Ok(script) = which("script") else {
-        crate::support::legacy::skip_note(
-            "on_a_terminal_wait_shows_its_progress",
-            "util-linux script not found",
-        );
+    if !script_runs("on_a_terminal_wait_shows_its_progress") {
         return;
-    };
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     // A fresh account per run (each run switches its distribution), the second with
     // --no-progress.
@@ -198,24 +179,21 @@ async fn on_a_terminal_wait_shows_its_progress() {
         };
         let id = &ids[0];
         let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, Some(2))]).await;
-        let mut extra = strings(&[
-            "--aws",
-            "--apply",
-            "--yes",
-            "--wait",
-            "--wait-timeout",
-            "20s",
-            "--output",
-        ]);
-        extra.push(dir.path().join("report.json").display().to_string());
-        extra.extend([
-            "--rollback-dir".to_string(),
-            dir.path().join("rb").display().to_string(),
-            "--endpoint-url".to_string(),
-            relay.endpoint(),
-        ]);
+        let mut extra = apply_args(
+            &[
+                "--aws",
+                "--apply",
+                "--yes",
+                "--wait",
+                "--wait-timeout",
+                "20s",
+            ],
+            dir.path(),
+            &relay.endpoint(),
+        );
+        extra.extend(report_to(dir.path()));
         extra.extend(progress_flag.map(str::to_string));
-        let (code, text) = on_a_terminal(&script, &args(&fleet, &extra), dir.path(), b"").await;
+        let (code, text) = on_a_terminal(&args(&fleet, &extra), dir.path(), b"").await;
         assert_eq!(code, Some(1), "{text}");
         assert!(!text.contains(SECRET), "{text}");
         let progress = format!("\r\x1b[2Korigin-probe: wait: {id}: InProgress (");
@@ -228,12 +206,20 @@ async fn on_a_terminal_wait_shows_its_progress() {
     }
 }
 
-/// `name` on `PATH`.
-fn which(name: &str) -> Result<std::path::PathBuf, ()> {
-    std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-        .ok_or(())
+/// `--output home/report.json`: the report off the terminal, which shows the questions.
+fn report_to(home: &std::path::Path) -> [String; 2] {
+    [
+        "--output".to_string(),
+        home.join("report.json").display().to_string(),
+    ]
+}
+
+/// Whether util-linux `script` runs here (bsdutils, an essential Debian package).
+fn script_runs(test: &str) -> bool {
+    crate::support::legacy::tool_runs(
+        test,
+        &["script", "--version"],
+        "util-linux script is required in CI (Debian's essential bsdutils)",
+        "util-linux script not found",
+    )
 }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::aws::{args, strings};
-use crate::aws_apply::{no_secret, setup};
+use crate::aws::args;
+use crate::aws_apply::{apply_args, no_secret, setup};
 use crate::support::aws_proxy::{Relay, Rule};
 use crate::support::moto::{run_env, test_env};
 
@@ -18,19 +18,18 @@ async fn wait_polls_until_deployed_then_probes_the_switched_origins_again() {
     // Two answers InProgress after the update, then moto's own (Deployed).
     let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, Some(2))]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&[
-        "--aws",
-        "--apply",
-        "--yes",
-        "--wait",
-        "--wait-timeout",
-        "20s",
-    ]);
-    extra.extend(["--endpoint-url".to_string(), relay.endpoint()]);
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
+    let extra = apply_args(
+        &[
+            "--aws",
+            "--apply",
+            "--yes",
+            "--wait",
+            "--wait-timeout",
+            "20s",
+        ],
+        dir.path(),
+        &relay.endpoint(),
+    );
     let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
     assert_eq!(
         r.code, 1,
@@ -64,19 +63,18 @@ async fn wait_gives_up_at_its_deadline() {
     let id = &ids[0];
     let relay = Relay::start(&moto.endpoint, vec![Rule::in_progress(id, None)]).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut extra = strings(&[
-        "--aws",
-        "--apply",
-        "--yes",
-        "--wait",
-        "--wait-timeout",
-        "2s",
-    ]);
-    extra.extend(["--endpoint-url".to_string(), relay.endpoint()]);
-    extra.extend([
-        "--rollback-dir".to_string(),
-        dir.path().join("rb").display().to_string(),
-    ]);
+    let extra = apply_args(
+        &[
+            "--aws",
+            "--apply",
+            "--yes",
+            "--wait",
+            "--wait-timeout",
+            "2s",
+        ],
+        dir.path(),
+        &relay.endpoint(),
+    );
     let started = Instant::now();
     let r = run_env(&args(&fleet, &extra), &test_env(dir.path())).await;
     assert!(started.elapsed() < Duration::from_secs(60));

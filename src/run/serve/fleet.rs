@@ -20,7 +20,7 @@ use anyhow::Result;
 use super::State;
 use super::settings::{DEFAULT_MODULE, Module};
 use crate::config::OutputConfig;
-use crate::document::{FailOn, Format, Report};
+use crate::document::{Format, Report};
 use crate::report::RunMeta;
 use crate::run::cloudfront::{collect_items, group_watch, load_cli_json, read_documents};
 use crate::run::execute::report_all;
@@ -93,14 +93,7 @@ async fn round(input: &FleetInput, module: &Module) -> Result<(Report, RunMeta)>
         probe: module.probe.clone(),
         resolve: module.resolve.clone(),
         store: module.store.clone(),
-        output: OutputConfig {
-            format: Format::Prometheus,
-            path: None,
-            progress: false,
-            fail_on: FailOn::WouldFail,
-            baseline: None,
-            sources: false,
-        },
+        output: OutputConfig::internal(Format::Prometheus),
         baseline: None,
     };
     match input {
